@@ -30,6 +30,8 @@ export interface QueueReport {
   readonly reason: string | null;
   /** A = arrival rate x service time, Erlangs. */
   readonly offeredLoadErlangs: number;
+  /** Fewest servers with utilisation below 1: floor(A) + 1. */
+  readonly serversMinStable: number;
   /** A / c; null only when the arguments make it meaningless. */
   readonly utilisation: number | null;
   readonly probabilityOfWait: number | null;
@@ -70,12 +72,14 @@ export function queueReport(input: QueueInput): QueueReport {
     : mmc({ arrivalRatePerSecond, serviceTimeSeconds, servers });
   const model = general ? allenCunneenModel(arrivalCv ** 2) : 'M/M/c';
   const offeredLoadErlangs = arrivalRatePerSecond * serviceTimeSeconds;
+  const serversMinStable = Math.floor(offeredLoadErlangs) + 1;
   if (!result.stable) {
     return {
       model,
       stable: false,
       reason: result.reason,
       offeredLoadErlangs,
+      serversMinStable,
       utilisation: result.utilisation,
       probabilityOfWait: null,
       meanWait: null,
@@ -91,6 +95,7 @@ export function queueReport(input: QueueInput): QueueReport {
     stable: true,
     reason: null,
     offeredLoadErlangs,
+    serversMinStable,
     utilisation: result.utilisation,
     probabilityOfWait: result.probabilityOfWait,
     meanWait: result.waitSecondsMean,

@@ -189,6 +189,21 @@ function refine(
 }
 
 /**
+ * Rounding leaves coefficients like kappa = 1e-18 on perfectly linear data, which would report a
+ * throughput peak at N = 1e9. A term that moves X by less than 1e-12 (relative) anywhere in the
+ * measured range is indistinguishable from 0, so it is reported as 0.
+ */
+function snapNegligible(parameters: UslParameters, concurrencyMax: number): UslParameters {
+  const reach = Math.max(concurrencyMax - 1, 1);
+  const negligible = (term: number): boolean => Math.abs(term) < 1e-12;
+  return {
+    lambdaPerSecond: parameters.lambdaPerSecond,
+    sigma: negligible(parameters.sigma * reach) ? 0 : parameters.sigma,
+    kappa: negligible(parameters.kappa * concurrencyMax * reach) ? 0 : parameters.kappa,
+  };
+}
+
+/**
  * Fits lambda, sigma and kappa to measured (N, X) points. Needs at least three distinct positive
  * concurrencies and positive throughputs; otherwise returns { ok: false, reason }.
  */
@@ -208,7 +223,7 @@ export function uslFit(points: readonly UslPoint[], options: UslFitOptions = {})
   if (linear === null) return { ok: false, reason: 'the points do not determine a USL curve (singular fit)' };
   const start = project(linear, nonNegative);
   const refined = options.refine === false ? { parameters: start, iterations: 0 } : refine(points, start, nonNegative);
-  const parameters = refined.parameters;
+  const parameters = snapNegligible(refined.parameters, Math.max(...points.map((p) => p.concurrency)));
   const concurrencyPeak = uslConcurrencyPeak(parameters);
   return {
     ok: true,

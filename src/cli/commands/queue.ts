@@ -53,7 +53,10 @@ export function renderQueueText(report: QueueReport, displayTimeUnit: { symbol: 
   const rows: string[][] = [
     ['model', report.model],
     ['servers', String(inputs.servers)],
-    ['arrival rate', `${formatNumber(inputs.arrivalRatePerSecond * unit.seconds)} /${unit.symbol}`, ...(bothUnits ? [`${formatNumber(inputs.arrivalRatePerSecond)} /s`] : [])],
+    // Per minute or per hour reads well; per microsecond does not, so sub-second units show /s only.
+    unit.seconds > 1
+      ? ['arrival rate', `${formatNumber(inputs.arrivalRatePerSecond * unit.seconds)} /${unit.symbol}`, `${formatNumber(inputs.arrivalRatePerSecond)} /s`]
+      : ['arrival rate', `${formatNumber(inputs.arrivalRatePerSecond)} /s`],
     ['service time', ...time(inputs.serviceTimeSeconds)],
   ];
   if (inputs.serviceCv !== null) rows.push(['service CV', formatNumber(inputs.serviceCv)]);
@@ -62,7 +65,9 @@ export function renderQueueText(report: QueueReport, displayTimeUnit: { symbol: 
   rows.push(['utilisation', report.utilisation === null ? '-' : formatPercent(report.utilisation)]);
   if (!report.stable) {
     const lines = [alignRows(rows), '', `unstable: ${report.reason ?? 'no steady state'}.`];
-    lines.push('Add servers or shorten the service time until utilisation is below 100 %.');
+    lines.push(
+      `A steady state needs at least ${report.serversMinStable} servers at this load, or a shorter service time.`,
+    );
     return `${lines.join('\n')}\n`;
   }
   rows.push(['probability of wait', formatPercent(report.probabilityOfWait ?? 0)]);
@@ -71,7 +76,8 @@ export function renderQueueText(report: QueueReport, displayTimeUnit: { symbol: 
   rows.push(['mean queue length', ...count(report.meanQueueLength)]);
   rows.push(['mean in system', ...count(report.meanInSystem)]);
   if (report.serviceLevel !== null && inputs.targetSeconds !== null) {
-    rows.push([`service level (wait <= ${formatNumber(inputs.targetSeconds)} s)`, formatPercent(report.serviceLevel)]);
+    const target = bothUnits ? `${formatNumber(inputs.targetSeconds / unit.seconds)} ${unit.symbol}` : `${formatNumber(inputs.targetSeconds)} s`;
+    rows.push([`service level (wait <= ${target})`, formatPercent(report.serviceLevel)]);
   }
   return `${alignRows(rows)}\n`;
 }
