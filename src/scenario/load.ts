@@ -1,0 +1,161 @@
+/**
+ * Loading a scenario: read the file, parse YAML or JSON with node positions, apply `--set`
+ * overrides, validate against the schema and the cross-checks, and resolve. Every problem is
+ * collected and returned at once, each with file, line, column, field and reason; nothing here
+ * throws for bad input.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import * as z from 'zod';
+import { LineCounter, parseDocument } from 'yaml';
+import { crossCheck } from './cross-checks.js';
+import type { DistributionValidators } from './distributions.js';
+import { issueToProblems, type PathProblem } from './issues.js';
+import { applyOverrides, isOverridden, OVERRIDE_FILE, parseOverride, type Override } from './overrides.js';
+import { fieldName, type ScenarioProblem } from './problems.js';
+import { resolveScenario } from './resolve.js';
+import type { ResolvedScenario } from './resolved.js';
+import { buildScenarioSchema, DEFAULT_DISTRIBUTION_VALIDATORS, scenarioSchema, type ScenarioSchema } from './schema.js';
+import { SourceMap } from './source-map.js';
+
+/** A path to a scenario file, or its text with the name to report problems under. */
+export type ScenarioSource = string | { text: string; fileName: string };
+
+export interface LoadOptions {
+  /** Judges distribution fields; defaults to the syntactic check (DEFAULT_DISTRIBUTION_VALIDATORS). */
+  distributionValidators?: DistributionValidators;
+  /** Relative paths in the scenario (costs.profile) resolve against this; default: the file's directory. */
+  baseDir?: string;
+}
+
+export type LoadResult =
+  | {
+      ok: true;
+      scenario: ResolvedScenario;
+      /** The scenario's data as written, overrides applied (before units and defaults). */
+      raw: Record<string, unknown>;
+      /** The file name problems would be reported under. */
+      file: string;
+    }
+  | { ok: false; problems: ScenarioProblem[] };
+
+const schemas = new WeakMap<DistributionValidators, ScenarioSchema>();
+function schemaFor(validators: DistributionValidators): ScenarioSchema {
+  if (validators === DEFAULT_DISTRIBUTION_VALIDATORS) return scenarioSchema;
+  let schema = schemas.get(validators);
+  if (schema === undefined) {
+    schema = buildScenarioSchema(validators);
+    schemas.set(validators, schema);
+  }
+  return schema;
+}
+
+function readSource(source: ScenarioSource): { text: string; file: string; baseDir: string } | ScenarioProblem {
+  if (typeof source !== 'string') return { text: source.text, file: source.fileName, baseDir: dirname(resolvePath(source.fileName)) };
+  const file = source;
+  try {
+    const stats = statSync(file);
+    if (stats.isDirectory()) return { file, reason: 'is a directory; expected a scenario file (.yaml, .yml or .json)' };
+    return { text: readFileSync(file, 'utf8'), file, baseDir: dirname(resolvePath(file)) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { file, reason: 'no such file' };
+    if (code === 'EACCES') return { file, reason: 'permission denied' };
+    return { file, reason: `cannot read: ${(error as Error).message}` };
+  }
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function byPosition(a: ScenarioProblem, b: ScenarioProblem): number {
+  const overrideA = a.file === OVERRIDE_FILE ? 1 : 0;
+  const overrideB = b.file === OVERRIDE_FILE ? 1 : 0;
+  if (overrideA !== overrideB) return overrideA - overrideB;
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+function checkProfile(data: Record<string, unknown>, baseDir: string): PathProblem[] {
+  const costs = data['costs'];
+  const profile = isMapping(costs) ? costs['profile'] : undefined;
+  if (typeof profile !== 'string' || profile === '') return [];
+  const path = resolvePath(baseDir, profile);
+  try {
+    if (statSync(path).isDirectory()) return [{ path: ['costs', 'profile'], reason: `${profile} is a directory; expected a JSON file from chatscale calibrate`, pointAt: 'value' }];
+    JSON.parse(readFileSync(path, 'utf8'));
+    return [];
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? `no such file: ${path}` : error instanceof SyntaxError ? `${profile} is not valid JSON: ${error.message}` : `cannot read ${path}`;
+    return [{ path: ['costs', 'profile'], reason, pointAt: 'value' }];
+  }
+}
+
+/**
+ * Loads, validates and resolves a scenario. `overrides` are `path=value` strings (`--set`).
+ * Returns every problem at once, sorted by position, overrides' last.
+ */
+export function loadScenario(source: ScenarioSource, overrides: readonly string[] = [], options: LoadOptions = {}): LoadResult {
+  const problems: ScenarioProblem[] = [];
+  const parsedOverrides: Override[] = [];
+  for (const text of overrides) {
+    const parsed = parseOverride(text);
+    if ('reason' in parsed) problems.push(parsed);
+    else parsedOverrides.push(parsed);
+  }
+
+  const read = readSource(source);
+  if ('reason' in read) return { ok: false, problems: [read, ...problems] };
+  const { text, file } = read;
+  const baseDir = options.baseDir ?? read.baseDir;
+
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { keepSourceTokens: true, lineCounter, prettyErrors: false, uniqueKeys: true });
+  const sourceMap = new SourceMap(document, lineCounter);
+  if (document.errors.length > 0) {
+    const syntax = document.errors.map((error): ScenarioProblem => {
+      const { line, column } = sourceMap.positionOfOffset(error.pos[0]);
+      return { file, line, column, reason: `${/\.json$/i.test(file) ? 'JSON' : 'YAML'} syntax: ${error.message.split('\n')[0] ?? error.message}` };
+    });
+    return { ok: false, problems: [...syntax, ...problems] };
+  }
+  if (document.contents === null || text.trim() === '') {
+    return { ok: false, problems: [{ file, reason: 'the file is empty; a scenario needs at least a name and regions' }, ...problems] };
+  }
+  const written: unknown = document.toJS({ maxAliasCount: 1000 });
+  if (!isMapping(written)) {
+    const position = sourceMap.positionOf([]);
+    return {
+      ok: false,
+      problems: [{ file, ...position, reason: `expected a mapping of scenario fields (name, regions, workload, ...) at the top level, got ${Array.isArray(written) ? 'a list' : JSON.stringify(written)}` }, ...problems],
+    };
+  }
+
+  const applied = applyOverrides(written, parsedOverrides);
+  problems.push(...applied.problems);
+  const data = applied.data;
+
+  const schema = schemaFor(options.distributionValidators ?? DEFAULT_DISTRIBUTION_VALIDATORS);
+  const result = schema.safeParse(data);
+  const pathProblems: PathProblem[] = [];
+  if (!result.success) for (const issue of result.error.issues) pathProblems.push(...issueToProblems(issue, schema as z.ZodType));
+  for (const cross of crossCheck(data)) pathProblems.push({ path: cross.path, reason: cross.reason, pointAt: cross.pointAt ?? 'value' });
+  pathProblems.push(...checkProfile(data, baseDir));
+
+  const seen = new Set<string>();
+  for (const problem of pathProblems) {
+    const field = fieldName(problem.path);
+    const located: ScenarioProblem = isOverridden(problem.path, applied.ownedPaths)
+      ? { file: OVERRIDE_FILE, field, reason: problem.reason }
+      : { file, ...sourceMap.positionOf(problem.path, problem.pointAt), field, reason: problem.reason };
+    if (located.field === '') delete located.field;
+    const key = `${located.file}:${located.line}:${located.column}:${located.field}:${located.reason}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(located);
+  }
+
+  if (problems.length > 0 || !result.success) return { ok: false, problems: problems.sort(byPosition) };
+  return { ok: true, scenario: resolveScenario(result.data, { baseDir }), raw: data, file };
+}

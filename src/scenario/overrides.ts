@@ -1,0 +1,98 @@
+/**
+ * `--set path=value` overrides, applied to the scenario's data before validation so that an
+ * override is checked exactly like the file. The value is YAML (a scalar or flow collection):
+ * `--set chatServers.perRegion=40`, `--set workload.groups.share=30%`,
+ * `--set regions.eu.users=40e6`, `--set 'links.eu-us={latency: 90ms}'`. An empty value, `null` or
+ * `~` removes the field, so a default applies again (or a field can give way to an alternative:
+ * `--set workload.messagesPerUserPerDay=null --set workload.messagesPerSecond=1000/s`).
+ */
+import { parseDocument } from 'yaml';
+import type { ScenarioProblem } from './problems.js';
+
+/** Problems in overrides name this as their file. */
+export const OVERRIDE_FILE = '--set';
+
+export interface Override {
+  /** The override as given, `chatServers.perRegion=40`. */
+  text: string;
+  path: string[];
+  /** The parsed value; undefined removes the field. */
+  value: unknown;
+}
+
+export function parseOverride(text: string): Override | ScenarioProblem {
+  const equals = text.indexOf('=');
+  if (equals < 0) return { file: OVERRIDE_FILE, field: text, reason: 'expected path=value, such as chatServers.perRegion=40' };
+  const pathText = text.slice(0, equals).trim();
+  const valueText = text.slice(equals + 1);
+  const path = pathText.split('.');
+  if (pathText === '' || path.some((segment) => segment.trim() === '')) {
+    return { file: OVERRIDE_FILE, field: pathText, reason: `expected a dotted field path such as chatServers.perRegion, got ${JSON.stringify(pathText)}` };
+  }
+  const document = parseDocument(valueText, { prettyErrors: false });
+  const error = document.errors[0];
+  if (error !== undefined) {
+    return { file: OVERRIDE_FILE, field: pathText, reason: `the value ${JSON.stringify(valueText)} is not valid YAML: ${error.message}` };
+  }
+  const value: unknown = document.toJS();
+  return { text, path: path.map((segment) => segment.trim()), value: value === null ? undefined : value };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}
+
+/** Applies overrides in order to a copy of the data; a path through a non-mapping is a problem. */
+export function applyOverrides(
+  data: Record<string, unknown>,
+  overrides: readonly Override[],
+): { data: Record<string, unknown>; problems: ScenarioProblem[]; ownedPaths: string[][] } {
+  const result = structuredClone(data);
+  const problems: ScenarioProblem[] = [];
+  // Paths whose content came from overrides (set, or created on the way): their problems are `--set`'s.
+  const ownedPaths: string[][] = [];
+  for (const override of overrides) {
+    let target: Record<string, unknown> = result;
+    let blocked = false;
+    for (const [index, segment] of override.path.slice(0, -1).entries()) {
+      const next = target[segment];
+      if (next === undefined || next === null) {
+        if (override.value === undefined) {
+          blocked = true; // Removing below a missing field: nothing to remove.
+          break;
+        }
+        const created: Record<string, unknown> = {};
+        target[segment] = created;
+        ownedPaths.push(override.path.slice(0, index + 1));
+        target = created;
+      } else if (isMapping(next)) {
+        target = next;
+      } else {
+        problems.push({
+          file: OVERRIDE_FILE,
+          field: override.path.join('.'),
+          reason: `${override.path.slice(0, index + 1).join('.')} is ${kindOf(next)}, not a mapping, so it has no field ${JSON.stringify(override.path[index + 1])}`,
+        });
+        blocked = true;
+        break;
+      }
+    }
+    if (blocked) continue;
+    const last = override.path[override.path.length - 1] ?? '';
+    if (override.value === undefined) delete target[last];
+    else target[last] = override.value;
+    ownedPaths.push(override.path);
+  }
+  return { data: result, problems, ownedPaths };
+}
+
+/** True when `path` lies at or below one of the overridden paths (its problems belong to `--set`). */
+export function isOverridden(path: readonly PropertyKey[], ownedPaths: readonly (readonly string[])[]): boolean {
+  return ownedPaths.some((owned) => owned.length <= path.length && owned.every((segment, index) => segment === String(path[index])));
+}
