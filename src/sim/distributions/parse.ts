@@ -212,7 +212,7 @@ export function parseDistribution(
       if (args.size > positional) return fail(trimmed, `positional argument '${raw}' after a named one; ${usage}`);
       spec = family.params[positional];
       if (spec === undefined) {
-        return fail(trimmed, `${familyName} takes at most ${family.params.length} arguments, got ${rawArgs.length}; ${usage}`);
+        return fail(trimmed, `${familyName} takes at most ${family.params.length} argument${family.params.length === 1 ? '' : 's'}, got ${rawArgs.length}; ${usage}`);
       }
       positional++;
       valueText = raw;
