@@ -60,8 +60,11 @@ export function uint32PairToOpen(hi: number, lo: number): number {
 
 // MurmurHash3 (x86, 32-bit) constants. The word-at-a-time body below is exactly MurmurHash3_x86_32
 // over the little-endian bytes of the words, which lets tests check it against published vectors.
-const M3_C1 = 0xcc9e2d51;
+const M3_C1 = 0xcc9e2d51 | 0;
 const M3_C2 = 0x1b873593;
+const M3_ADD = 0xe6546b64 | 0;
+const M3_F1 = 0x85ebca6b | 0;
+const M3_F2 = 0xc2b2ae35 | 0;
 const LANE_SEED_A = 0;
 const LANE_SEED_B = 0x9e3779b9 | 0;
 
@@ -71,34 +74,38 @@ function murmurRound(h: number, k: number): number {
   k = Math.imul(k, M3_C2);
   h ^= k;
   h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+  return (Math.imul(h, 5) + M3_ADD) | 0;
 }
 
+/** Murmur3's finaliser. Returns the hash as an int32 (same bits as the uint32). */
 function murmurFinish(h: number, byteLength: number): number {
   h ^= byteLength;
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = Math.imul(h, M3_F1);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  h = Math.imul(h, M3_F2);
+  return h ^ (h >>> 16);
 }
 
 /** MurmurHash3_x86_32 of a sequence of 32-bit words (taken as little-endian bytes). */
 export function murmur3Words(words: ArrayLike<number>, seed: number): number {
   let h = seed | 0;
   for (let i = 0; i < words.length; i++) h = murmurRound(h, words[i]! | 0);
-  return murmurFinish(h, words.length * 4);
+  return murmurFinish(h, words.length * 4) >>> 0;
 }
 
-/** Low 32 bits of a non-negative integer up to 2^53. */
+// The hash works on int32 values throughout (`| 0`, not `>>> 0`): V8 keeps int32s unboxed, while
+// a uint32 above 2^31 becomes a heap number when it crosses a call that was not inlined, which
+// doubled the hash's cost when measured.
+
+/** Low 32 bits (as int32) of a non-negative integer up to 2^53. */
 function lo32(x: number): number {
-  return x >>> 0;
+  return x | 0;
 }
 
 /** High 21 bits of a non-negative integer up to 2^53. */
 function hi32(x: number): number {
-  return (x / TWO_POW_32) >>> 0;
+  return (x / TWO_POW_32) | 0;
 }
 
 function laneHash(laneSeed: number, seed: number, a: number, b: number): number {
@@ -117,7 +124,7 @@ function laneHash(laneSeed: number, seed: number, a: number, b: number): number 
  * non-negative integers up to 2^53 (not checked: this is on the hot path). No state, no allocation.
  */
 export function hash64Uint32(seed: number, a: number, b = 0): number {
-  return laneHash(LANE_SEED_A, seed, a, b);
+  return laneHash(LANE_SEED_A, seed, a, b) >>> 0;
 }
 
 /**
