@@ -177,6 +177,10 @@ describe('pareto', () => {
     expect(m.min).toBeGreaterThanOrEqual(3);
     expect(m.max).toBeLessThanOrEqual(1024);
     expectProportionNear(fractionAtMost(samples, 10) * N, N, (1 - (3 / 10) ** 1.5) / mass);
+    // Continuous up to max: no atom there (clamping an unbounded Pareto would put 0.016% on it).
+    let atMax = 0;
+    for (const x of samples) if (x === 1024) atMax++;
+    expect(atMax).toBe(0);
   });
 
   it('bounded with alpha equal to a moment order (alpha = 2) uses the logarithmic limit', () => {
