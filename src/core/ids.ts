@@ -1,0 +1,41 @@
+/**
+ * Users, devices and servers are numbers, never strings, so the hot path builds no keys.
+ *
+ * - A user id is a non-negative integer (up to about 5e9 in a billion-user deployment).
+ * - A user has at most five devices: slot 0 is the primary (the phone), slots 1..4 are companions.
+ * - A device key is `userId * 8 + slot`. It stays an exact integer in a double up to user ids
+ *   of 2^50, and dividing by 8 is exact in binary floating point, so no precision is lost.
+ * - A server id is a small non-negative integer. `NO_SERVER` (-1) means "nowhere".
+ */
+export const SLOTS_PER_USER = 8;
+export const MAX_DEVICES_PER_USER = 5;
+export const PRIMARY_SLOT = 0;
+export const NO_SERVER = -1;
+/** Largest user id whose device keys stay exact integers in a double. */
+export const MAX_USER_ID = 2 ** 50 - 1;
+/** Bit mask with one bit per possible device slot (0..4). */
+export const ALL_SLOTS_MASK = 0b11111;
+
+export function deviceKeyOf(userId: number, slot: number): number {
+  return userId * SLOTS_PER_USER + slot;
+}
+
+export function userOf(deviceKey: number): number {
+  return Math.floor(deviceKey / SLOTS_PER_USER);
+}
+
+export function slotOf(deviceKey: number): number {
+  return deviceKey % SLOTS_PER_USER;
+}
+
+export function isUserId(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= MAX_USER_ID;
+}
+
+export function isDeviceKey(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= MAX_USER_ID * SLOTS_PER_USER + 7 && value % SLOTS_PER_USER < MAX_DEVICES_PER_USER;
+}
+
+export function isServerId(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value < 2 ** 20;
+}

@@ -1,0 +1,192 @@
+/**
+ * An open-addressing hash table of fixed-size numeric records, keyed by a non-negative integer
+ * (an exact double, so device keys up to 2^53 work), stored inline in one Float64Array: a lookup
+ * touches one cache line for the key and the record together. Linear probing; deletion shifts
+ * later records back (no tombstones); the table doubles at 5/8 load.
+ *
+ * Offsets returned by `find` and `insert` are valid only until the next `insert` or `remove`
+ * (both may move records). Callers re-find after either.
+ */
+/** Key of an unused record slot (keys are non-negative). */
+export const EMPTY_KEY = -1;
+const MAX_LOAD_NUMERATOR = 5;
+const MAX_LOAD_DENOMINATOR = 8;
+
+/** Slot of a key in a table of 2^(32 - shift) slots: multiplicative hashing of both 32-bit halves. */
+export function slotOfKey(key: number, shift: number): number {
+  const lo = key | 0;
+  const hi = (key / 4294967296) | 0;
+  return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
+}
+
+export class RecordTable {
+  /** Fields per record, the key included (field 0). */
+  readonly stride: number;
+  records: Float64Array;
+  size = 0;
+  private capacity: number;
+  private mask: number;
+  private shift: number;
+  private growAt: number;
+
+  constructor(stride: number, initialCapacity = 16) {
+    if (!Number.isInteger(stride) || stride < 1) throw new RangeError(`record stride must be a positive integer, got ${stride}`);
+    this.stride = stride;
+    let capacity = 16;
+    while (capacity < initialCapacity) capacity *= 2;
+    this.capacity = capacity;
+    this.mask = capacity - 1;
+    this.shift = 32 - Math.log2(capacity);
+    this.growAt = Math.floor((capacity * MAX_LOAD_NUMERATOR) / MAX_LOAD_DENOMINATOR);
+    this.records = new Float64Array(capacity * stride).fill(EMPTY_KEY);
+  }
+
+  /** Offset of the key's record (its key field), or -1. */
+  find(key: number): number {
+    const records = this.records;
+    const stride = this.stride;
+    let slot = slotOfKey(key, this.shift);
+    for (;;) {
+      const offset = slot * stride;
+      const stored = records[offset]!;
+      if (stored === key) return offset;
+      if (stored === EMPTY_KEY) return -1;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /**
+   * Offset of the key's record, inserting a zeroed record if it is absent (check `size` before
+   * and after, or `find` first, to know which happened).
+   */
+  insert(key: number): number {
+    if (this.size >= this.growAt) this.grow();
+    const records = this.records;
+    const stride = this.stride;
+    let slot = slotOfKey(key, this.shift);
+    for (;;) {
+      const offset = slot * stride;
+      const stored = records[offset]!;
+      if (stored === key) return offset;
+      if (stored === EMPTY_KEY) {
+        records[offset] = key;
+        for (let field = 1; field < stride; field++) records[offset + field] = 0;
+        this.size++;
+        return offset;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Removes the key's record; false if absent. */
+  remove(key: number): boolean {
+    const offset = this.find(key);
+    if (offset < 0) return false;
+    this.removeAt(offset / this.stride);
+    return true;
+  }
+
+  clear(): void {
+    this.records.fill(EMPTY_KEY);
+    this.size = 0;
+  }
+
+  /** Calls `visit(offset)` for every record; the callback must not insert or remove. */
+  forEach(visit: (offset: number) => void): void {
+    const records = this.records;
+    for (let offset = 0; offset < records.length; offset += this.stride) {
+      if (records[offset] !== EMPTY_KEY) visit(offset);
+    }
+  }
+
+  /** Bytes held by the table's array. */
+  get bytes(): number {
+    return this.records.byteLength;
+  }
+
+  private removeAt(slot: number): void {
+    const records = this.records;
+    const stride = this.stride;
+    const mask = this.mask;
+    let hole = slot;
+    let next = (slot + 1) & mask;
+    for (;;) {
+      const nextOffset = next * stride;
+      const key = records[nextOffset]!;
+      if (key === EMPTY_KEY) break;
+      const home = slotOfKey(key, this.shift);
+      // The record at `next` may move into the hole only if its home slot is not cyclically in (hole, next].
+      const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
+      if (!stays) {
+        records.copyWithin(hole * stride, nextOffset, nextOffset + stride);
+        hole = next;
+      }
+      next = (next + 1) & mask;
+    }
+    records[hole * stride] = EMPTY_KEY;
+    this.size--;
+  }
+
+  private grow(): void {
+    const old = this.records;
+    const stride = this.stride;
+    this.capacity *= 2;
+    this.mask = this.capacity - 1;
+    this.shift--;
+    this.growAt = Math.floor((this.capacity * MAX_LOAD_NUMERATOR) / MAX_LOAD_DENOMINATOR);
+    const records = new Float64Array(this.capacity * stride).fill(EMPTY_KEY);
+    for (let offset = 0; offset < old.length; offset += stride) {
+      const key = old[offset]!;
+      if (key === EMPTY_KEY) continue;
+      let slot = slotOfKey(key, this.shift);
+      while (records[slot * stride] !== EMPTY_KEY) slot = (slot + 1) & this.mask;
+      const target = slot * stride;
+      for (let field = 0; field < stride; field++) records[target + field] = old[offset + field]!;
+    }
+    this.records = records;
+  }
+}
+
+/** A number-to-number map on a `RecordTable` of stride 2 (key, value). */
+export class NumMap {
+  private readonly table: RecordTable;
+
+  constructor(initialCapacity = 16) {
+    this.table = new RecordTable(2, initialCapacity);
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  get bytes(): number {
+    return this.table.bytes;
+  }
+
+  get(key: number, missing: number): number {
+    const offset = this.table.find(key);
+    return offset < 0 ? missing : this.table.records[offset + 1]!;
+  }
+
+  has(key: number): boolean {
+    return this.table.find(key) >= 0;
+  }
+
+  set(key: number, value: number): void {
+    const offset = this.table.insert(key);
+    this.table.records[offset + 1] = value;
+  }
+
+  delete(key: number): boolean {
+    return this.table.remove(key);
+  }
+
+  clear(): void {
+    this.table.clear();
+  }
+
+  forEach(visit: (key: number, value: number) => void): void {
+    const records = this.table.records;
+    this.table.forEach((offset) => visit(records[offset]!, records[offset + 1]!));
+  }
+}
