@@ -113,15 +113,14 @@ function checkRegionsAndLinks(data: Record<string, unknown>, problems: CrossProb
     }
     joined.set(pair, name);
   }
-  const missing: string[] = [];
+  const missing: [string, string][] = [];
   for (const [index, a] of regionNames.entries()) {
     for (const b of regionNames.slice(index + 1)) {
-      if (!joined.has([a, b].sort().join('\u0000')) && !meant.has(`${a}-${b}`) && !meant.has(`${b}-${a}`)) missing.push(`${a}-${b}`);
+      if (!joined.has([a, b].sort().join('\u0000')) && !meant.has(`${a}-${b}`) && !meant.has(`${b}-${a}`)) missing.push([a, b]);
     }
   }
-  for (const name of missing.slice(0, MISSING_LINKS_LISTED_MAX)) {
-    const [a, b] = name.split('-');
-    problems.push({ path: ['links'], reason: `no link between ${a} and ${b}; add links.${name}: { latency: 50ms }` });
+  for (const [a, b] of missing.slice(0, MISSING_LINKS_LISTED_MAX)) {
+    problems.push({ path: ['links'], reason: `no link between ${a} and ${b}; add links.${a}-${b}: { latency: 50ms }` });
   }
   if (missing.length > MISSING_LINKS_LISTED_MAX) {
     problems.push({ path: ['links'], reason: `and ${missing.length - MISSING_LINKS_LISTED_MAX} more pairs of regions without a link` });

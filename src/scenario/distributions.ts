@@ -67,6 +67,10 @@ export function simulatorDistributionValidator(parseUnit: UnitParser): Distribut
   return (text) => {
     const plain = parseUnit(text);
     if (typeof plain === 'number') return { ok: true };
+    if (text.includes('(') && !text.includes(')')) {
+      // YAML splits `{ bytes: lognormal(100KiB, 1.0) }` at the comma: the usual cause.
+      return { error: `unbalanced parenthesis in ${JSON.stringify(text)}; inside { ... } quote a distribution that has a comma: "lognormal(100KiB, 1.0)"` };
+    }
     const built = build(text, parseUnit);
     if (!isDistributionParseError(built)) return { ok: true };
     const unknown = /unknown distribution '([^']*)'/.exec(built.reason);

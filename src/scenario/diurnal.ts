@@ -65,3 +65,17 @@ export function onlineFractionAt(fractionByLocalHour: readonly number[], localTi
   const b = fractionByLocalHour[next] ?? 0;
   return a + (b - a) * t;
 }
+
+/**
+ * The largest online fraction during [localStartNs, localStartNs + durationNs) of local time: the
+ * curve is linear between whole hours, so its maximum is at the window's ends or a whole hour.
+ */
+export function onlineFractionMaxOver(fractionByLocalHour: readonly number[], localStartNs: number, durationNs: number): number {
+  if (durationNs >= 24 * NS_PER_HOUR) return Math.max(...fractionByLocalHour);
+  let max = Math.max(onlineFractionAt(fractionByLocalHour, localStartNs), onlineFractionAt(fractionByLocalHour, localStartNs + durationNs));
+  const firstHour = Math.ceil(localStartNs / NS_PER_HOUR);
+  for (let hour = firstHour; hour * NS_PER_HOUR < localStartNs + durationNs; hour++) {
+    max = Math.max(max, onlineFractionAt(fractionByLocalHour, hour * NS_PER_HOUR));
+  }
+  return max;
+}

@@ -80,6 +80,13 @@ export function strict<Shape extends z.core.$ZodLooseShape>(shape: Shape, what =
   });
 }
 
+/** A mapping from names to values (regions, links, shares by device count). */
+export function mapping<Key extends z.ZodType<string, string>, Value extends z.ZodType>(key: Key, value: Value, what: string) {
+  return z.record(key, value, {
+    error: (issue) => (issue.code === 'invalid_type' ? expectedReason(what, issue.input) : undefined),
+  });
+}
+
 /** Hints for editors (JSON Schema `pattern`); the unit parsers decide what is accepted. */
 const NUMBER_PATTERN = String.raw`[0-9][0-9_]*(\.[0-9_]+)?([eE][+-]?[0-9]+)?`;
 export const UNIT_PATTERNS: Record<QuantityKind, string> = {
@@ -118,7 +125,9 @@ export function quantity(kind: QuantityKind, options: QuantityOptions) {
     .transform((value, context): number => {
       const parsed = parse(value);
       if (typeof parsed !== 'number') {
-        context.issues.push({ code: 'custom', message: parsed.error, input: value });
+        // A negative number is out of range like any other: say what the field takes.
+        const message = parsed.error.startsWith('cannot be negative') ? expectedReason(options.what, value) : parsed.error;
+        context.issues.push({ code: 'custom', message, input: value });
         return z.NEVER;
       }
       if (!inRange(parsed, options)) {

@@ -5,12 +5,10 @@
 import * as z from 'zod';
 import { scenarioSchema } from './schema.js';
 
-export const SCENARIO_SCHEMA_ID = 'https://github.com/chatscale/chatscale/schema/scenario.schema.json';
-
 export function scenarioJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(scenarioSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'throw' }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;
-  return { $schema, $id: SCENARIO_SCHEMA_ID, title: 'chatscale scenario', ...rest };
+  return { $schema, title: 'chatscale scenario', ...rest };
 }
 
 /** The file's exact text: two-space JSON and a final newline. */

@@ -6,14 +6,15 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import { describeDistribution } from './distributions.js';
-import { onlineFractionByLocalHour, type DiurnalShape } from './diurnal.js';
+import { onlineFractionByLocalHour, onlineFractionMaxOver, type DiurnalShape } from './diurnal.js';
 import type { ResolvedCost, ResolvedRegion, ResolvedScenario, ResolvedWorkload } from './resolved.js';
 import { BUILT_IN_COSTS, COST_OPS, type CostOp, type ScenarioParsed } from './schema.js';
 import { linkEnds } from './cross-checks.js';
-import { parseDurationNs } from './units.js';
+import { NS_PER_MIN, NS_PER_MS, parseDurationNs } from './units.js';
 import { parseStartInstantMs, utcOffsetMinutesAt } from './timezones.js';
 
 const SECONDS_PER_DAY = 86_400;
+const MS_PER_DAY = SECONDS_PER_DAY * 1000;
 /** Without messagesPerUserPerDay or messagesPerSecond: a plausible messaging user's day. */
 export const DEFAULT_MESSAGES_PER_USER_PER_DAY = { mean: 40, zipf: 1 };
 /** Without either size share: mostly text. */
@@ -137,10 +138,13 @@ export function resolveScenario(parsed: ScenarioParsed, context: ResolveContext)
   const chatServersTotal = regions.reduce((sum, region) => sum + region.chatServers.count, 0);
   const users = regions.reduce((sum, region) => sum + region.users, 0);
   const devicesTotal = users * workload.devicesPerUserMean;
-  const connectedDevicesPeak = regions.reduce(
-    (sum, region) => sum + region.users * workload.devicesPerUserMean * Math.max(...region.online.fractionByLocalHour),
-    0,
-  );
+  // Simulated time 0 is startUtcMs; a region's local clock is UTC plus its offset.
+  const startOfDayUtcNs = (((startUtcMs % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) * NS_PER_MS;
+  const connectedDevicesPeak = regions.reduce((sum, region) => {
+    const localStartNs = startOfDayUtcNs + region.utcOffsetMinutes * NS_PER_MIN;
+    const fractionMax = onlineFractionMaxOver(region.online.fractionByLocalHour, localStartNs, parsed.duration);
+    return sum + region.users * workload.devicesPerUserMean * fractionMax;
+  }, 0);
   const messagesPerSecondMean =
     workload.arrivals.kind === 'totalPerSecond' ? workload.arrivals.messagesPerSecond : (users * workload.arrivals.messagesPerUserPerDayMean) / SECONDS_PER_DAY;
 

@@ -179,7 +179,7 @@ export interface ResolvedTotals {
   cores: number;
   /** Devices of all users (users x mean devices per user). */
   devices: number;
-  /** Most devices online at once over the day (sum over regions of devices x peak fraction). */
+  /** Most devices online at once during the run (sum over regions of devices x the region's largest online fraction in the run's window). */
   connectedDevicesPeak: number;
   /** Mean messages per simulated second for the deployment (per-user rates: averaged over a day). */
   messagesPerSecondMean: number;

@@ -9,7 +9,7 @@
  */
 import * as z from 'zod';
 import { simulatorDistributionValidator, type DistributionValidators } from './distributions.js';
-import { choice, distribution, integer, quantity, quantityOrUnlimited, real, strict, text } from './fields.js';
+import { choice, distribution, integer, mapping, quantity, quantityOrUnlimited, real, strict, text } from './fields.js';
 import { checkTimezone, parseStartInstantMs } from './timezones.js';
 import { COUNT_MAX, parseDurationNs, parseSizeBytes } from './units.js';
 
@@ -278,11 +278,11 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
     });
 
   const workload = strict({
-    devicesPerUser: z
-      .record(
-        z.string().regex(/^[1-5]$/, { error: (issue) => `expected a device count from 1 to ${DEVICES_PER_USER_MAX} as the key, got ${JSON.stringify(issue.input)}` }),
-        percentage(),
-      )
+    devicesPerUser: mapping(
+      z.string().regex(/^[1-5]$/, { error: (issue) => `expected a device count from 1 to ${DEVICES_PER_USER_MAX} as the key, got ${JSON.stringify(issue.input)}` }),
+      percentage(),
+      'a mapping of device count to share such as { 1: 70%, 2: 30% }',
+    )
       .prefault({ '1': '100%' })
       .describe('Share of users by number of devices (a primary and up to four companions): { 1: 70%, 2: 20%, 5: 10% }; shares sum to 100% (default { 1: 100% }).'),
     online: online.prefault({}),
@@ -306,8 +306,10 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
       .prefault({})
       .describe('Group messages: fanned out by the sender\'s chat server to every member device.'),
     sizes: strict({
-      text: sizeClass({ share: '90%', bytes: '200B' }).prefault({}),
-      media: sizeClass({ share: '10%', bytes: 'lognormal(300KiB, 1.2)' }).prefault({}),
+      text: sizeClass({ share: '90%', bytes: '200B' }).prefault({}).describe('Text messages.'),
+      media: sizeClass({ share: '10%', bytes: 'lognormal(300KiB, 1.2)' })
+        .prefault({})
+        .describe('Media messages (photos, voice, video): the payload travels with the message.'),
     })
       .prefault({})
       .describe('Message sizes: text and media; the two shares sum to 100%.'),
@@ -349,21 +351,21 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
       maxEvents: quantity('count', { what: 'a positive whole number such as 1e9', min: 1, max: COUNT_MAX, integer: true, examples: ['1e9'] })
         .optional()
         .describe('Stop after this many kernel events, whatever the simulated time (a safety bound).'),
-      regions: z
-        .record(
-          z.string().regex(REGION_NAME, {
-            error: (issue) => `region names start with a letter and hold letters, digits, _ and -, got ${JSON.stringify(issue.input)}`,
-          }),
-          region,
-        )
+      regions: mapping(
+        z.string().regex(REGION_NAME, {
+          error: (issue) => `region names start with a letter and hold letters, digits, _ and -, got ${JSON.stringify(issue.input)}`,
+        }),
+        region,
+        'a mapping of region name to region',
+      )
         .describe('Regions (datacenters) by name, each with its users and chat servers. At least one.'),
-      links: z
-        .record(
-          z.string().regex(LINK_NAME, {
-            error: (issue) => `link names are two region names joined by -, such as eu-us, got ${JSON.stringify(issue.input)}`,
-          }),
-          link,
-        )
+      links: mapping(
+        z.string().regex(LINK_NAME, {
+          error: (issue) => `link names are two region names joined by -, such as eu-us, got ${JSON.stringify(issue.input)}`,
+        }),
+        link,
+        'a mapping of link name (eu-us) to link',
+      )
         .prefault({})
         .describe('Links between regions by "a-b" (either order, each pair once). Every pair of regions needs one.'),
       chatServers: chatServers.prefault({}),

@@ -196,7 +196,7 @@ export function parseSizeBytes(value: string | number): UnitResult {
 
 /** `1.5e9`, `40e6`, `150`, `40M`, `342k` -> a number; whether it must be whole is the schema's call. */
 export function parseCount(value: string | number): UnitResult {
-  const parts = split(value, 'a number', '150 or 40e6');
+  const parts = split(value, 'a number', '150, 40e6 or 40M');
   if ('error' in parts) return parts;
   const bad = checkMagnitude(parts.magnitude, value);
   if (bad !== undefined) return bad;

@@ -1,0 +1,144 @@
+/**
+ * `chatscale validate FILE [--set path=value]... [--seed N] [--json]`: checks a scenario and prints
+ * what it resolves to (regions, servers, users, rates, sizes, estimated memory) without running
+ * it. Bad input becomes a BadInputError carrying every problem (exit 2).
+ */
+import type { Command } from 'commander';
+import {
+  estimateFootprint,
+  formatBitsPerSecond,
+  formatBytes,
+  formatCount,
+  formatDurationNs,
+  formatFraction,
+  formatRate,
+  groupSizeMean,
+  loadScenario,
+  resolveScenarioArgument,
+  COST_OPS,
+  type FootprintEstimate,
+  type ResolvedScenario,
+  type ScenarioProblem,
+} from '../../scenario/index.js';
+import { BadInputError, type InputProblem } from '../errors.js';
+
+export interface ValidateIo {
+  /** Receives stdout text (the report, or only JSON with --json). */
+  stdout(text: string): void;
+}
+
+const processIo: ValidateIo = { stdout: (text) => process.stdout.write(text) };
+
+interface ValidateOptions {
+  set: string[];
+  seed?: string;
+  json?: boolean;
+}
+
+export function toInputProblem(problem: ScenarioProblem): InputProblem {
+  return { ...problem };
+}
+
+function offset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const absolute = Math.abs(minutes);
+  return `UTC${sign}${String(Math.floor(absolute / 60)).padStart(2, '0')}:${String(absolute % 60).padStart(2, '0')}`;
+}
+
+function withMean(spec: { text: string; mean: number | null; constant: number | null }, format: (value: number) => string): string {
+  if (spec.constant !== null || spec.mean === null) return spec.text;
+  return `${spec.text} (mean ${format(spec.mean)})`;
+}
+
+/** The human-readable summary of a resolved scenario and its footprint. */
+export function renderValidation(scenario: ResolvedScenario, estimate: FootprintEstimate, file: string): string {
+  const lines: string[] = [];
+  const { totals, workload } = scenario;
+  lines.push(`scenario ${scenario.name} (${file}): ok`);
+  if (scenario.description !== '') lines.push(`  ${scenario.description}`);
+  const fidelity = scenario.fidelity === 'slice' ? `slice of ${scenario.sliceServers} of ${totals.chatServers} servers` : 'full';
+  lines.push(
+    `  run        ${formatDurationNs(scenario.durationNs)} simulated (warmup ${formatDurationNs(scenario.warmupNs)}), fidelity ${fidelity}, seed ${scenario.seed}, start ${scenario.startUtcIso}` +
+      (scenario.maxEvents === null ? '' : `, at most ${formatCount(scenario.maxEvents)} events`),
+  );
+  lines.push(
+    `  regions    ${scenario.regions.length}: ${formatCount(totals.users)} users, ${formatCount(totals.devices)} devices (${formatCount(workload.devicesPerUserMean)} per user), ${totals.chatServers} chat servers, ${totals.cores} cores, placement ${scenario.placement}`,
+  );
+  for (const region of scenario.regions) {
+    const servers = region.chatServers;
+    lines.push(
+      `    ${region.name.padEnd(9)}${region.timezone} (${offset(region.utcOffsetMinutes)}), ${formatCount(region.users)} users, ${servers.count} servers x ${servers.cores} cores, ${formatBytes(servers.memoryBytes)}, NIC ${formatBitsPerSecond(servers.nicBitsPerSecond)}, hop ${withMean(servers.interServerLatencyNs, formatDurationNs)}`,
+    );
+    lines.push(
+      `    ${''.padEnd(9)}access ${withMean(region.accessLatencyNs, formatDurationNs)} one way; online ${formatFraction(region.online.fractionMean)} of users on average (${formatFraction(Math.min(...region.online.fractionByLocalHour))} to ${formatFraction(Math.max(...region.online.fractionByLocalHour))} over the day), sessions ${formatDurationNs(region.online.sessionMeanNs)}`,
+    );
+  }
+  if (scenario.links.length === 0) lines.push('  links      none (one region)');
+  for (const [index, link] of scenario.links.entries()) {
+    lines.push(
+      `  ${index === 0 ? 'links      ' : '           '}${link.name}: ${withMean(link.latencyNs, formatDurationNs)} one way, ${formatBitsPerSecond(link.bandwidthBitsPerSecond)}, loss ${formatFraction(link.lossFraction)}`,
+    );
+  }
+  const arrivals =
+    workload.arrivals.kind === 'totalPerSecond'
+      ? `one Poisson stream, senders uniform`
+      : `${formatCount(workload.arrivals.messagesPerUserPerDayMean)} per user per day, Zipf ${workload.arrivals.senderZipfSkew} by activity`;
+  lines.push(
+    `  messages   ${formatRate(totals.messagesPerSecondMean)} (${arrivals}), ${formatCount(totals.messagesPerSecondMean * (scenario.durationNs / 1e9))} in the run; ${formatFraction(workload.recipients.sameRegionFraction)} to the same region, recipients ${workload.recipients.pick}`,
+  );
+  const size = workload.groups.size;
+  lines.push(
+    workload.groups.fraction === 0
+      ? '  groups     none'
+      : `  groups     ${formatFraction(workload.groups.fraction)} of messages, ${size.min} to ${size.max} members (${size.kind === 'boundedPareto' ? `bounded Pareto ${size.paretoAlpha}` : 'uniform'}, mean ${formatCount(groupSizeMean(size))})`,
+  );
+  const sizes = workload.sizes;
+  lines.push(
+    `  sizes      text ${formatFraction(sizes.text.fraction)} ${withMean(sizes.text.sizeBytes, formatBytes)}; media ${formatFraction(sizes.media.fraction)} ${withMean(sizes.media.sizeBytes, formatBytes)}; read within 60 s ${formatFraction(workload.read.within60sFraction)}`,
+  );
+  const listed = COST_OPS.filter((op) => scenario.costs.opsNs[op].source === 'table').map((op) => `${op} ${scenario.costs.opsNs[op].costNs.text}`);
+  const rest = COST_OPS.filter((op) => scenario.costs.opsNs[op].source !== 'table');
+  const restSource = rest.length === 0 ? '' : scenario.costs.opsNs[rest[0] ?? 'route'].source === 'others' ? `others ${scenario.costs.opsNs[rest[0] ?? 'route'].costNs.text}` : 'others built in';
+  lines.push(
+    `  costs      ${[...listed, restSource].filter((part) => part !== '').join(', ')}; scale ${scenario.costs.scale}${scenario.costs.profilePath === null ? '' : `; profile ${scenario.costs.profilePath}`}`,
+  );
+  lines.push(
+    `  services   directory ${scenario.directory.latencyNs.text}, ${formatRate(scenario.directory.capacityOpsPerSecond)}; offline store ${scenario.offlineStore.latencyNs.text}, ${formatRate(scenario.offlineStore.capacityOpsPerSecond)}, keeps ${formatDurationNs(scenario.offlineStore.retentionNs)}`,
+  );
+  lines.push(
+    `  memory     about ${formatBytes(estimate.totalBytes)} to simulate: ${formatCount(estimate.connectedDevicesPeak)} connected devices at peak (${formatBytes(estimate.connectedDevicesBytes)}), ${formatCount(estimate.inFlightCopies)} message copies in flight (${formatBytes(estimate.inFlightBytes)}), ${formatCount(estimate.storedMessagesPeak)} stored for offline devices (${formatBytes(estimate.storedBytes)}), fixed ${formatBytes(estimate.fixedBytes)}`,
+  );
+  lines.push(`             assuming ${estimate.assumptions.join('; ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function registerValidate(program: Command, io: ValidateIo = processIo): void {
+  program
+    .command('validate')
+    .description('check a scenario file and print what it resolves to, without running it')
+    .argument('<scenario>', 'scenario file (YAML or JSON), or a built-in name: quickstart, reference-chat')
+    .option('--set <path=value>', 'override a field, e.g. chatServers.perRegion=40 (repeatable)', collect, [])
+    .option('--seed <n>', 'override the seed')
+    .option('--json', 'print only JSON on stdout: {ok, file, scenario, estimate}')
+    .action((argument: string, options: ValidateOptions) => {
+      const problems: InputProblem[] = [];
+      const overrides = [...options.set];
+      if (options.seed !== undefined) {
+        if (/^\d+$/.test(options.seed) && Number(options.seed) <= Number.MAX_SAFE_INTEGER) overrides.push(`seed=${options.seed}`);
+        else problems.push({ field: '--seed', reason: `expected a non-negative integer, got ${JSON.stringify(options.seed)}` });
+      }
+      const result = loadScenario(resolveScenarioArgument(argument), overrides);
+      if (!result.ok) problems.push(...result.problems.map(toInputProblem));
+      if (!result.ok || problems.length > 0) throw new BadInputError(problems);
+      const estimate = estimateFootprint(result.scenario);
+      if (options.json === true) {
+        io.stdout(`${JSON.stringify({ ok: true, file: result.file, scenario: result.scenario, estimate }, null, 2)}\n`);
+      } else {
+        io.stdout(renderValidation(result.scenario, estimate, result.file));
+      }
+    });
+}
