@@ -6,6 +6,7 @@
  * malformed (the schema reports that).
  */
 import { closest } from './did-you-mean.js';
+import { DEFAULTS } from './schema.js';
 import { COUNT_MAX, parseCount, parseDurationNs, parsePercentFraction, type UnitParser } from './units.js';
 
 export interface CrossProblem {
@@ -128,12 +129,12 @@ function checkRegionsAndLinks(data: Record<string, unknown>, problems: CrossProb
 }
 
 function checkTimes(data: Record<string, unknown>, problems: CrossProblem[]): void {
-  const durationNs = parsedOr(data['duration'], parseDurationNs, 60e9);
-  const warmupNs = parsedOr(data['warmup'], parseDurationNs, 0);
+  const durationNs = parsedOr(data['duration'] ?? DEFAULTS.duration, parseDurationNs, undefined);
+  const warmupNs = parsedOr(data['warmup'] ?? DEFAULTS.warmup, parseDurationNs, undefined);
   if (durationNs !== undefined && warmupNs !== undefined && warmupNs >= durationNs && durationNs > 0) {
-    problems.push({ path: ['warmup'], reason: `warmup (${String(data['warmup'])}) must be shorter than duration (${String(data['duration'] ?? '60s')})` });
+    problems.push({ path: ['warmup'], reason: `warmup (${String(data['warmup'] ?? DEFAULTS.warmup)}) must be shorter than duration (${String(data['duration'] ?? DEFAULTS.duration)})` });
   }
-  const intervalNs = parsedOr(at(data, ['output', 'timeSeriesInterval']), parseDurationNs, 1e9);
+  const intervalNs = parsedOr(at(data, ['output', 'timeSeriesInterval']) ?? DEFAULTS.timeSeriesInterval, parseDurationNs, undefined);
   if (durationNs !== undefined && intervalNs !== undefined && intervalNs > 0 && durationNs / intervalNs > TIME_SERIES_BUCKETS_MAX) {
     problems.push({
       path: ['output', 'timeSeriesInterval'],
@@ -151,7 +152,7 @@ function checkFidelity(data: Record<string, unknown>, problems: CrossProblem[]):
   }
   const regions = data['regions'];
   if (!isMapping(regions) || typeof sliceServers !== 'number') return;
-  const perRegion = integerOr(at(data, ['chatServers', 'perRegion']), 4);
+  const perRegion = integerOr(at(data, ['chatServers', 'perRegion']), DEFAULTS.chatServersPerRegion);
   if (perRegion === undefined) return;
   let total = 0;
   for (const name of Object.keys(regions)) {
@@ -198,8 +199,8 @@ function checkWorkload(data: Record<string, unknown>, problems: CrossProblem[]):
 
   const size = at(workload, ['groups', 'size']);
   if (isMapping(size)) {
-    const min = integerOr(size['min'], 3);
-    const max = integerOr(size['max'], 256);
+    const min = integerOr(size['min'], DEFAULTS.groupSizeMin);
+    const max = integerOr(size['max'], DEFAULTS.groupSizeMax);
     if (min !== undefined && max !== undefined && min > max) {
       problems.push({ path: ['workload', 'groups', 'size', 'min'], reason: `min (${min}) must not exceed max (${max})` });
     }

@@ -11,12 +11,15 @@ import { LineCounter, parseDocument } from 'yaml';
 import { crossCheck } from './cross-checks.js';
 import type { DistributionValidators } from './distributions.js';
 import { issueToProblems, type PathProblem } from './issues.js';
-import { applyOverrides, isOverridden, OVERRIDE_FILE, parseOverride, type Override } from './overrides.js';
+import { applyOverrides, OVERRIDE_FILE, owningOverride, parseOverride, type Override } from './overrides.js';
 import { fieldName, type ScenarioProblem } from './problems.js';
 import { resolveScenario } from './resolve.js';
 import type { ResolvedScenario } from './resolved.js';
 import { buildScenarioSchema, DEFAULT_DISTRIBUTION_VALIDATORS, scenarioSchema, type ScenarioSchema } from './schema.js';
 import { SourceMap } from './source-map.js';
+
+/** Bound on YAML alias expansions: anchors are handy, exponential blow-ups are not. */
+const ALIAS_COUNT_MAX = 1000;
 
 /** A path to a scenario file, or its text with the name to report problems under. */
 export type ScenarioSource = string | { text: string; fileName: string };
@@ -69,11 +72,19 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function byPosition(a: ScenarioProblem, b: ScenarioProblem): number {
-  const overrideA = a.file === OVERRIDE_FILE ? 1 : 0;
-  const overrideB = b.file === OVERRIDE_FILE ? 1 : 0;
-  if (overrideA !== overrideB) return overrideA - overrideB;
-  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+/** A problem and where it sorts: the file's by position, then the overrides' in the order given. */
+interface Ranked {
+  problem: ScenarioProblem;
+  overrideIndex: number;
+}
+
+function byPosition(a: Ranked, b: Ranked): number {
+  if (a.overrideIndex !== b.overrideIndex) return a.overrideIndex - b.overrideIndex;
+  return (a.problem.line ?? 0) - (b.problem.line ?? 0) || (a.problem.column ?? 0) - (b.problem.column ?? 0);
+}
+
+function sorted(ranked: Ranked[]): ScenarioProblem[] {
+  return [...ranked].sort(byPosition).map((entry) => entry.problem);
 }
 
 function checkProfile(data: Record<string, unknown>, baseDir: string): PathProblem[] {
@@ -97,16 +108,22 @@ function checkProfile(data: Record<string, unknown>, baseDir: string): PathProbl
  * Returns every problem at once, sorted by position, overrides' last.
  */
 export function loadScenario(source: ScenarioSource, overrides: readonly string[] = [], options: LoadOptions = {}): LoadResult {
-  const problems: ScenarioProblem[] = [];
+  const problems: Ranked[] = [];
   const parsedOverrides: Override[] = [];
-  for (const text of overrides) {
+  const overrideIndexes: number[] = [];
+  for (const [index, text] of overrides.entries()) {
     const parsed = parseOverride(text);
-    if ('reason' in parsed) problems.push(parsed);
-    else parsedOverrides.push(parsed);
+    if ('reason' in parsed) {
+      problems.push({ problem: parsed, overrideIndex: index });
+    } else {
+      parsedOverrides.push(parsed);
+      overrideIndexes.push(index);
+    }
   }
+  const overrideProblems = () => sorted(problems);
 
   const read = readSource(source);
-  if ('reason' in read) return { ok: false, problems: [read, ...problems] };
+  if ('reason' in read) return { ok: false, problems: [read, ...overrideProblems()] };
   const { text, file } = read;
   const baseDir = options.baseDir ?? read.baseDir;
 
@@ -118,22 +135,33 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
       const { line, column } = sourceMap.positionOfOffset(error.pos[0]);
       return { file, line, column, reason: `${/\.json$/i.test(file) ? 'JSON' : 'YAML'} syntax: ${error.message.split('\n')[0] ?? error.message}` };
     });
-    return { ok: false, problems: [...syntax, ...problems] };
+    return { ok: false, problems: [...syntax, ...overrideProblems()] };
   }
   if (document.contents === null || text.trim() === '') {
-    return { ok: false, problems: [{ file, reason: 'the file is empty; a scenario needs at least a name and regions' }, ...problems] };
+    return { ok: false, problems: [{ file, reason: 'the file is empty; a scenario needs at least a name and regions' }, ...overrideProblems()] };
   }
-  const written: unknown = document.toJS({ maxAliasCount: 1000 });
+  let written: unknown;
+  try {
+    written = document.toJS({ maxAliasCount: ALIAS_COUNT_MAX });
+  } catch (error) {
+    // The yaml package refuses alias bombs (a few lines expanding to gigabytes) by throwing.
+    return { ok: false, problems: [{ file, reason: `YAML: ${(error as Error).message}` }, ...overrideProblems()] };
+  }
   if (!isMapping(written)) {
     const position = sourceMap.positionOf([]);
     return {
       ok: false,
-      problems: [{ file, ...position, reason: `expected a mapping of scenario fields (name, regions, workload, ...) at the top level, got ${Array.isArray(written) ? 'a list' : JSON.stringify(written)}` }, ...problems],
+      problems: [
+        { file, ...position, reason: `expected a mapping of scenario fields (name, regions, workload, ...) at the top level, got ${Array.isArray(written) ? 'a list' : JSON.stringify(written)}` },
+        ...overrideProblems(),
+      ],
     };
   }
 
   const applied = applyOverrides(written, parsedOverrides);
-  problems.push(...applied.problems);
+  // applyOverrides numbers the overrides it was given; map back to their place on the command line.
+  const commandLineIndex = (index: number) => overrideIndexes[index] ?? index;
+  for (const entry of applied.problems) problems.push({ problem: entry.problem, overrideIndex: commandLineIndex(entry.overrideIndex) });
   const data = applied.data;
 
   const schema = schemaFor(options.distributionValidators ?? DEFAULT_DISTRIBUTION_VALIDATORS);
@@ -146,16 +174,18 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
   const seen = new Set<string>();
   for (const problem of pathProblems) {
     const field = fieldName(problem.path);
-    const located: ScenarioProblem = isOverridden(problem.path, applied.ownedPaths)
-      ? { file: OVERRIDE_FILE, field, reason: problem.reason }
-      : { file, ...sourceMap.positionOf(problem.path, problem.pointAt), field, reason: problem.reason };
+    const owner = owningOverride(problem.path, applied.ownedPaths);
+    const located: ScenarioProblem =
+      owner >= 0
+        ? { file: OVERRIDE_FILE, field, reason: problem.reason }
+        : { file, ...sourceMap.positionOf(problem.path, problem.pointAt), field, reason: problem.reason };
     if (located.field === '') delete located.field;
     const key = `${located.file}:${located.line}:${located.column}:${located.field}:${located.reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push(located);
+    problems.push({ problem: located, overrideIndex: owner >= 0 ? commandLineIndex(owner) : -1 });
   }
 
-  if (problems.length > 0 || !result.success) return { ok: false, problems: problems.sort(byPosition) };
+  if (problems.length > 0 || !result.success) return { ok: false, problems: sorted(problems) };
   return { ok: true, scenario: resolveScenario(result.data, { baseDir }), raw: data, file };
 }

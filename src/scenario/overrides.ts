@@ -52,12 +52,12 @@ function kindOf(value: unknown): string {
 export function applyOverrides(
   data: Record<string, unknown>,
   overrides: readonly Override[],
-): { data: Record<string, unknown>; problems: ScenarioProblem[]; ownedPaths: string[][] } {
+): { data: Record<string, unknown>; problems: { problem: ScenarioProblem; overrideIndex: number }[]; ownedPaths: OwnedPath[] } {
   const result = structuredClone(data);
-  const problems: ScenarioProblem[] = [];
+  const problems: { problem: ScenarioProblem; overrideIndex: number }[] = [];
   // Paths whose content came from overrides (set, or created on the way): their problems are `--set`'s.
-  const ownedPaths: string[][] = [];
-  for (const override of overrides) {
+  const ownedPaths: OwnedPath[] = [];
+  for (const [overrideIndex, override] of overrides.entries()) {
     let target: Record<string, unknown> = result;
     let blocked = false;
     for (const [index, segment] of override.path.slice(0, -1).entries()) {
@@ -69,15 +69,18 @@ export function applyOverrides(
         }
         const created: Record<string, unknown> = {};
         target[segment] = created;
-        ownedPaths.push(override.path.slice(0, index + 1));
+        ownedPaths.push({ path: override.path.slice(0, index + 1), overrideIndex });
         target = created;
       } else if (isMapping(next)) {
         target = next;
       } else {
         problems.push({
-          file: OVERRIDE_FILE,
-          field: override.path.join('.'),
-          reason: `${override.path.slice(0, index + 1).join('.')} is ${kindOf(next)}, not a mapping, so it has no field ${JSON.stringify(override.path[index + 1])}`,
+          problem: {
+            file: OVERRIDE_FILE,
+            field: override.path.join('.'),
+            reason: `${override.path.slice(0, index + 1).join('.')} is ${kindOf(next)}, not a mapping, so it has no field ${JSON.stringify(override.path[index + 1])}`,
+          },
+          overrideIndex,
         });
         blocked = true;
         break;
@@ -87,12 +90,27 @@ export function applyOverrides(
     const last = override.path[override.path.length - 1] ?? '';
     if (override.value === undefined) delete target[last];
     else target[last] = override.value;
-    ownedPaths.push(override.path);
+    ownedPaths.push({ path: override.path, overrideIndex });
   }
   return { data: result, problems, ownedPaths };
 }
 
-/** True when `path` lies at or below one of the overridden paths (its problems belong to `--set`). */
-export function isOverridden(path: readonly PropertyKey[], ownedPaths: readonly (readonly string[])[]): boolean {
-  return ownedPaths.some((owned) => owned.length <= path.length && owned.every((segment, index) => segment === String(path[index])));
+/** A path whose content an override wrote, and which override (its position among them). */
+export interface OwnedPath {
+  path: string[];
+  overrideIndex: number;
+}
+
+/**
+ * The override that wrote `path` or a field above it (its problems belong to `--set`): the last
+ * such override, since later ones win; -1 when the value comes from the file.
+ */
+export function owningOverride(path: readonly PropertyKey[], ownedPaths: readonly OwnedPath[]): number {
+  let owner = -1;
+  for (const owned of ownedPaths) {
+    if (owned.path.length <= path.length && owned.path.every((segment, index) => segment === String(path[index]))) {
+      owner = Math.max(owner, owned.overrideIndex);
+    }
+  }
+  return owner;
 }

@@ -68,6 +68,16 @@ export const BUILT_IN_COSTS: Record<CostOp, string> = {
   senderKey: 'exp(15us)',
 };
 
+/** Defaults that the cross-checks also need (they read the raw data, before defaults apply). */
+export const DEFAULTS = {
+  duration: '60s',
+  warmup: '0s',
+  timeSeriesInterval: '1s',
+  chatServersPerRegion: 4,
+  groupSizeMin: 3,
+  groupSizeMax: 256,
+} as const;
+
 export const PLACEMENTS = ['hash', 'least-loaded', 'modulo'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
 
@@ -163,8 +173,8 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
 
   const chatServers = strict({
     perRegion: integer({ min: 1, max: 1_000_000, what: 'a positive integer' })
-      .default(4)
-      .describe('Chat servers in each region, unless the region sets chatServers.count (default 4).'),
+      .default(DEFAULTS.chatServersPerRegion)
+      .describe(`Chat servers in each region, unless the region sets chatServers.count (default ${DEFAULTS.chatServersPerRegion}).`),
     cores: serverFields.cores.default(8),
     memory: serverFields.memory.prefault('64GiB'),
     nic: serverFields.nic.prefault('10Gbps'),
@@ -265,8 +275,12 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
     pareto: real({ min: 0, minExclusive: true, max: 100, what: 'a positive Pareto shape such as 1.5' })
       .optional()
       .describe('Shape (alpha) of a bounded Pareto between min and max; without it sizes are uniform between min and max.'),
-    min: integer({ min: 2, max: 1024, what: 'an integer from 2 to 1024' }).default(3).describe('Smallest group (default 3).'),
-    max: integer({ min: 2, max: GROUP_SIZE_MAX, what: 'an integer from 2 to 1024' }).default(256).describe('Largest group, at most 1024 (default 256).'),
+    min: integer({ min: 2, max: GROUP_SIZE_MAX, what: 'an integer from 2 to 1024' })
+      .default(DEFAULTS.groupSizeMin)
+      .describe(`Smallest group (default ${DEFAULTS.groupSizeMin}).`),
+    max: integer({ min: 2, max: GROUP_SIZE_MAX, what: 'an integer from 2 to 1024' })
+      .default(DEFAULTS.groupSizeMax)
+      .describe(`Largest group, at most 1024 (default ${DEFAULTS.groupSizeMax}).`),
   }).describe('Members per group (users, sender included).');
 
   const sizeClass = (defaults: { share: string; bytes: string }) =>
@@ -337,11 +351,11 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
         .default('12:00')
         .describe(`Wall-clock instant at simulated time 0: a UTC time of day (on 2025-01-15) such as 18:30, or an ISO 8601 instant such as 2025-12-31T23:00:00Z (default 12:00).`),
       duration: positiveDuration('a positive duration such as 10s or 5min')
-        .prefault('60s')
-        .describe('Simulated time to run, warmup included (default 60s).'),
+        .prefault(DEFAULTS.duration)
+        .describe(`Simulated time to run, warmup included (default ${DEFAULTS.duration}).`),
       warmup: quantity('duration', { what: 'a duration such as 30s', min: 0, examples: ['30s'] })
-        .prefault('0s')
-        .describe('Initial simulated time left out of the statistics; shorter than duration (default 0s).'),
+        .prefault(DEFAULTS.warmup)
+        .describe(`Initial simulated time left out of the statistics; shorter than duration (default ${DEFAULTS.warmup}).`),
       fidelity: choice(['full', 'slice'])
         .default('full')
         .describe('full: every chat server in detail. slice: sliceServers of them in detail, the rest as generated traffic (DESIGN.md section 4).'),
@@ -375,8 +389,8 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
       workload: workload.prefault({}),
       output: strict({
         timeSeriesInterval: positiveDuration('a positive duration such as 1s')
-          .prefault('1s')
-          .describe('Width of one time-series bucket in the report (default 1s).'),
+          .prefault(DEFAULTS.timeSeriesInterval)
+          .describe(`Width of one time-series bucket in the report (default ${DEFAULTS.timeSeriesInterval}).`),
       })
         .prefault({})
         .describe('What the run records.'),

@@ -128,6 +128,17 @@ describe('more kinds of bad input', () => {
     ]);
   });
 
+  test('YAML alias bombs are refused as bad input, not a crash', () => {
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [index, name] of ['b', 'c', 'd', 'e', 'f'].entries()) {
+      const previous = String.fromCharCode(97 + index);
+      rows.push(`${name}: &${name} [*${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}, *${previous}]`);
+    }
+    const found = lines(loadScenario({ text: `${rows.join('\n')}\n`, fileName: 'bomb.yaml' }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^bomb\.yaml: YAML: Excessive alias count/);
+  });
+
   test('required fields that are missing point at their parent', () => {
     const text = 'regions:\n  eu:\n    users: 5\n';
     expect(lines(loadScenario({ text, fileName: 'm.yaml' }))).toEqual([
@@ -256,7 +267,7 @@ describe('--set overrides', () => {
     expect(lines(removed)).toEqual(['--set name: required field is missing; expected a non-empty name']);
   });
 
-  test('bad overrides are problems of --set, reported with the file\'s', () => {
+  test('bad overrides are problems of --set, after the file\'s, in command-line order', () => {
     const text = `${minimal}chatServers: { cores: 0 }\n`;
     expect(
       lines(
@@ -273,13 +284,13 @@ describe('--set overrides', () => {
     ).toEqual([
       'o.yaml:1:1 links: no link between eu and asia; add links.eu-asia: { latency: 50ms }',
       'o.yaml:4:23 chatServers.cores: expected a positive integer, got 0',
+      '--set chatServers.perRegon: unknown field "perRegon"; did you mean "perRegion"?',
+      '--set name.first: name is a string, not a mapping, so it has no field "first"',
+      '--set workload.groups.share: expected a percentage from 0% to 100%, got "300%"',
+      '--set regions.asia.timezone: required field is missing; expected a time zone such as Europe/Berlin or UTC+5:30',
       '--set novalue: expected path=value, such as chatServers.perRegion=40',
       '--set: expected a dotted field path such as chatServers.perRegion, got ""',
       '--set seed: the value "[1" is not valid YAML: Flow sequence must end with a ]',
-      '--set name.first: name is a string, not a mapping, so it has no field "first"',
-      '--set regions.asia.timezone: required field is missing; expected a time zone such as Europe/Berlin or UTC+5:30',
-      '--set chatServers.perRegon: unknown field "perRegon"; did you mean "perRegion"?',
-      '--set workload.groups.share: expected a percentage from 0% to 100%, got "300%"',
     ]);
   });
 });

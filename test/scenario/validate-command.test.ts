@@ -1,0 +1,83 @@
+import { Command } from 'commander';
+import { describe, expect, test } from 'vitest';
+import { registerValidate } from '../../src/cli/commands/validate.js';
+import { BadInputError } from '../../src/cli/errors.js';
+import { exitCodeFor } from '../../src/cli/program.js';
+
+/** Runs `chatscale <args>` in-process with only the validate command; returns exit code and output. */
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  let stdout = '';
+  let stderr = '';
+  registerValidate(program, { stdout: (text) => (stdout += text) });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const code = exitCodeFor(error, (text) => (stderr += text));
+    return { code, stdout, stderr };
+  }
+}
+
+describe('chatscale validate', () => {
+  test('prints what reference-chat resolves to and exits 0', async () => {
+    const { code, stdout, stderr } = await run(['validate', 'scenarios/reference-chat.yaml']);
+    expect([code, stderr]).toEqual([0, '']);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe('scenario reference-chat (scenarios/reference-chat.yaml): ok');
+    expect(lines).toContain('  run        10s simulated (warmup 0s), fidelity full, seed 1, start 2025-01-15T12:00:00.000Z');
+    expect(lines).toContain('  regions    1: 1,000,000 users, 1,000,000 devices (1 per user), 16 chat servers, 128 cores, placement modulo');
+    expect(lines).toContain(
+      '  messages   200,000/s (one Poisson stream, senders uniform), 2,000,000 in the run; 100% to the same region, recipients uniform',
+    );
+    expect(lines).toContain('  costs      route exp(200us), deliver exp(200us), others 0; scale 1');
+    expect(lines).toContain('  links      none (one region)');
+    expect(stdout).toContain('  memory     about 931MiB to simulate: 1,000,000 connected devices at peak (763MiB)');
+  });
+
+  test('--json prints only JSON: the resolved scenario and the estimate', async () => {
+    const { code, stdout } = await run(['validate', 'quickstart', '--json', '--set', 'chatServers.perRegion=5', '--seed', '9']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as { ok: boolean; scenario: { seed: number; totals: { chatServers: number } }; estimate: { totalBytes: number } };
+    expect(parsed.ok).toBe(true);
+    expect(parsed.scenario.seed).toBe(9);
+    expect(parsed.scenario.totals.chatServers).toBe(12); // 5 + 5 + 2 (in sets its own count)
+    expect(parsed.estimate.totalBytes).toBeGreaterThan(128 * 1024 ** 2);
+  });
+
+  test('bad input: every problem on its own line, exit 2, no stack', async () => {
+    const { code, stdout, stderr } = await run([
+      'validate',
+      'scenarios/reference-chat.yaml',
+      '--set',
+      'chatServers.cores=-4',
+      '--set',
+      'chatServers.perRegon=3',
+      '--seed',
+      'abc',
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      [
+        'error: --seed: expected a non-negative integer, got "abc"',
+        'error: --set chatServers.cores: expected a positive integer, got -4',
+        'error: --set chatServers.perRegon: unknown field "perRegon"; did you mean "perRegion"?',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a missing file is bad input naming the file', async () => {
+    const { code, stderr } = await run(['validate', 'scenarios/nope.yaml']);
+    expect([code, stderr]).toEqual([2, 'error: scenarios/nope.yaml: no such file\n']);
+  });
+
+  test('problems keep their fields when converted for the CLI', async () => {
+    const program = new Command().exitOverride();
+    registerValidate(program, { stdout: () => undefined });
+    const error = await program.parseAsync(['validate', 'scenarios/reference-chat.yaml', '--set', 'duration=0s'], { from: 'user' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as BadInputError).problems).toEqual([{ file: '--set', field: 'duration', reason: 'expected a positive duration such as 10s or 5min, got "0s"' }]);
+  });
+});
