@@ -165,9 +165,25 @@ function checkFidelity(data: Record<string, unknown>, problems: CrossProblem[]):
   }
 }
 
+/** Diurnal points need at least one point and a weight above 0, or nobody would ever be online. */
+function checkDiurnal(diurnal: unknown, path: PropertyKey[], problems: CrossProblem[]): void {
+  if (!isMapping(diurnal)) return;
+  const weights = Object.values(diurnal);
+  if (weights.length === 0) {
+    problems.push({ path, reason: 'give at least one point { hour: weight }, or flat or default' });
+  } else if (weights.every((weight) => weight === 0)) {
+    problems.push({ path, reason: 'the weights must not all be 0: no one would ever be online' });
+  }
+}
+
 function checkWorkload(data: Record<string, unknown>, problems: CrossProblem[]): void {
+  const regions = data['regions'];
+  if (isMapping(regions)) {
+    for (const name of Object.keys(regions)) checkDiurnal(at(regions, [name, 'online', 'diurnal']), ['regions', name, 'online', 'diurnal'], problems);
+  }
   const workload = data['workload'];
   if (!isMapping(workload)) return;
+  checkDiurnal(at(workload, ['online', 'diurnal']), ['workload', 'online', 'diurnal'], problems);
 
   const devices = workload['devicesPerUser'];
   if (isMapping(devices)) {

@@ -9,7 +9,8 @@
  */
 import * as z from 'zod';
 import { simulatorDistributionValidator, type DistributionValidators } from './distributions.js';
-import { choice, distribution, integer, mapping, quantity, quantityOrUnlimited, real, strict, text } from './fields.js';
+import { suggestion } from './did-you-mean.js';
+import { choice, distribution, expectedReason, integer, mapping, quantity, quantityOrUnlimited, real, strict, text } from './fields.js';
 import { checkTimezone, parseStartInstantMs } from './timezones.js';
 import { COUNT_MAX, parseDurationNs, parseSizeBytes } from './units.js';
 
@@ -127,8 +128,11 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
           ),
         ],
         {
-          error: (issue) =>
-            `expected flat, default, or a mapping of local hour to relative weight such as { 4: 0.2, 21: 1.7 }, got ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : issue.input === null ? 'null' : typeof issue.input === 'object' ? 'a mapping' : String(issue.input)}`,
+          error: (issue) => {
+            const near = typeof issue.input === 'string' ? suggestion(issue.input, ['flat', 'default']) : '';
+            const reason = expectedReason('flat, default, or a mapping of local hour to relative weight such as { 4: 0.2, 21: 1.7 }', issue.input);
+            return near.startsWith('; did') ? `${reason}${near}` : reason;
+          },
         },
       )
       .describe(

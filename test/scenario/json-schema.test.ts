@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { COST_OPS, scenarioJsonSchema, scenarioJsonSchemaText } from '../../src/scenario/index.js';
+import { COST_OPS, scenarioFieldsMarkdown, scenarioJsonSchema, scenarioJsonSchemaText } from '../../src/scenario/index.js';
 import { UNIT_PATTERNS } from '../../src/scenario/fields.js';
 
 describe('schema/scenario.schema.json', () => {
@@ -45,5 +45,12 @@ describe('schema/scenario.schema.json', () => {
     for (const text of ['1.5e9', '40M']) expect(accepts('count', text)).toBe(true);
     expect(accepts('duration', '30')).toBe(false);
     expect(accepts('percent', '25')).toBe(false);
+  });
+
+  test('the README field table comes from the same schema', () => {
+    const table = scenarioFieldsMarkdown().split('\n');
+    expect(table).toContain('| `chatServers.cores` | `8` | CPU cores per chat server; operations queue FIFO for the first free core (default 8). |');
+    expect(table.some((row) => row.startsWith('| `regions.<region>.users` |'))).toBe(true);
+    expect(table.some((row) => row.startsWith('| `costs.senderKey` |'))).toBe(true);
   });
 });

@@ -191,6 +191,18 @@ describe('more kinds of bad input', () => {
     ]);
   });
 
+  test('diurnal shapes: typos, empty and all-zero points', () => {
+    const text = `${minimal}workload: { online: { diurnal: flt } }\n`;
+    expect(lines(loadScenario({ text, fileName: 'd.yaml' }))).toEqual([
+      'd.yaml:4:32 workload.online.diurnal: expected flat, default, or a mapping of local hour to relative weight such as { 4: 0.2, 21: 1.7 }, got "flt"; did you mean "flat"?',
+    ]);
+    const points = 'name: d\nregions:\n  eu: { timezone: UTC, users: 1, online: { diurnal: {} } }\nworkload: { online: { diurnal: { 3: 0, 20: 0 } } }\n';
+    expect(lines(loadScenario({ text: points, fileName: 'd.yaml' }))).toEqual([
+      'd.yaml:3:53 regions.eu.online.diurnal: give at least one point { hour: weight }, or flat or default',
+      'd.yaml:4:32 workload.online.diurnal: the weights must not all be 0: no one would ever be online',
+    ]);
+  });
+
   test('numbers too large to be real', () => {
     const text = 'name: big\nduration: 200d\nregions:\n  eu: { timezone: UTC, users: 2e15 }\nworkload: { messagesPerSecond: 1e16/s }\n';
     expect(lines(loadScenario({ text, fileName: 'b.yaml' }))).toEqual([
