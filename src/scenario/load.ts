@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { LineCounter, parseDocument } from 'yaml';
 import { crossCheck } from './cross-checks.js';
 import type { DistributionValidators } from './distributions.js';
