@@ -1,6 +1,9 @@
 /** Every command registers itself here; add one line per new command file. */
 import type { Command } from 'commander';
+import { registerQueue } from './queue.js';
+import { registerValidate } from './validate.js';
 
 export function registerCommands(program: Command): void {
-  void program;
+  registerValidate(program);
+  registerQueue(program);
 }

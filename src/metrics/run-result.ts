@@ -1,0 +1,91 @@
+/**
+ * The results contract (DESIGN.md section 8): what `chatscale run --json` prints and what compare,
+ * whatif, sweep and plan read. Keys are stable; new keys may be added, none renamed. Times in the
+ * contract are milliseconds (keys end in Ms), sizes bytes, rates per second, utilisation a fraction.
+ * Everything outside `meta` is simulated and therefore byte-identical for the same scenario, seed
+ * and version; `meta` is measured on the machine.
+ */
+export interface LatencySummary {
+  count: number;
+  meanMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+}
+
+export interface ServerResult {
+  id: string;
+  role: 'chat' | 'directory' | 'offlineStore';
+  region: string;
+  cores: number;
+  cpuUtilisation: number;
+  memoryBytesPeak: number;
+  connectionsPeak: number;
+  cpuQueuePeak: number;
+  cpuQueueMean: number;
+  operations: number;
+  dropped: number;
+}
+
+export interface LinkResult {
+  id: string;
+  from: string;
+  to: string;
+  utilisation: number;
+  bytes: number;
+  messages: number;
+  lost: number;
+}
+
+/** One row per interval of `output.timeSeriesInterval`; arrays share the interval index. */
+export interface TimeSeries {
+  intervalMs: number;
+  startMs: number[];
+  sent: number[];
+  delivered: number[];
+  latencyP50Ms: number[];
+  latencyP99Ms: number[];
+  cpuUtilisationMean: number[];
+  connections: number[];
+}
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  version: string;
+  fidelity: 'full' | 'slice';
+  simulatedSeconds: number;
+  /** True when the run was cut short (Ctrl-C, event limit) and the figures are partial. */
+  partial: boolean;
+  stoppedBy: string;
+  messages: {
+    sent: number;
+    delivered: number;
+    dropped: number;
+    pending: number;
+    /** Copies delivered to devices (a group message to 10 devices counts 10). */
+    deliveriesToDevices: number;
+    storedOffline: number;
+    expired: number;
+  };
+  latency: {
+    endToEnd: LatencySummary;
+  };
+  rates: {
+    messagesInPerSecond: number;
+    messagesOutPerSecond: number;
+  };
+  servers: ServerResult[];
+  links: LinkResult[];
+  operations: Record<string, number>;
+  timeSeries: TimeSeries;
+  meta: {
+    wallSeconds: number;
+    events: number;
+    eventsPerWallSecond: number;
+    messagesPerWallSecond: number;
+    peakRssBytes: number;
+  };
+}
