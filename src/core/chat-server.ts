@@ -182,24 +182,16 @@ export class ChatServer {
    */
   connect(deviceKey: number, lastReceivedSeq = 0): number {
     this.enter();
-    try {
-      return this.connectDevice(deviceKey, lastReceivedSeq);
-    } finally {
-      this.busy = false;
-    }
+    return this.leave(this.connectDevice(deviceKey, lastReceivedSeq));
   }
 
   /** The device's connection to this server closed. Returns false if it had none. */
   disconnect(deviceKey: number): boolean {
     this.enter();
-    try {
-      const offset = this.table.find(deviceKey);
-      if (offset < 0 || this.table.records[offset + F_LOCAL_CONN] === 0) return false;
-      this.closeLocal(deviceKey);
-      return true;
-    } finally {
-      this.busy = false;
-    }
+    const offset = this.table.find(deviceKey);
+    if (offset < 0 || this.table.records[offset + F_LOCAL_CONN] === 0) return this.leave(false);
+    this.closeLocal(deviceKey);
+    return this.leave(true);
   }
 
   /**
@@ -210,17 +202,13 @@ export class ChatServer {
    */
   onClientFrame(deviceKey: number, frame: ClientFrame): number {
     this.enter();
-    try {
-      const offset = this.table.find(deviceKey);
-      if (offset < 0 || this.table.records[offset + F_LOCAL_CONN] === 0) return this.refuse();
-      const records = this.table.records;
-      if ((records[offset + F_BITS]! & B_HOMED_HERE) !== 0) return this.homeClientFrame(deviceKey, frame);
-      const relay = new ServerFrame(ServerKind.ClientRelay, deviceKey, records[offset + F_LOCAL_CONN]!, 0, null, frame, null, frame.bytes + this.headerBytes);
-      this.sendServer(records[offset + F_SERVER]!, relay);
-      return Code.Accepted;
-    } finally {
-      this.busy = false;
-    }
+    const offset = this.table.find(deviceKey);
+    if (offset < 0 || this.table.records[offset + F_LOCAL_CONN] === 0) return this.leave(this.refuse());
+    const records = this.table.records;
+    if ((records[offset + F_BITS]! & B_HOMED_HERE) !== 0) return this.leave(this.homeClientFrame(offset, deviceKey, frame));
+    const relay = new ServerFrame(ServerKind.ClientRelay, deviceKey, records[offset + F_LOCAL_CONN]!, 0, null, frame, null, frame.bytes + this.headerBytes);
+    this.sendServer(records[offset + F_SERVER]!, relay);
+    return this.leave(Code.Accepted);
   }
 
   /** Same as `onClientFrame` for a message (`ClientKind.Send` or `GroupSend`); named for readability. */
@@ -245,40 +233,33 @@ export class ChatServer {
    */
   onDeviceAck(deviceKey: number, upToSeq: number): number {
     this.enter();
-    try {
-      const offset = this.table.find(deviceKey);
-      if (offset < 0 || this.table.records[offset + F_LOCAL_CONN] === 0) return this.refuse();
-      this.ackFromDevice(offset, deviceKey, upToSeq);
-      return Code.Accepted;
-    } finally {
-      this.busy = false;
-    }
+    const offset = this.table.find(deviceKey);
+    if (offset < 0 || this.table.records[offset + F_LOCAL_CONN] === 0) return this.leave(this.refuse());
+    this.ackFromDevice(offset, deviceKey, upToSeq);
+    return this.leave(Code.Accepted);
   }
 
   /** A frame arrived from peer server `fromServerId` (links between servers are reliable and FIFO). */
   onServerFrame(fromServerId: number, frame: ServerFrame): void {
     this.enter();
-    try {
-      this.sink.charge(Op.ServerReceive, frame.bytes);
-      this.serverFrame(fromServerId, frame);
-    } finally {
-      this.busy = false;
-    }
+    this.sink.charge(Op.ServerReceive, frame.bytes);
+    this.serverFrame(fromServerId, frame);
+    this.busy = false;
   }
 
   /** A timer scheduled through the `Timers` port is due. */
   onTimer(token: number): void {
     this.enter();
-    try {
-      if (token !== TIMER_SWEEP) return;
-      this.sink.charge(Op.Timer, 0);
-      const cutoffNs = this.clock.nowNs() - this.limits.offlineTtlNs;
-      const removed = this.store.expire(cutoffNs, this.limits.sweepMaxEntries, this.onExpired);
-      const delayNs = removed >= this.limits.sweepMaxEntries ? this.limits.sweepBacklogDelayNs : this.limits.sweepIntervalNs;
-      this.sweepHandle = this.timers.schedule(delayNs, TIMER_SWEEP);
-    } finally {
+    if (token !== TIMER_SWEEP) {
       this.busy = false;
+      return;
     }
+    this.sink.charge(Op.Timer, 0);
+    const cutoffNs = this.clock.nowNs() - this.limits.offlineTtlNs;
+    const removed = this.store.expire(cutoffNs, this.limits.sweepMaxEntries, this.onExpired);
+    const delayNs = removed >= this.limits.sweepMaxEntries ? this.limits.sweepBacklogDelayNs : this.limits.sweepIntervalNs;
+    this.sweepHandle = this.timers.schedule(delayNs, TIMER_SWEEP);
+    this.busy = false;
   }
 
   /**
@@ -288,17 +269,13 @@ export class ChatServer {
    */
   linkDevice(deviceKey: number): number {
     this.enter();
-    try {
-      if (!isDeviceKey(deviceKey)) return Code.BadFrame;
-      const user = userOf(deviceKey);
-      if (this.homeOfUser(user) !== this.serverId) return Code.NotHome;
-      if (!this.directory.addDevice(deviceKey)) return Code.NotRegistered;
-      this.sink.charge(Op.DirectoryWrite, 0);
-      this.setMaskBit(user, slotOf(deviceKey), true);
-      return Code.Accepted;
-    } finally {
-      this.busy = false;
-    }
+    if (!isDeviceKey(deviceKey)) return this.leave(Code.BadFrame);
+    const user = userOf(deviceKey);
+    if (this.homeOfUser(user) !== this.serverId) return this.leave(Code.NotHome);
+    if (!this.directory.addDevice(deviceKey)) return this.leave(Code.NotRegistered);
+    this.sink.charge(Op.DirectoryWrite, 0);
+    this.setMaskBit(user, slotOf(deviceKey), true);
+    return this.leave(Code.Accepted);
   }
 
   /**
@@ -308,23 +285,19 @@ export class ChatServer {
    */
   unlinkDevice(deviceKey: number): number {
     this.enter();
-    try {
-      if (!isDeviceKey(deviceKey)) return Code.BadFrame;
-      const user = userOf(deviceKey);
-      if (this.homeOfUser(user) !== this.serverId) return Code.NotHome;
-      if (!this.directory.removeDevice(deviceKey)) return Code.NotRegistered;
-      this.sink.charge(Op.DirectoryWrite, 0);
-      this.setMaskBit(user, slotOf(deviceKey), false);
-      const offset = this.table.find(deviceKey);
-      if (offset >= 0 && this.table.records[offset + F_SERVER] !== NO_SERVER) {
-        this.table.records[offset + F_SERVER] = NO_SERVER;
-        this.putBackWindow(offset, deviceKey);
-      }
-      this.store.removeDevice(deviceKey, this.onUnlinked);
-      return Code.Accepted;
-    } finally {
-      this.busy = false;
+    if (!isDeviceKey(deviceKey)) return this.leave(Code.BadFrame);
+    const user = userOf(deviceKey);
+    if (this.homeOfUser(user) !== this.serverId) return this.leave(Code.NotHome);
+    if (!this.directory.removeDevice(deviceKey)) return this.leave(Code.NotRegistered);
+    this.sink.charge(Op.DirectoryWrite, 0);
+    this.setMaskBit(user, slotOf(deviceKey), false);
+    const offset = this.table.find(deviceKey);
+    if (offset >= 0 && this.table.records[offset + F_SERVER] !== NO_SERVER) {
+      this.table.records[offset + F_SERVER] = NO_SERVER;
+      this.putBackWindow(offset, deviceKey);
     }
+    this.store.removeDevice(deviceKey, this.onUnlinked);
+    return this.leave(Code.Accepted);
   }
 
   /** Cancels the core's timer; call when the server shuts down. */
@@ -384,9 +357,16 @@ export class ChatServer {
   // ---------------------------------------------------------------------------------------------
   // Sessions (the server the device is connected to).
 
+  // A flag, not try/finally (which costs on the hot path): after an exception escaped the core it
+  // stays set, and the core refuses further calls, which is right for a core in an unknown state.
   private enter(): void {
-    if (this.busy) throw new Error('ChatServer re-entered from inside a port call; the host must queue the call instead');
+    if (this.busy) throw new Error('ChatServer re-entered from inside a port call (the host must queue the call instead), or called after an earlier call threw');
     this.busy = true;
+  }
+
+  private leave<T>(result: T): T {
+    this.busy = false;
+    return result;
   }
 
   private refuse(): number {
@@ -455,7 +435,7 @@ export class ChatServer {
   private ackFromDevice(offset: number, deviceKey: number, upToSeq: number): void {
     const records = this.table.records;
     if ((records[offset + F_BITS]! & B_HOMED_HERE) !== 0) {
-      this.homeAck(deviceKey, upToSeq);
+      this.homeAckAt(offset, deviceKey, upToSeq);
     } else {
       this.sendServer(
         records[offset + F_SERVER]!,
@@ -479,7 +459,11 @@ export class ChatServer {
         return;
       }
       case ServerKind.ClientRelay:
-        if (frame.client !== null) this.homeClientFrame(frame.device, frame.client);
+        if (frame.client !== null) {
+          let offset = this.table.find(frame.device);
+          if (offset < 0) offset = this.insertHomed(frame.device);
+          this.homeClientFrame(offset, frame.device, frame.client);
+        }
         return;
       case ServerKind.DeviceAck:
         this.homeAck(frame.device, frame.arg);
@@ -520,33 +504,33 @@ export class ChatServer {
   // ---------------------------------------------------------------------------------------------
   // Home: sequencing of a device's frames.
 
-  private homeClientFrame(deviceKey: number, frame: ClientFrame): number {
+  /** A client frame at the device's home; `offset` is the device's record. */
+  private homeClientFrame(offset: number, deviceKey: number, frame: ClientFrame): number {
     if (frame.kind === ClientKind.Ack) {
-      this.homeAck(deviceKey, frame.seq);
+      this.homeAckAt(offset, deviceKey, frame.seq);
       return Code.Accepted;
     }
-    let offset = this.table.find(deviceKey);
-    if (offset < 0) offset = this.insertHomed(deviceKey);
     const records = this.table.records;
     const seq = frame.seq;
     const last = records[offset + F_LAST_SEQ]!;
     if (!Number.isInteger(seq) || seq < 1) {
-      return this.refuseFrame(deviceKey, seq, Code.BadFrame, last + 1);
+      return this.refuseFrame(offset, deviceKey, seq, Code.BadFrame, last + 1);
     }
     if (seq <= last) {
       this.duplicates++;
       this.sink.charge(Op.Duplicate, frame.bytes);
-      this.sendAck(deviceKey, seq, Code.Duplicate, last + 1);
+      this.sendAck(offset, deviceKey, seq, Code.Duplicate, last + 1);
       return Code.Duplicate;
     }
-    if (last !== 0 && seq !== last + 1) return this.refuseFrame(deviceKey, seq, Code.SeqGap, last + 1);
+    if (last !== 0 && seq !== last + 1) return this.refuseFrame(offset, deviceKey, seq, Code.SeqGap, last + 1);
     // The sequence number is consumed whether or not the frame is valid, so a malformed frame
     // cannot block the device's later frames.
     records[offset + F_LAST_SEQ] = seq;
-    if (!validFrame(frame)) return this.refuseFrame(deviceKey, seq, Code.BadFrame, seq + 1);
+    if (!validFrame(frame)) return this.refuseFrame(offset, deviceKey, seq, Code.BadFrame, seq + 1);
     this.accepted++;
     this.sink.charge(Op.Route, frame.bytes);
-    this.sendAck(deviceKey, seq, Code.Accepted, seq + 1);
+    this.sendAck(offset, deviceKey, seq, Code.Accepted, seq + 1);
+    // Routing may insert records, so `offset` is not used past this point.
     switch (frame.kind) {
       case ClientKind.Send:
         this.routeMessage(deviceKey, frame);
@@ -561,18 +545,17 @@ export class ChatServer {
     return Code.Accepted;
   }
 
-  private refuseFrame(deviceKey: number, seq: number, code: number, expectedSeq: number): number {
+  private refuseFrame(offset: number, deviceKey: number, seq: number, code: number, expectedSeq: number): number {
     this.rejected++;
     this.sink.charge(Op.Reject, 0);
-    this.sendAck(deviceKey, seq, code, expectedSeq);
+    this.sendAck(offset, deviceKey, seq, code, expectedSeq);
     return code;
   }
 
-  private sendAck(deviceKey: number, clientSeq: number, code: number, expectedSeq: number): void {
+  private sendAck(offset: number, deviceKey: number, clientSeq: number, code: number, expectedSeq: number): void {
     const bytes = this.wire.ackBytes;
     this.sink.charge(Op.Ack, bytes);
-    const offset = this.table.find(deviceKey);
-    if (offset < 0 || this.table.records[offset + F_SERVER] === NO_SERVER) return; // the client retries after reconnecting
+    if (this.table.records[offset + F_SERVER] === NO_SERVER) return; // the client retries after reconnecting
     this.sendToSession(offset, deviceKey, new Envelope(DeviceKind.Ack, 0, expectedSeq, clientSeq, code, bytes));
   }
 
@@ -581,7 +564,7 @@ export class ChatServer {
     const env = new Envelope(DeviceKind.Message, senderKey, frame.to, frame.seq, 0, frame.bytes + this.headerBytes);
     if (frame.to !== senderUser) this.routeToUser(frame.to, env, NO_DEVICE);
     // The sender's other devices get a copy (they are homed here, like the sender).
-    this.queueAtHome(senderUser, env, senderKey);
+    this.routeToUser(senderUser, env, senderKey);
   }
 
   private routeRead(readerKey: number, frame: ClientFrame): void {
@@ -606,6 +589,15 @@ export class ChatServer {
 
   /** Sends `env` to every device of `user` except `exclude`, through the user's home. */
   private routeToUser(user: number, env: Envelope, exclude: number): void {
+    // Fast path: a user homed here whose device mask is cached, found with one probe.
+    const primary = this.table.find(user * SLOTS_PER_USER);
+    if (primary >= 0) {
+      const bits = this.table.records[primary + F_BITS]! | 0;
+      if ((bits & (B_HOMED_HERE | B_MASK_LOADED)) === (B_HOMED_HERE | B_MASK_LOADED)) {
+        this.queueAtHomeMask(primary, user, (bits >>> MASK_SHIFT) & 0b11111, env, exclude);
+        return;
+      }
+    }
     const home = this.homeOfUser(user);
     if (home === this.serverId) {
       if (this.queueAtHome(user, env, exclude) < 0) this.unknownRecipient(env);
@@ -629,14 +621,24 @@ export class ChatServer {
   private queueAtHome(user: number, env: Envelope, exclude: number): number {
     const mask = this.loadMask(user);
     if (mask === 0) return -1;
+    return this.queueAtHomeMask(this.table.find(user * SLOTS_PER_USER), user, mask, env, exclude);
+  }
+
+  /** Queues `env` for the devices in `mask`; `primary` is the offset of the user's primary record. */
+  private queueAtHomeMask(primary: number, user: number, mask: number, env: Envelope, exclude: number): number {
     this.stamp(env);
     const base = user * SLOTS_PER_USER;
     let queued = 0;
-    for (let slot = 0; slot < MAX_DEVICES_PER_USER; slot++) {
+    // Queueing inserts no record, so `primary` stays valid through the loop.
+    if ((mask & 1) !== 0 && base !== exclude) {
+      this.queueForDeviceAt(primary, base, env);
+      queued++;
+    }
+    for (let slot = 1; slot < MAX_DEVICES_PER_USER; slot++) {
       if ((mask & (1 << slot)) === 0) continue;
       const deviceKey = base + slot;
       if (deviceKey === exclude) continue;
-      this.queueForDevice(deviceKey, env);
+      this.queueForDeviceAt(this.table.find(deviceKey), deviceKey, env);
       queued++;
     }
     return queued;
@@ -650,9 +652,13 @@ export class ChatServer {
   }
 
   private queueForDevice(deviceKey: number, env: Envelope): void {
+    this.queueForDeviceAt(this.table.find(deviceKey), deviceKey, env);
+  }
+
+  /** Queues for one device homed here; `offset` is its record or -1 (never connected: offline). */
+  private queueForDeviceAt(offset: number, deviceKey: number, env: Envelope): void {
     this.sink.charge(Op.Fanout, env.bytes);
     if (env.kind === DeviceKind.GroupMessage && (env.aux & 1) !== 0) this.sink.charge(Op.SenderKey, this.wire.senderKeyBytes);
-    const offset = this.table.find(deviceKey);
     const records = this.table.records;
     if (offset < 0 || records[offset + F_SERVER] === NO_SERVER) {
       this.storeOffline(deviceKey, env, 0);
@@ -727,9 +733,16 @@ export class ChatServer {
 
   /** Frees window entries up to `upToSeq`, sends their receipts and refills the window. */
   private homeAck(deviceKey: number, upToSeq: number): void {
-    this.sink.charge(Op.DeviceAck, 0);
     const offset = this.table.find(deviceKey);
-    if (offset < 0) return;
+    if (offset < 0) {
+      this.sink.charge(Op.DeviceAck, 0);
+      return;
+    }
+    this.homeAckAt(offset, deviceKey, upToSeq);
+  }
+
+  private homeAckAt(offset: number, deviceKey: number, upToSeq: number): void {
+    this.sink.charge(Op.DeviceAck, 0);
     const taken = this.takeAcked(offset, upToSeq);
     const spilling = (this.table.records[offset + F_BITS]! & B_SPILL) !== 0;
     this.confirmTaken(deviceKey, taken);

@@ -14,9 +14,9 @@ const MAX_LOAD_DENOMINATOR = 8;
 
 /** Slot of a key in a table of 2^(32 - shift) slots: multiplicative hashing of both 32-bit halves. */
 export function slotOfKey(key: number, shift: number): number {
-  const lo = key | 0;
-  const hi = (key / 4294967296) | 0;
-  return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
+  // Scaling by 2^-32 is exact, and cheaper than dividing; most keys have no high half at all.
+  const hi = key >= 4294967296 ? (key * 2.3283064365386963e-10) | 0 : 0;
+  return Math.imul((key | 0) ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
 }
 
 export class RecordTable {
