@@ -254,11 +254,11 @@ export class ChatServer {
       this.busy = false;
       return;
     }
-    this.sink.charge(Op.Timer, 0);
     const cutoffNs = this.clock.nowNs() - this.limits.offlineTtlNs;
     const removed = this.store.expire(cutoffNs, this.limits.sweepMaxEntries, this.onExpired);
     const delayNs = removed >= this.limits.sweepMaxEntries ? this.limits.sweepBacklogDelayNs : this.limits.sweepIntervalNs;
     this.sweepHandle = this.timers.schedule(delayNs, TIMER_SWEEP);
+    this.sink.charge(Op.Timer, 0);
     this.busy = false;
   }
 
@@ -403,9 +403,9 @@ export class ChatServer {
     const conn = ++this.connCounter;
     this.table.records[offset + F_LOCAL_CONN] = conn;
     this.connectedDevices++;
+    this.sink.charge(Op.Connect, this.wire.sessionFrameBytes);
     this.directory.setSession(deviceKey, this.serverId);
     this.sink.charge(Op.DirectoryWrite, 0);
-    this.sink.charge(Op.Connect, this.wire.sessionFrameBytes);
     if (home === this.serverId) {
       this.homeAttach(deviceKey, this.serverId, conn, lastReceivedSeq);
     } else {
@@ -420,9 +420,9 @@ export class ChatServer {
     const conn = records[offset + F_LOCAL_CONN]!;
     records[offset + F_LOCAL_CONN] = 0;
     this.connectedDevices--;
+    this.sink.charge(Op.Disconnect, 0);
     this.directory.clearSession(deviceKey, this.serverId);
     this.sink.charge(Op.DirectoryWrite, 0);
-    this.sink.charge(Op.Disconnect, 0);
     if ((records[offset + F_BITS]! & B_HOMED_HERE) !== 0) {
       this.homeDetach(deviceKey, this.serverId, conn);
     } else {
@@ -450,8 +450,8 @@ export class ChatServer {
         const offset = this.table.find(frame.device);
         if (offset >= 0 && this.table.records[offset + F_LOCAL_CONN] === frame.conn && frame.env !== null) {
           this.pushes++;
-          this.sink.charge(Op.Deliver, frame.env.bytes);
           this.transport.toDevice(frame.device, frame.env);
+          this.sink.charge(Op.Deliver, frame.env.bytes);
         } else {
           // The connection it was meant for has closed; the home still holds the envelope.
           this.stalePushes++;
@@ -470,8 +470,9 @@ export class ChatServer {
         return;
       case ServerKind.Attach:
         // Honour only the newest session: the directory says where the device is now.
+        const current = this.directory.sessionOf(frame.device);
         this.sink.charge(Op.DirectoryLookup, 0);
-        if (this.directory.sessionOf(frame.device) === from) this.homeAttach(frame.device, from, frame.conn, frame.arg);
+        if (current === from) this.homeAttach(frame.device, from, frame.conn, frame.arg);
         return;
       case ServerKind.Detach:
         this.homeDetach(frame.device, from, frame.conn);
@@ -554,9 +555,13 @@ export class ChatServer {
 
   private sendAck(offset: number, deviceKey: number, clientSeq: number, code: number, expectedSeq: number): void {
     const bytes = this.wire.ackBytes;
-    this.sink.charge(Op.Ack, bytes);
-    if (this.table.records[offset + F_SERVER] === NO_SERVER) return; // the client retries after reconnecting
-    this.sendToSession(offset, deviceKey, new Envelope(DeviceKind.Ack, 0, expectedSeq, clientSeq, code, bytes));
+    if (this.table.records[offset + F_SERVER] === NO_SERVER) {
+      this.sink.charge(Op.ServerAck, bytes);
+      return; // the client retries after reconnecting
+    }
+    const ack = new Envelope(DeviceKind.Ack, 0, expectedSeq, clientSeq, code, bytes);
+    this.sink.charge(Op.ServerAck, bytes);
+    this.sendToSession(offset, deviceKey, ack);
   }
 
   private routeMessage(senderKey: number, frame: ClientFrame): void {
@@ -570,8 +575,9 @@ export class ChatServer {
   private routeRead(readerKey: number, frame: ClientFrame): void {
     const bytes = this.wire.receiptBytes;
     this.receipts++;
+    const receipt = new Envelope(DeviceKind.Receipt, readerKey, frame.to, frame.ref, ReceiptType.Read, bytes);
     this.sink.charge(Op.Receipt, bytes);
-    this.routeToUser(userOf(frame.to), new Envelope(DeviceKind.Receipt, readerKey, frame.to, frame.ref, ReceiptType.Read, bytes), NO_DEVICE);
+    this.routeToUser(userOf(frame.to), receipt, NO_DEVICE);
   }
 
   private routeToGroupHome(senderKey: number, frame: ClientFrame): void {
@@ -724,8 +730,8 @@ export class ChatServer {
     const server = records[offset + F_SERVER]!;
     if (server === this.serverId) {
       this.pushes++;
-      this.sink.charge(Op.Deliver, env.bytes);
       this.transport.toDevice(deviceKey, env);
+      this.sink.charge(Op.Deliver, env.bytes);
       return;
     }
     this.sendServer(server, new ServerFrame(ServerKind.Push, deviceKey, records[offset + F_SESSION_CONN]!, 0, env, null, null, env.bytes + this.headerBytes));
@@ -735,14 +741,14 @@ export class ChatServer {
   private homeAck(deviceKey: number, upToSeq: number): void {
     const offset = this.table.find(deviceKey);
     if (offset < 0) {
-      this.sink.charge(Op.DeviceAck, 0);
+      this.sink.charge(Op.Ack, 0);
       return;
     }
     this.homeAckAt(offset, deviceKey, upToSeq);
   }
 
   private homeAckAt(offset: number, deviceKey: number, upToSeq: number): void {
-    this.sink.charge(Op.DeviceAck, 0);
+    this.sink.charge(Op.Ack, 0);
     const taken = this.takeAcked(offset, upToSeq);
     const spilling = (this.table.records[offset + F_BITS]! & B_SPILL) !== 0;
     this.confirmTaken(deviceKey, taken);
@@ -790,8 +796,9 @@ export class ChatServer {
     if (senderUser === userOf(deviceKey)) return;
     const bytes = this.wire.receiptBytes;
     this.receipts++;
+    const receipt = new Envelope(DeviceKind.Receipt, deviceKey, env.from, env.ref, ReceiptType.Delivered, bytes);
     this.sink.charge(Op.Receipt, bytes);
-    this.routeToUser(senderUser, new Envelope(DeviceKind.Receipt, deviceKey, env.from, env.ref, ReceiptType.Delivered, bytes), NO_DEVICE);
+    this.routeToUser(senderUser, receipt, NO_DEVICE);
   }
 
   /** Moves stored envelopes into the push window while it has room; expired ones are dropped. */
@@ -898,7 +905,6 @@ export class ChatServer {
         return;
       }
       case ClientKind.GroupCreate: {
-        this.sink.charge(Op.GroupOp, eventBytes);
         if (group !== undefined) return this.rejectToSender(senderKey, groupId, frame.seq, Code.GroupExists);
         if (this.groups.size >= this.limits.groupsMax) return this.rejectToSender(senderKey, groupId, frame.seq, Code.GroupLimit);
         const members = [senderUser];
@@ -911,27 +917,28 @@ export class ChatServer {
         if (members.length > this.limits.groupMembersMax) return this.rejectToSender(senderKey, groupId, frame.seq, Code.GroupFull);
         const created = new Group(groupId, senderUser, members);
         this.groups.set(groupId, created);
+        this.sink.charge(Op.GroupChange, eventBytes);
         this.fanOut(created, new Envelope(DeviceKind.GroupCreated, senderKey, groupId, frame.seq, members.length, eventBytes), senderKey);
         return;
       }
       case ClientKind.GroupAdd: {
-        this.sink.charge(Op.GroupOp, eventBytes);
         const user = frame.ref;
         if (group === undefined) return this.rejectToSender(senderKey, groupId, frame.seq, Code.NoSuchGroup);
         if (group.admin !== senderUser) return this.rejectToSender(senderKey, groupId, frame.seq, Code.NotAdmin);
         if (group.has(user)) return this.rejectToSender(senderKey, groupId, frame.seq, Code.AlreadyMember);
         if (group.size >= this.limits.groupMembersMax) return this.rejectToSender(senderKey, groupId, frame.seq, Code.GroupFull);
         group.add(user);
+        this.sink.charge(Op.GroupChange, eventBytes);
         this.fanOut(group, new Envelope(DeviceKind.GroupAdded, senderKey, groupId, frame.seq, user, eventBytes), senderKey);
         return;
       }
       case ClientKind.GroupRemove: {
-        this.sink.charge(Op.GroupOp, eventBytes);
         const user = frame.ref;
         if (group === undefined) return this.rejectToSender(senderKey, groupId, frame.seq, Code.NoSuchGroup);
         if (!group.has(user)) return this.rejectToSender(senderKey, groupId, frame.seq, Code.NotMember);
         if (group.admin !== senderUser && user !== senderUser) return this.rejectToSender(senderKey, groupId, frame.seq, Code.NotAdmin);
         // The removed member hears of its removal, then nothing more: fan out before removing.
+        this.sink.charge(Op.GroupChange, eventBytes);
         this.fanOut(group, new Envelope(DeviceKind.GroupRemoved, senderKey, groupId, frame.seq, user, eventBytes), senderKey);
         group.remove(user);
         if (group.size === 0) this.groups.delete(groupId);
@@ -982,8 +989,8 @@ export class ChatServer {
     }
     const cached = this.homeCache.get(user, NO_SERVER);
     if (cached !== NO_SERVER) return cached;
-    this.sink.charge(Op.DirectoryLookup, 0);
     const home = this.directory.homeOf(user);
+    this.sink.charge(Op.DirectoryLookup, 0);
     if (home === this.serverId) {
       this.insertHomed(user * SLOTS_PER_USER);
     } else if (this.limits.homeCacheEntries > 0) {
@@ -996,8 +1003,8 @@ export class ChatServer {
   private groupHomeOf(groupId: number): number {
     const cached = this.groupHomeCache.get(groupId, NO_SERVER);
     if (cached !== NO_SERVER) return cached;
-    this.sink.charge(Op.DirectoryLookup, 0);
     const home = this.directory.groupHomeOf(groupId);
+    this.sink.charge(Op.DirectoryLookup, 0);
     if (this.limits.homeCacheEntries > 0) {
       if (this.groupHomeCache.size >= this.limits.homeCacheEntries) this.groupHomeCache.clear();
       this.groupHomeCache.set(groupId, home);
@@ -1019,8 +1026,9 @@ export class ChatServer {
   }
 
   private lookupDevices(user: number): number {
+    const mask = this.directory.devicesOf(user) & 0b11111;
     this.sink.charge(Op.DirectoryLookup, 0);
-    return this.directory.devicesOf(user) & 0b11111;
+    return mask;
   }
 
   private setMaskBit(user: number, slot: number, on: boolean): void {
@@ -1053,9 +1061,11 @@ export class ChatServer {
     return offset;
   }
 
+  // Operations are charged when their work is done, so a host that times the interval between
+  // charges (chatscale calibrate) attributes each stretch of work to the operation it served.
   private sendServer(serverId: number, frame: ServerFrame): void {
-    this.sink.charge(Op.ServerSend, frame.bytes);
     this.transport.toServer(serverId, frame);
+    this.sink.charge(Op.ServerSend, frame.bytes);
   }
 }
 

@@ -3,7 +3,9 @@
  * (operation kind, bytes). A simulator turns these into CPU time (from a cost table or a profile
  * measured by `chatscale calibrate`) and bandwidth; a production server could feed its metrics.
  * Kinds are small integers so a sink can index a typed array; `OP_NAMES` gives the names used in
- * reports and cost profiles.
+ * reports and cost profiles; they match the scenario schema's cost table (`route`, `deliver`,
+ * `fanout`, `ack`, `receipt`, `store`, `drain`, `directoryLookup`, `connect`, `disconnect`,
+ * `groupChange`, `senderKey`) and add the core's other operations.
  */
 export const Op = {
   /** A device connection opened on this server (session created, home told). */
@@ -16,14 +18,14 @@ export const Op = {
   Duplicate: 3,
   /** A client frame refused with a code (sequence gap, malformed, not connected). */
   Reject: 4,
-  /** A server acknowledgement sent to a client. bytes: ack size. */
-  Ack: 5,
+  /** A server acknowledgement of a client frame, created for the client. bytes: ack size. */
+  ServerAck: 5,
   /** One copy of a message, receipt or group event queued for one device at its home. bytes: copy size. */
   Fanout: 6,
   /** One frame pushed to a device connection. bytes: frame size. */
   Deliver: 7,
   /** A device's cumulative delivery acknowledgement processed at its home. */
-  DeviceAck: 8,
+  Ack: 8,
   /** A delivery or read receipt created and routed to the original sender. bytes: receipt size. */
   Receipt: 9,
   /** An entry written to the offline store. bytes: entry size. */
@@ -43,7 +45,7 @@ export const Op = {
   /** A frame received from a peer chat server. bytes: frame size. */
   ServerReceive: 17,
   /** A group created or its membership changed, at the group's home. */
-  GroupOp: 18,
+  GroupChange: 18,
   /** One pairwise sender-key copy for one device (first group message after a membership change). bytes: key size. */
   SenderKey: 19,
   /** A timer tick handled (offline expiry sweep). */
@@ -62,10 +64,10 @@ export const OP_NAMES: readonly string[] = [
   'route',
   'duplicate',
   'reject',
-  'ack',
+  'serverAck',
   'fanout',
   'deliver',
-  'deviceAck',
+  'ack',
   'receipt',
   'store',
   'drain',
@@ -75,7 +77,7 @@ export const OP_NAMES: readonly string[] = [
   'directoryWrite',
   'serverSend',
   'serverReceive',
-  'groupOp',
+  'groupChange',
   'senderKey',
   'timer',
 ];

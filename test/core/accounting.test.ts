@@ -28,7 +28,7 @@ describe('accounting', () => {
     cluster.settle();
     expect(sink.toRecord()).toEqual({
       route: { count: 1, bytes: 200 },
-      ack: { count: 1, bytes: 32 },
+      serverAck: { count: 1, bytes: 32 },
       fanout: { count: 1, bytes: 240 },
       deliver: { count: 2, bytes: 32 + 240 },
     });
@@ -36,7 +36,7 @@ describe('accounting', () => {
     cluster.ack(b0);
     cluster.settle();
     expect(sink.toRecord()).toEqual({
-      deviceAck: { count: 1, bytes: 0 },
+      ack: { count: 1, bytes: 0 },
       receipt: { count: 1, bytes: 64 },
       fanout: { count: 1, bytes: 64 },
       deliver: { count: 1, bytes: 64 },

@@ -45,8 +45,8 @@ interface Bounds {
 const TIGHT: Bounds = { pushWindow: 2, deviceCapacity: 10, ttlNs: 5_000 };
 const ROOMY: Bounds = { pushWindow: 8, deviceCapacity: 1_000, ttlNs: 1e12 };
 
-const MESSAGE_KINDS = [DeviceKind.Message, DeviceKind.GroupMessage];
-const GROUP_KINDS = [DeviceKind.GroupMessage, DeviceKind.GroupCreated, DeviceKind.GroupAdded, DeviceKind.GroupRemoved];
+const MESSAGE_KINDS: readonly number[] = [DeviceKind.Message, DeviceKind.GroupMessage];
+const GROUP_KINDS: readonly number[] = [DeviceKind.GroupMessage, DeviceKind.GroupCreated, DeviceKind.GroupAdded, DeviceKind.GroupRemoved];
 
 type Action = [number, number, number, number];
 
