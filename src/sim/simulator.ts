@@ -62,6 +62,27 @@ export class Simulator {
     this.events.push(timeNs, this.seq++, kind, arg);
   }
 
+  /**
+   * Takes a sequence number now for an event that a component will push later (the timer wheel
+   * takes one when a timer starts and pushes the fire event when its tick comes), so the event keeps
+   * the place among equal-time events that it would have had if it were scheduled at this moment.
+   */
+  takeSequence(): number {
+    return this.seq++;
+  }
+
+  /**
+   * Schedules `kind(arg)` with a sequence number from takeSequence(), or with a negative one to go
+   * before every event scheduled by scheduleAt for the same time (the timer wheel's wake-ups).
+   */
+  scheduleAtSequence(timeNs: number, seq: number, kind: number, arg: number): void {
+    if (!(timeNs >= this.nowNs && timeNs <= TIME_NS_MAX) || timeNs !== Math.floor(timeNs)) {
+      throw new Error(`kernel: cannot schedule ${this.handlerNames[kind] ?? kind} at ${timeNs} ns (now ${this.nowNs} ns)`);
+    }
+    if (!(seq < this.seq) || seq !== Math.floor(seq)) throw new Error(`kernel: sequence ${seq} was not taken from takeSequence()`);
+    this.events.push(timeNs, seq, kind, arg);
+  }
+
   /** Schedules `kind(arg)` after a delay; fractional delays are rounded to whole nanoseconds. */
   scheduleIn(delayNs: number, kind: number, arg: number): void {
     this.scheduleAt(this.nowNs + Math.round(delayNs), kind, arg);

@@ -5,18 +5,21 @@
  * within the current tick, and then fires at its exact time, so the wheel's tick never rounds
  * anything a result depends on.
  *
- * Layout: five levels of 256 slots; a timer sits at the level of the highest base-256 digit in which
+ * Layout: levels of 256 slots; a timer sits at the level of the highest base-256 digit in which
  * its expiry tick differs from the current tick (the Linux kernel's scheme). The kernel wakes the
  * wheel only at ticks where a slot has work, so an idle wheel with one 30-day timer costs a handful
- * of wake-ups, not one per tick. Five levels cover 2^40 ticks, more than the 2^53 ns clock at the
- * default 1 ms tick.
+ * of wake-ups, not one per tick. There are as many levels as it takes to cover the 2^53 ns clock at
+ * the chosen tick: five at the default 1 ms tick, seven at 1 ns.
+ *
+ * Ties: a timer takes its sequence number from the kernel when it starts, and its wake-ups go before
+ * every ordinary event at their time, so timers and events due at the same nanosecond fire in the
+ * order they were started or scheduled, exactly as if the timer had been put in the event list.
  */
 import type { Simulator } from './simulator.js';
-import { NS_PER_MS } from './time.js';
+import { NS_PER_MS, TIME_NS_MAX } from './time.js';
 
 const SLOT_BITS = 8;
 const SLOTS = 1 << SLOT_BITS;
-const LEVELS = 5;
 const NONE = -1;
 
 const STATE_FREE = 0;
@@ -43,6 +46,8 @@ export class TimerWheel {
   private expiresNs = new Float64Array(this.capacity);
   private kindOf = new Int32Array(this.capacity);
   private argOf = new Float64Array(this.capacity);
+  /** Kernel sequence number taken at start, which orders the timer among equal-time events. */
+  private seqOf = new Float64Array(this.capacity);
   private next = new Int32Array(this.capacity);
   private prev = new Int32Array(this.capacity);
   private slotOf = new Int32Array(this.capacity);
@@ -52,17 +57,33 @@ export class TimerWheel {
   private used = 0;
   private active = 0;
 
-  private readonly slotHead = new Int32Array(LEVELS * SLOTS).fill(NONE);
-  private readonly levelCount = new Int32Array(LEVELS);
+  /** Levels of SLOTS slots: enough that SLOTS^levels ticks cover every time up to TIME_NS_MAX. */
+  private readonly levels: number;
+  private readonly slotHead: Int32Array;
+  private readonly levelCount: Int32Array;
   private inWheel = 0;
   private currentTick = 0;
-  /** Tick of the pending wake event, or -1 when none is scheduled. */
-  private wakeTick = -1;
+  /**
+   * Ticks that have a wake-up in the event list, the earliest last. Wake-ups pop in tick order, so
+   * this is a stack. An earlier wake-up supersedes a later one without removing it (the event list
+   * has no cancel); the later one is kept here and used when its time comes instead of arming a
+   * duplicate, so superseded wake-ups never pile up in the event list.
+   */
+  private readonly armedTicks: number[] = [];
+  /** True while a wake-up re-places timers: it arms the next wake-up once, at the end. */
+  private cascading = false;
+  /** Sequence numbers of wake-ups: negative, so a wake-up goes before the ordinary events at its time. */
+  private wakeSeq = -1;
 
   constructor(sim: Simulator, tickNs = NS_PER_MS) {
     if (!(tickNs >= 1) || tickNs !== Math.floor(tickNs)) throw new Error(`timer wheel: tick must be a positive integer ns, got ${tickNs}`);
     this.sim = sim;
     this.tickNs = tickNs;
+    let levels = 1;
+    while (SLOTS ** levels * tickNs <= TIME_NS_MAX) levels++;
+    this.levels = levels;
+    this.slotHead = new Int32Array(levels * SLOTS).fill(NONE);
+    this.levelCount = new Int32Array(levels);
     this.fireKind = sim.register('timer.fire', (index) => this.fire(index));
     this.wakeKind = sim.register('timer.wake', (tick) => this.wake(tick));
   }
@@ -81,10 +102,16 @@ export class TimerWheel {
   /** Starts a timer of `kind` that calls its handler with `arg` after delayNs; returns a handle. */
   start(delayNs: number, kind: number, arg: number): number {
     const expiresNs = this.sim.nowNs + Math.round(delayNs);
+    // Checked here: a bad delay found later, when the wheel flushes the timer, would blame a wake-up.
+    if (!(expiresNs >= this.sim.nowNs && expiresNs <= TIME_NS_MAX)) {
+      throw new Error(`timer wheel: delay must be a number >= 0 ns that ends by ${TIME_NS_MAX} ns, got ${delayNs} at ${this.sim.nowNs} ns`);
+    }
+    if (!(kind >= 0 && kind < this.handlers.length && kind === Math.floor(kind))) throw new Error(`timer wheel: unknown timer kind ${kind}`);
     const index = this.allocate();
     this.expiresNs[index] = expiresNs;
     this.kindOf[index] = kind;
     this.argOf[index] = arg;
+    this.seqOf[index] = this.sim.takeSequence();
     this.started++;
     this.active++;
     this.place(index);
@@ -114,10 +141,10 @@ export class TimerWheel {
     const expiryTick = Math.floor(this.expiresNs[index]! / this.tickNs);
     if (expiryTick <= this.currentTick) {
       this.state[index] = STATE_EVENT_LIST;
-      this.sim.scheduleAt(this.expiresNs[index]!, this.fireKind, index);
+      this.sim.scheduleAtSequence(this.expiresNs[index]!, this.seqOf[index]!, this.fireKind, index);
       return;
     }
-    let level = LEVELS - 1;
+    let level = this.levels - 1;
     let scale = SLOTS ** level;
     // Highest base-256 digit in which the expiry tick differs from the current tick.
     while (level > 0 && Math.floor(expiryTick / scale) === Math.floor(this.currentTick / scale)) {
@@ -151,7 +178,7 @@ export class TimerWheel {
   /** The next tick at which a slot has work: a level-0 slot to flush or a higher slot to cascade. */
   private nextWorkTick(): number {
     let scale = 1;
-    for (let level = 0; level < LEVELS; level++, scale *= SLOTS) {
+    for (let level = 0; level < this.levels; level++, scale *= SLOTS) {
       if (this.levelCount[level] === 0) continue;
       const digit = Math.floor(this.currentTick / scale) % SLOTS;
       const base = level * SLOTS;
@@ -166,20 +193,27 @@ export class TimerWheel {
   }
 
   private scheduleWake(): void {
-    if (this.inWheel === 0) return;
+    if (this.inWheel === 0 || this.cascading) return;
     const tick = this.nextWorkTick();
-    if (this.wakeTick !== -1 && this.wakeTick <= tick) return;
-    this.wakeTick = tick;
-    this.sim.scheduleAt(Math.max(tick * this.tickNs, this.sim.nowNs), this.wakeKind, tick);
+    const armed = this.armedTicks;
+    // A wake-up armed at or before that tick comes first and arms the next one from there.
+    if (armed.length > 0 && armed[armed.length - 1]! <= tick) return;
+    armed.push(tick);
+    this.sim.scheduleAtSequence(Math.max(tick * this.tickNs, this.sim.nowNs), this.wakeSeq--, this.wakeKind, tick);
   }
 
   private wake(tick: number): void {
-    if (tick !== this.wakeTick) return; // superseded by an earlier wake
-    this.wakeTick = -1;
+    const armedTick = this.armedTicks.pop();
+    if (armedTick !== tick || tick < this.currentTick) {
+      throw new Error(`timer wheel: wake-up for tick ${tick} out of order (armed ${armedTick}, current ${this.currentTick}): broken invariant`);
+    }
+    // A superseded wake-up may come before any slot has work; moving the current tick up to it is
+    // still right, because no timer is due before the earliest slot with work.
     this.currentTick = tick;
+    this.cascading = true;
     // Cascade from the highest level whose digit just rolled over, down to level 0.
-    let scale = SLOTS ** (LEVELS - 1);
-    for (let level = LEVELS - 1; level >= 0; level--, scale /= SLOTS) {
+    let scale = SLOTS ** (this.levels - 1);
+    for (let level = this.levels - 1; level >= 0; level--, scale /= SLOTS) {
       if (level > 0 && tick % scale !== 0) continue;
       const slot = level * SLOTS + (Math.floor(tick / scale) % SLOTS);
       let index = this.slotHead[slot]!;
@@ -192,6 +226,7 @@ export class TimerWheel {
         index = after;
       }
     }
+    this.cascading = false;
     this.scheduleWake();
   }
 
@@ -242,6 +277,7 @@ export class TimerWheel {
     };
     this.expiresNs = grow64(this.expiresNs);
     this.argOf = grow64(this.argOf);
+    this.seqOf = grow64(this.seqOf);
     this.kindOf = grow32(this.kindOf);
     this.next = grow32(this.next);
     this.prev = grow32(this.prev);
