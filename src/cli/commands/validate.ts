@@ -13,14 +13,11 @@ import {
   formatFraction,
   formatRate,
   groupSizeMean,
-  loadScenario,
-  resolveScenarioArgument,
   COST_OPS,
   type FootprintEstimate,
   type ResolvedScenario,
-  type ScenarioProblem,
 } from '../../scenario/index.js';
-import { BadInputError, type InputProblem } from '../errors.js';
+import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
 
 export interface ValidateIo {
   /** Receives stdout text (the report, or only JSON with --json). */
@@ -33,10 +30,6 @@ interface ValidateOptions {
   set: string[];
   seed?: string;
   json?: boolean;
-}
-
-export function toInputProblem(problem: ScenarioProblem): InputProblem {
-  return { ...problem };
 }
 
 function offset(minutes: number): string {
@@ -112,28 +105,17 @@ export function renderValidation(scenario: ResolvedScenario, estimate: Footprint
   return `${lines.join('\n')}\n`;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export function registerValidate(program: Command, io: ValidateIo = processIo): void {
   program
     .command('validate')
     .description('check a scenario file and print what it resolves to, without running it')
     .argument('<scenario>', 'scenario file (YAML or JSON), or a built-in name: quickstart, reference-chat')
-    .option('--set <path=value>', 'override a field, e.g. chatServers.perRegion=40 (repeatable)', collect, [])
+    .option('--set <path=value>', 'override a field, e.g. chatServers.perRegion=40 (repeatable)', collectRepeatable, [])
     .option('--seed <n>', 'override the seed')
     .option('--json', 'print only JSON on stdout: {ok, file, scenario, estimate}')
     .action((argument: string, options: ValidateOptions) => {
-      const problems: InputProblem[] = [];
-      const overrides = [...options.set];
-      if (options.seed !== undefined) {
-        if (/^\d+$/.test(options.seed) && Number(options.seed) <= Number.MAX_SAFE_INTEGER) overrides.push(`seed=${options.seed}`);
-        else problems.push({ field: '--seed', reason: `expected a non-negative integer, got ${JSON.stringify(options.seed)}` });
-      }
-      const result = loadScenario(resolveScenarioArgument(argument), overrides);
-      if (!result.ok) problems.push(...result.problems.map(toInputProblem));
-      if (!result.ok || problems.length > 0) throw new BadInputError(problems);
+      const result = loadScenarioArgument(argument, options);
       const estimate = estimateFootprint(result.scenario);
       if (options.json === true) {
         io.stdout(`${JSON.stringify({ ok: true, file: result.file, scenario: result.scenario, estimate }, null, 2)}\n`);

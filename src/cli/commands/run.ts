@@ -1,0 +1,81 @@
+/**
+ * `chatscale run [scenario]`: simulate a scenario (the built-in quickstart when none is named) and
+ * print its report: a terminal summary, or only the JSON results contract with --json.
+ * Ctrl-C stops the run and prints the partial report; `--csv DIR` writes the time series.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { runScenario } from '../../engine/run-scenario.js';
+import type { RunResult } from '../../metrics/run-result.js';
+import { BadInputError } from '../errors.js';
+import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
+import { renderRunOutput, type OutputFlags } from '../run-output.js';
+import { progressReporter } from '../progress.js';
+
+interface RunFlags extends OutputFlags {
+  set: string[];
+  seed?: string;
+  csv?: string;
+}
+
+export interface RunIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  stderrIsTty: boolean;
+  stdoutIsTty: boolean;
+}
+
+const processIo: RunIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  get stderrIsTty() {
+    return process.stderr.isTTY === true;
+  },
+  get stdoutIsTty() {
+    return process.stdout.isTTY === true;
+  },
+};
+
+export function registerRun(program: Command, io: RunIo = processIo): void {
+  program
+    .command('run')
+    .description('simulate a scenario and report latency and resource use (default: the built-in quickstart)')
+    .argument('[scenario]', 'scenario file (YAML or JSON), or a built-in name: quickstart, reference-chat', 'quickstart')
+    .option('--set <path=value>', 'override a field, e.g. chatServers.perRegion=40 (repeatable)', collectRepeatable, [])
+    .option('--seed <n>', 'override the seed')
+    .option('--json', 'print only the JSON results contract on stdout')
+    .option('--csv <dir>', 'also write the time series as <dir>/timeseries.csv')
+    .option('--report <file>', 'also write a report: .md for Markdown, .html for a self-contained page with charts')
+    .action((argument: string, flags: RunFlags) => {
+      const { scenario } = loadScenarioArgument(argument, flags);
+      if (flags.csv !== undefined && existsSync(flags.csv) && existsSync(join(flags.csv, 'timeseries.csv'))) {
+        throw new BadInputError({ field: '--csv', reason: `${join(flags.csv, 'timeseries.csv')} exists; choose another folder or remove it (nothing is overwritten)` });
+      }
+      let interrupted = false;
+      const onSigint = () => {
+        interrupted = true;
+      };
+      process.on('SIGINT', onSigint);
+      const progress = io.stderrIsTty ? progressReporter(io.stderr) : null;
+      let result: RunResult;
+      try {
+        result = runScenario(scenario, {
+          wallClockMs: () => performance.now(),
+          rssBytes: () => process.memoryUsage.rss(),
+          onProgress: progress === null ? undefined : (p) => progress.update(p.simulatedNs / p.durationNs, `${(p.simulatedNs / 1e9).toFixed(1)} s simulated`),
+          shouldStop: () => interrupted,
+        });
+      } finally {
+        progress?.done();
+        process.off('SIGINT', onSigint);
+      }
+      if (flags.csv !== undefined) {
+        mkdirSync(flags.csv, { recursive: true });
+        writeFileSync(join(flags.csv, 'timeseries.csv'), renderRunOutput.csv(result));
+      }
+      io.stdout(renderRunOutput.main(result, flags, io.stdoutIsTty));
+      if (flags.report !== undefined) renderRunOutput.report(result, flags.report);
+      if (result.partial && result.stoppedBy === 'interrupted') io.stderr('interrupted: the report above covers the simulated time before Ctrl-C\n');
+    });
+}

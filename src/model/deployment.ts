@@ -1,0 +1,783 @@
+/**
+ * The simulated deployment: chat servers that each run the real routing core, their CPUs as
+ * multi-core FIFO queues, the links between them, and the devices of an implicit population.
+ *
+ * How a core runs on the kernel. When a frame reaches a server, the host calls the core at once
+ * with ports that capture what it sends and price what it does: every operation the core reports
+ * is charged from the cost model. The captured frames become one CPU job whose service time is
+ * the sum of those charges; they leave the server when the job finishes on one of its cores. A
+ * call whose operations cost nothing adds no delay and takes no core, which is what the reference
+ * workload asks of acks and receipts. The core's state changes at arrival, its output at
+ * departure; with FIFO cores two jobs can finish out of order, and the simulated devices cope as a
+ * real client does (cumulative acks over the contiguous prefix, duplicates ignored).
+ *
+ * Devices connect to their user's home server. Links keep FIFO order per pair of endpoints
+ * (device and server, server and server) as TCP does, with a latency drawn per frame, bandwidth
+ * queueing on links between regions, and loss as a retransmission delay.
+ */
+import { ChatServer } from '../core/chat-server.js';
+import { DeviceKind, type ClientFrame, type Envelope, type ServerFrame, ackFrame, groupCreateFrame, groupSendFrame, readFrame, sendFrame } from '../core/frames.js';
+import { deviceKeyOf, slotOf, userOf } from '../core/ids.js';
+import { ImplicitDirectory } from '../core/memory/implicit-directory.js';
+import { MemoryOfflineStore } from '../core/memory/offline-store.js';
+import { Op, OP_COUNT } from '../core/ops.js';
+import type { OpSink, Timers, Transport } from '../core/ports.js';
+import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
+import type { Distribution } from '../sim/distributions/index.js';
+import { MultiServerQueue } from '../sim/multi-server-queue.js';
+import type { RandomStream, RandomStreams } from '../sim/random.js';
+import type { Simulator } from '../sim/simulator.js';
+import { NS_PER_MS, NS_PER_S } from '../sim/time.js';
+import { CostModel } from './cost-model.js';
+import { durationDistribution, sizeDistribution } from './distribution-of.js';
+import { MessageTable } from './message-table.js';
+import { Population } from './population.js';
+import { SlotPool } from './transit.js';
+
+/** Devices a user may have (primary plus four companions): dense device index = user * 5 + slot. */
+const DEVICE_SLOTS = 5;
+/** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
+const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
+/** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
+const READ_WINDOW_NS = 60 * NS_PER_S;
+/** Draws to find an online sender before the arrival is counted as finding nobody online. */
+const SENDER_DRAWS_MAX = 16;
+
+export interface DeploymentObserver {
+  /** A message copy reached a device: latency from the client's send, and whether it was counted. */
+  delivered(latencyNs: number, counted: boolean): void;
+}
+
+interface DeviceFrame {
+  deviceKey: number;
+  frame: ClientFrame | null;
+  /** 0: a frame; 1: connect; 2: disconnect. */
+  control: number;
+}
+
+interface DownFrame {
+  deviceKey: number;
+  env: Envelope;
+}
+
+interface ServerHop {
+  from: number;
+  to: number;
+  frame: ServerFrame;
+}
+
+interface CpuJob {
+  server: number;
+  deviceKeys: number[];
+  envelopes: Envelope[];
+  serverIds: number[];
+  serverFrames: ServerFrame[];
+}
+
+export interface LinkCounters {
+  id: string;
+  from: string;
+  to: string;
+  bandwidthBitsPerSecond: number | null;
+  bytes: number;
+  messages: number;
+  lost: number;
+  busyNs: number;
+  freeAtNs: number;
+  latency: Distribution;
+  lossFraction: number;
+}
+
+export interface ServerState {
+  index: number;
+  region: ResolvedRegion;
+  core: ChatServer;
+  cpu: MultiServerQueue;
+  store: MemoryOfflineStore;
+  opCounts: Float64Array;
+  connections: number;
+  connectionsPeak: number;
+  memoryBytesPeak: number;
+  cpuDrops: number;
+}
+
+export class Deployment {
+  readonly scenario: ResolvedScenario;
+  readonly population: Population;
+  readonly servers: ServerState[] = [];
+  readonly links: LinkCounters[] = [];
+  readonly messages = new MessageTable();
+  /** Counted from the end of warm-up. */
+  counters = Deployment.zeroCounters();
+  /** Whether statistics are being collected (after warm-up). */
+  measuring = false;
+
+  private readonly sim: Simulator;
+  private readonly costs: CostModel;
+  private readonly observer: DeploymentObserver;
+  private readonly rngWorkload: RandomStream;
+  private readonly rngNet: RandomStream;
+  private readonly rngSession: RandomStream;
+  private readonly directory: ImplicitDirectory;
+  private readonly accessLatency: Distribution[];
+  private readonly interServerLatency: Distribution[];
+  private readonly textBytes: Distribution;
+  private readonly mediaBytes: Distribution;
+  /** Link index between two regions (regionA * regions + regionB), or the region's own LAN. */
+  private readonly linkOf: Int32Array;
+
+  // Per-device client state, dense index user * 5 + slot.
+  private readonly online: Uint8Array;
+  private readonly clientSeq: Int32Array;
+  private readonly mailboxContig: Float64Array;
+  private readonly upFreeNs: Float64Array;
+  private readonly downFreeNs: Float64Array;
+  private readonly outOfOrder = new Map<number, Set<number>>();
+  /** Last arrival per ordered server pair, to keep server links FIFO under random latency. */
+  private readonly pairLastNs: Float64Array;
+  private readonly groupsCreated = new Map<number, readonly number[]>();
+
+  private readonly upFrames = new SlotPool<DeviceFrame>();
+  private readonly downFrames = new SlotPool<DownFrame>();
+  private readonly hops = new SlotPool<ServerHop>();
+  private readonly jobs = new SlotPool<CpuJob>();
+  private readonly spareJobs: CpuJob[] = [];
+  private readonly reads = new SlotPool<{ deviceKey: number; senderKey: number; senderSeq: number }>();
+
+  // The capture of the core call in progress.
+  private currentServer = -1;
+  private currentCostNs = 0;
+  private readonly capture: CpuJob = { server: -1, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
+
+  private readonly kindUp: number;
+  private readonly kindDown: number;
+  private readonly kindHop: number;
+  private readonly kindArrival: number;
+  private readonly kindSession: number;
+  private readonly kindRead: number;
+  private readonly timerKind: number;
+  private readonly arrivalRatePerNs: number;
+
+  constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver) {
+    this.scenario = scenario;
+    this.sim = sim;
+    this.observer = observer;
+    this.population = new Population(scenario);
+    this.costs = new CostModel(scenario.costs, streams.stream('costs'));
+    this.rngWorkload = streams.stream('workload');
+    this.rngNet = streams.stream('network');
+    this.rngSession = streams.stream('sessions');
+    this.directory = new ImplicitDirectory(this.population);
+    this.accessLatency = scenario.regions.map((r) => durationDistribution(r.accessLatencyNs));
+    this.interServerLatency = scenario.regions.map((r) => durationDistribution(r.chatServers.interServerLatencyNs));
+    this.textBytes = sizeDistribution(scenario.workload.sizes.text.sizeBytes);
+    this.mediaBytes = sizeDistribution(scenario.workload.sizes.media.sizeBytes);
+
+    const deviceSlots = this.population.users * DEVICE_SLOTS;
+    this.online = new Uint8Array(deviceSlots);
+    this.clientSeq = new Int32Array(deviceSlots);
+    this.mailboxContig = new Float64Array(deviceSlots);
+    this.upFreeNs = new Float64Array(deviceSlots);
+    this.downFreeNs = new Float64Array(deviceSlots);
+    const serverCount = scenario.totals.chatServers;
+    this.pairLastNs = new Float64Array(serverCount * serverCount);
+
+    this.kindUp = sim.register('device.up', (slot) => this.onUp(slot));
+    this.kindDown = sim.register('device.down', (slot) => this.onDown(slot));
+    this.kindHop = sim.register('server.hop', (slot) => this.onHop(slot));
+    this.kindArrival = sim.register('workload.arrival', () => this.onArrival());
+    this.kindSession = sim.register('device.session', (dev) => this.onSessionToggle(dev));
+    this.kindRead = sim.register('device.read', (slot) => this.onRead(slot));
+    this.timerKind = sim.timers.register((arg) => this.onCoreTimer(arg));
+
+    this.linkOf = this.buildLinks();
+    this.buildServers();
+    this.arrivalRatePerNs = this.totalArrivalRatePerSecond() / NS_PER_S;
+  }
+
+  static zeroCounters() {
+    return {
+      sent: 0,
+      groupSent: 0,
+      delivered: 0,
+      deliveriesToDevices: 0,
+      droppedCopies: 0,
+      droppedMessages: 0,
+      duplicatesAtDevices: 0,
+      lostAtClosedDevices: 0,
+      senderOffline: 0,
+      serverAcks: 0,
+      reads: 0,
+      connects: 0,
+      disconnects: 0,
+      bytesUp: 0,
+      bytesDown: 0,
+    };
+  }
+
+  /** Connects the devices online at time 0 (a warm start: no login storm) and starts the workload. */
+  start(): void {
+    const quiet: OpSink = { charge: () => undefined };
+    for (let user = 0; user < this.population.users; user++) {
+      const count = this.population.deviceCountOf(user);
+      const region = this.population.regionOf(user);
+      const fraction = this.onlineFractionNow(region);
+      for (let slot = 0; slot < count; slot++) {
+        const dev = user * DEVICE_SLOTS + slot;
+        const isOnline = this.rngSession.nextFloat() < fraction;
+        if (isOnline) {
+          this.online[dev] = 1;
+          const server = this.servers[this.population.homeOf(user)]!;
+          this.withServer(server.index, quiet, () => server.core.connect(deviceKeyOf(user, slot), 0));
+          this.capture.deviceKeys.length = 0;
+          this.capture.envelopes.length = 0;
+          this.capture.serverIds.length = 0;
+          this.capture.serverFrames.length = 0;
+          this.noteConnection(server, +1);
+        }
+        this.scheduleSessionToggle(dev, region, isOnline);
+      }
+    }
+    if (this.arrivalRatePerNs > 0) this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
+  }
+
+  /** Restarts every statistic at the end of warm-up. */
+  beginMeasuring(): void {
+    this.measuring = true;
+    this.counters = Deployment.zeroCounters();
+    for (const server of this.servers) {
+      server.cpu.resetStatistics();
+      server.opCounts.fill(0);
+      server.connectionsPeak = server.connections;
+      server.cpuDrops = 0;
+    }
+    for (const link of this.links) {
+      link.bytes = 0;
+      link.messages = 0;
+      link.lost = 0;
+      link.busyNs = 0;
+    }
+  }
+
+  /** Memory the routing cores hold now, summed over servers (tables and stored messages). */
+  sampleMemory(): void {
+    for (const server of this.servers) {
+      const bytes = server.core.tableBytes();
+      if (bytes > server.memoryBytesPeak) server.memoryBytesPeak = bytes;
+    }
+  }
+
+  inFlight(): { messages: number; frames: number } {
+    return { messages: this.messages.size, frames: this.upFrames.size + this.downFrames.size + this.hops.size + this.jobs.size };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Assembly
+
+  private buildLinks(): Int32Array {
+    const regions = this.scenario.regions;
+    const n = regions.length;
+    const linkOf = new Int32Array(n * n).fill(-1);
+    for (const region of regions) {
+      linkOf[region.index * n + region.index] = this.links.length;
+      this.links.push({
+        id: `${region.name}-lan`,
+        from: region.name,
+        to: region.name,
+        bandwidthBitsPerSecond: null,
+        bytes: 0,
+        messages: 0,
+        lost: 0,
+        busyNs: 0,
+        freeAtNs: 0,
+        latency: this.interServerLatency[region.index]!,
+        lossFraction: 0,
+      });
+    }
+    const indexOf = new Map(regions.map((r) => [r.name, r.index]));
+    for (const link of this.scenario.links) {
+      const a = indexOf.get(link.regionA)!;
+      const b = indexOf.get(link.regionB)!;
+      // One direction each way: bandwidth is per direction, as on a full-duplex link.
+      for (const [from, to] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        linkOf[from * n + to] = this.links.length;
+        this.links.push({
+          id: `${regions[from]!.name}->${regions[to]!.name}`,
+          from: regions[from]!.name,
+          to: regions[to]!.name,
+          bandwidthBitsPerSecond: link.bandwidthBitsPerSecond,
+          bytes: 0,
+          messages: 0,
+          lost: 0,
+          busyNs: 0,
+          freeAtNs: 0,
+          latency: durationDistribution(link.latencyNs),
+          lossFraction: link.lossFraction,
+        });
+      }
+    }
+    return linkOf;
+  }
+
+  private buildServers(): void {
+    const clock = { nowNs: () => this.sim.nowNs };
+    for (const region of this.scenario.regions) {
+      for (let i = 0; i < region.chatServers.count; i++) {
+        const index = region.chatServers.serverIndexFirst + i;
+        const store = new MemoryOfflineStore({ deviceCapacity: this.scenario.offlineStore.messagesPerDeviceMax });
+        const opCounts = new Float64Array(OP_COUNT);
+        const sink: OpSink = {
+          charge: (op, _bytes) => {
+            opCounts[op]!++;
+            // Pushes are priced in the transport, where the host knows what it pushes.
+            if (op !== Op.Deliver) this.currentCostNs += this.costs.costNs(op);
+          },
+        };
+        const timers: Timers = {
+          schedule: (delayNs, token) => this.sim.timers.start(delayNs, this.timerKind, index * 2 ** 20 + token),
+          cancel: (handle) => void this.sim.timers.cancel(handle),
+        };
+        const transport: Transport = {
+          toDevice: (deviceKey, env) => {
+            if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.currentCostNs += this.costs.costNs(Op.Deliver);
+            else if (env.kind !== DeviceKind.Ack) this.currentCostNs += this.costs.receiptPushNs();
+            this.capture.deviceKeys.push(deviceKey);
+            this.capture.envelopes.push(env);
+          },
+          toServer: (serverId, frame) => {
+            this.capture.serverIds.push(serverId);
+            this.capture.serverFrames.push(frame);
+          },
+        };
+        const core = new ChatServer({
+          serverId: index,
+          clock,
+          timers,
+          transport,
+          directory: this.directory,
+          store,
+          sink,
+          observer: {
+            dropped: (deviceKey, env) => this.onCopyDropped(deviceKey, env),
+            groupSequenced: () => undefined,
+          },
+          limits: { offlineTtlNs: this.scenario.offlineStore.retentionNs },
+        });
+        const cpu = new MultiServerQueue(this.sim, {
+          name: `chat-${index}`,
+          servers: region.chatServers.cores,
+          waitingMax: region.chatServers.cpuQueueMax,
+          onDepart: (job) => this.onCpuDone(job),
+        });
+        this.servers.push({ index, region, core, cpu, store, opCounts, connections: 0, connectionsPeak: 0, memoryBytesPeak: 0, cpuDrops: 0 });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Running the core
+
+  /** Calls the core of `server`, then sends its captured output through a CPU job (or at once if free). */
+  private runCore(server: number, call: () => void): void {
+    this.currentServer = server;
+    this.currentCostNs = 0;
+    call();
+    this.currentServer = -1;
+    const capture = this.capture;
+    const hasOutput = capture.deviceKeys.length + capture.serverIds.length > 0;
+    const costNs = Math.round(this.currentCostNs);
+    if (costNs <= 0) {
+      if (hasOutput) this.flush(server, capture);
+      return;
+    }
+    const job = this.spareJobs.pop() ?? { server, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
+    job.server = server;
+    // Swap the captured arrays into the job, so nothing is copied.
+    [job.deviceKeys, capture.deviceKeys] = [capture.deviceKeys, job.deviceKeys];
+    [job.envelopes, capture.envelopes] = [capture.envelopes, job.envelopes];
+    [job.serverIds, capture.serverIds] = [capture.serverIds, job.serverIds];
+    [job.serverFrames, capture.serverFrames] = [capture.serverFrames, job.serverFrames];
+    const slot = this.jobs.put(job);
+    if (!this.servers[server]!.cpu.arrive(slot, costNs)) {
+      // The CPU's queue is at its bound: the work is refused and its output lost (counted).
+      this.jobs.take(slot);
+      this.servers[server]!.cpuDrops++;
+      for (let i = 0; i < job.envelopes.length; i++) this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
+      this.recycle(job);
+    }
+  }
+
+  private withServer(server: number, sink: OpSink, call: () => void): void {
+    // Used only for the warm start, whose work is not priced.
+    void sink;
+    const saved = this.currentCostNs;
+    this.currentServer = server;
+    call();
+    this.currentServer = -1;
+    this.currentCostNs = saved;
+  }
+
+  private onCpuDone(slot: number): void {
+    const job = this.jobs.take(slot);
+    this.flush(job.server, job);
+    this.recycle(job);
+  }
+
+  private recycle(job: CpuJob): void {
+    job.deviceKeys.length = 0;
+    job.envelopes.length = 0;
+    job.serverIds.length = 0;
+    job.serverFrames.length = 0;
+    this.spareJobs.push(job);
+  }
+
+  private flush(server: number, out: CpuJob): void {
+    for (let i = 0; i < out.deviceKeys.length; i++) this.sendDown(out.deviceKeys[i]!, out.envelopes[i]!);
+    for (let i = 0; i < out.serverIds.length; i++) this.sendHop(server, out.serverIds[i]!, out.serverFrames[i]!);
+    out.deviceKeys.length = 0;
+    out.envelopes.length = 0;
+    out.serverIds.length = 0;
+    out.serverFrames.length = 0;
+  }
+
+  private onCoreTimer(arg: number): void {
+    const server = Math.floor(arg / 2 ** 20);
+    const token = arg - server * 2 ** 20;
+    const core = this.servers[server]!.core;
+    this.runCore(server, () => core.onTimer(token));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Links
+
+  private denseIndex(deviceKey: number): number {
+    return userOf(deviceKey) * DEVICE_SLOTS + slotOf(deviceKey);
+  }
+
+  private sendUp(deviceKey: number, frame: ClientFrame | null, control: number): void {
+    const dev = this.denseIndex(deviceKey);
+    const region = this.population.regionOf(userOf(deviceKey));
+    let arriveNs = this.sim.nowNs + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
+    if (arriveNs < this.upFreeNs[dev]!) arriveNs = this.upFreeNs[dev]!;
+    this.upFreeNs[dev] = arriveNs;
+    if (frame !== null && this.measuring) this.counters.bytesUp += frame.bytes;
+    this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put({ deviceKey, frame, control }));
+  }
+
+  private sendDown(deviceKey: number, env: Envelope): void {
+    const dev = this.denseIndex(deviceKey);
+    const region = this.population.regionOf(userOf(deviceKey));
+    let arriveNs = this.sim.nowNs + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
+    if (arriveNs < this.downFreeNs[dev]!) arriveNs = this.downFreeNs[dev]!;
+    this.downFreeNs[dev] = arriveNs;
+    if (this.measuring) this.counters.bytesDown += env.bytes;
+    this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put({ deviceKey, env }));
+  }
+
+  private sendHop(from: number, to: number, frame: ServerFrame): void {
+    const regions = this.scenario.regions.length;
+    const fromRegion = this.servers[from]!.region.index;
+    const toRegion = this.servers[to]!.region.index;
+    const link = this.links[this.linkOf[fromRegion * regions + toRegion]!]!;
+    const now = this.sim.nowNs;
+    let departNs = now;
+    if (link.bandwidthBitsPerSecond !== null) {
+      // Serialisation on the link, FIFO: the frame waits for the ones ahead of it.
+      const txNs = Math.round((frame.bytes * 8 * NS_PER_S) / link.bandwidthBitsPerSecond);
+      departNs = Math.max(now, link.freeAtNs) + txNs;
+      link.freeAtNs = departNs;
+      if (this.measuring) link.busyNs += txNs;
+    }
+    let arriveNs = departNs + Math.round(link.latency.sample(this.rngNet));
+    if (link.lossFraction > 0 && this.rngNet.nextFloat() < link.lossFraction) {
+      // A lost segment is resent after a retransmission timeout; TCP delivers it late, not never.
+      arriveNs += Math.max(RETRANSMIT_MIN_NS, 2 * (arriveNs - departNs));
+      if (this.measuring) link.lost++;
+    }
+    const pair = from * this.servers.length + to;
+    if (arriveNs < this.pairLastNs[pair]!) arriveNs = this.pairLastNs[pair]!;
+    this.pairLastNs[pair] = arriveNs;
+    if (this.measuring) {
+      link.bytes += frame.bytes;
+      link.messages++;
+    }
+    this.sim.scheduleAt(arriveNs, this.kindHop, this.hops.put({ from, to, frame }));
+  }
+
+  private onHop(slot: number): void {
+    const { from, to, frame } = this.hops.take(slot);
+    const core = this.servers[to]!.core;
+    this.runCore(to, () => core.onServerFrame(from, frame));
+  }
+
+  private onUp(slot: number): void {
+    const { deviceKey, frame, control } = this.upFrames.take(slot);
+    const server = this.servers[this.population.homeOf(userOf(deviceKey))]!;
+    const core = server.core;
+    if (control === 1) {
+      const dev = this.denseIndex(deviceKey);
+      this.runCore(server.index, () => core.connect(deviceKey, this.mailboxContig[dev]!));
+      this.noteConnection(server, +1);
+      if (this.measuring) this.counters.connects++;
+    } else if (control === 2) {
+      this.runCore(server.index, () => core.disconnect(deviceKey));
+      this.noteConnection(server, -1);
+      if (this.measuring) this.counters.disconnects++;
+    } else {
+      this.runCore(server.index, () => core.onClientFrame(deviceKey, frame!));
+    }
+  }
+
+  private noteConnection(server: ServerState, delta: number): void {
+    server.connections += delta;
+    if (server.connections > server.connectionsPeak) server.connectionsPeak = server.connections;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Devices
+
+  private onDown(slot: number): void {
+    const { deviceKey, env } = this.downFrames.take(slot);
+    const dev = this.denseIndex(deviceKey);
+    if (this.online[dev] === 0) {
+      // The connection closed while the frame was in flight; the home re-sends after reconnect.
+      if (this.measuring) this.counters.lostAtClosedDevices++;
+      return;
+    }
+    if (env.kind === DeviceKind.Ack) {
+      if (this.measuring) this.counters.serverAcks++;
+      return;
+    }
+    const contig = this.mailboxContig[dev]!;
+    if (env.seq <= contig || this.outOfOrder.get(dev)?.has(env.seq) === true) {
+      if (this.measuring) this.counters.duplicatesAtDevices++;
+      return;
+    }
+    if (env.seq === contig + 1) {
+      let next = env.seq;
+      const held = this.outOfOrder.get(dev);
+      if (held !== undefined) {
+        while (held.delete(next + 1)) next++;
+        if (held.size === 0) this.outOfOrder.delete(dev);
+      }
+      this.mailboxContig[dev] = next;
+      this.sendUp(deviceKey, ackFrame(next), 0);
+    } else {
+      let held = this.outOfOrder.get(dev);
+      if (held === undefined) this.outOfOrder.set(dev, (held = new Set()));
+      held.add(env.seq);
+    }
+    if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.onMessageCopy(deviceKey, env);
+  }
+
+  private onMessageCopy(deviceKey: number, env: Envelope): void {
+    const key = MessageTable.keyOf(env.from, env.ref);
+    const sendNs = this.messages.sendTimeNs(key);
+    if (sendNs < 0) return;
+    const counted = this.messages.isCounted(key);
+    this.observer.delivered(this.sim.nowNs - sendNs, counted);
+    if (counted) {
+      this.counters.deliveriesToDevices++;
+      if (this.messages.settleCopy(key) === 1) this.counters.delivered++;
+    } else {
+      this.messages.settleCopy(key);
+    }
+    // A recipient (not the sender's own other device) reads it within a minute, or not in this run.
+    if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngWorkload.nextFloat() < this.scenario.workload.read.within60sFraction) {
+      const slot = this.reads.put({ deviceKey, senderKey: env.from, senderSeq: env.ref });
+      this.sim.scheduleIn(this.rngWorkload.nextFloat() * READ_WINDOW_NS, this.kindRead, slot);
+    }
+  }
+
+  private onCopyDropped(_deviceKey: number, env: Envelope): void {
+    if (env.kind !== DeviceKind.Message && env.kind !== DeviceKind.GroupMessage) return;
+    const key = MessageTable.keyOf(env.from, env.ref);
+    const counted = this.messages.isCounted(key);
+    const done = this.messages.settleCopy(key);
+    if (counted) {
+      this.counters.droppedCopies++;
+      if (done === 1) this.counters.droppedMessages++;
+    }
+  }
+
+  private onRead(slot: number): void {
+    const { deviceKey, senderKey, senderSeq } = this.reads.take(slot);
+    const dev = this.denseIndex(deviceKey);
+    if (this.online[dev] === 0) return;
+    this.sendUp(deviceKey, readFrame(++this.clientSeq[dev]!, senderKey, senderSeq), 0);
+    if (this.measuring) this.counters.reads++;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sessions
+
+  private onlineFractionNow(region: ResolvedRegion): number {
+    const localMs = this.scenario.startUtcMs + this.sim.nowNs / NS_PER_MS + region.utcOffsetMinutes * 60_000;
+    const hour = (((localMs / 3_600_000) % 24) + 24) % 24;
+    const curve = region.online.fractionByLocalHour;
+    const h0 = Math.floor(hour);
+    const f = hour - h0;
+    return curve[h0]! * (1 - f) + curve[(h0 + 1) % 24]! * f;
+  }
+
+  /**
+   * Sessions alternate online and offline with exponential lengths: online for meanSession, offline
+   * for meanSession x (1 - p) / p, so that a share p of devices is online in steady state.
+   */
+  private scheduleSessionToggle(dev: number, region: ResolvedRegion, isOnline: boolean): void {
+    const p = this.onlineFractionNow(region);
+    if (p >= 1) return; // always online: no sessions end in this run
+    const meanNs = isOnline ? region.online.sessionMeanNs : (region.online.sessionMeanNs * (1 - p)) / Math.max(p, 1e-6);
+    const atNs = this.sim.nowNs + Math.round(this.rngSession.nextExponential() * meanNs);
+    if (atNs <= this.scenario.durationNs) this.sim.scheduleAt(atNs, this.kindSession, dev);
+  }
+
+  private onSessionToggle(dev: number): void {
+    const user = Math.floor(dev / DEVICE_SLOTS);
+    const deviceKey = deviceKeyOf(user, dev - user * DEVICE_SLOTS);
+    const isOnline = this.online[dev] === 1;
+    if (isOnline) {
+      this.online[dev] = 0;
+      this.outOfOrder.delete(dev);
+      this.sendUp(deviceKey, null, 2);
+    } else {
+      this.online[dev] = 1;
+      this.sendUp(deviceKey, null, 1);
+    }
+    this.scheduleSessionToggle(dev, this.population.regionOf(user), !isOnline);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Workload
+
+  private totalArrivalRatePerSecond(): number {
+    const arrivals = this.scenario.workload.arrivals;
+    if (arrivals.kind === 'totalPerSecond') return arrivals.messagesPerSecond;
+    // Messages come from online users: the daily mean scaled by how many are online now.
+    let rate = 0;
+    for (const region of this.scenario.regions) {
+      const onlineRatio = region.online.fractionMean > 0 ? this.onlineFractionNow(region) / region.online.fractionMean : 0;
+      rate += ((region.users * arrivals.messagesPerUserPerDayMean) / 86_400) * onlineRatio;
+    }
+    return rate;
+  }
+
+  private nextArrivalGapNs(): number {
+    return Math.max(1, Math.round(this.rngWorkload.nextExponential() / this.arrivalRatePerNs));
+  }
+
+  private onArrival(): void {
+    this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
+    const rng = this.rngWorkload;
+    if (this.population.groups > 0 && rng.nextFloat() < this.scenario.workload.groups.fraction) this.sendGroupMessage();
+    else this.sendOneToOne();
+  }
+
+  private pickUser(region: ResolvedRegion | null): number {
+    const rng = this.rngWorkload;
+    if (region === null) return rng.nextInt(this.population.users);
+    return region.userIdFirst + rng.nextInt(region.users);
+  }
+
+  /** An online device of the user (the first online slot from a random start), or -1. */
+  private onlineDeviceOf(user: number): number {
+    const count = this.population.deviceCountOf(user);
+    const start = count > 1 ? this.rngWorkload.nextInt(count) : 0;
+    for (let i = 0; i < count; i++) {
+      const slot = (start + i) % count;
+      if (this.online[user * DEVICE_SLOTS + slot] === 1) return slot;
+    }
+    return -1;
+  }
+
+  private messageBytes(): number {
+    const sizes = this.scenario.workload.sizes;
+    const dist = this.rngWorkload.nextFloat() < sizes.media.fraction ? this.mediaBytes : this.textBytes;
+    return Math.max(1, Math.round(dist.sample(this.rngWorkload)));
+  }
+
+  private sendOneToOne(): void {
+    let sender = -1;
+    let slot = -1;
+    for (let i = 0; i < SENDER_DRAWS_MAX && slot < 0; i++) {
+      sender = this.pickUser(null);
+      slot = this.onlineDeviceOf(sender);
+    }
+    if (slot < 0) {
+      if (this.measuring) this.counters.senderOffline++;
+      return;
+    }
+    const recipient = this.pickRecipient(sender);
+    if (recipient < 0) return;
+    const deviceKey = deviceKeyOf(sender, slot);
+    const dev = sender * DEVICE_SLOTS + slot;
+    const seq = ++this.clientSeq[dev]!;
+    const copies = this.population.deviceCountOf(recipient) + this.population.deviceCountOf(sender) - 1;
+    this.messages.add(MessageTable.keyOf(deviceKey, seq), this.sim.nowNs, copies, this.measuring);
+    if (this.measuring) this.counters.sent++;
+    this.sendUp(deviceKey, sendFrame(seq, recipient, this.messageBytes()), 0);
+  }
+
+  private pickRecipient(sender: number): number {
+    const recipients = this.scenario.workload.recipients;
+    const regions = this.scenario.regions;
+    const senderRegion = this.population.regionOf(sender);
+    let region = senderRegion;
+    if (regions.length > 1 && this.rngWorkload.nextFloat() >= recipients.sameRegionFraction) {
+      // Another region, in proportion to its users.
+      const others = this.population.users - senderRegion.users;
+      let pick = this.rngWorkload.nextFloat() * others;
+      for (const r of regions) {
+        if (r === senderRegion) continue;
+        region = r;
+        if ((pick -= r.users) < 0) break;
+      }
+    }
+    if (region.users < 2 && region === senderRegion) return -1;
+    for (let i = 0; i < SENDER_DRAWS_MAX; i++) {
+      const user = this.pickUser(region);
+      if (user !== sender) return user;
+    }
+    return -1;
+  }
+
+  private sendGroupMessage(): void {
+    const rng = this.rngWorkload;
+    const groupId = rng.nextInt(this.population.groups);
+    let members = this.groupsCreated.get(groupId);
+    const candidates = members ?? this.population.groupMembers(groupId);
+    if (candidates.length < 2) return this.sendOneToOne();
+    let sender = -1;
+    let slot = -1;
+    for (let i = 0; i < SENDER_DRAWS_MAX && slot < 0; i++) {
+      sender = candidates[rng.nextInt(candidates.length)]!;
+      slot = this.onlineDeviceOf(sender);
+    }
+    if (slot < 0) {
+      if (this.measuring) this.counters.senderOffline++;
+      return;
+    }
+    const deviceKey = deviceKeyOf(sender, slot);
+    const dev = sender * DEVICE_SLOTS + slot;
+    if (members === undefined) {
+      // The first to speak creates the group with every member, then sends (FIFO on its link).
+      members = candidates;
+      this.groupsCreated.set(groupId, members);
+      const others = members.filter((m) => m !== sender);
+      this.sendUp(deviceKey, groupCreateFrame(++this.clientSeq[dev]!, groupId, others), 0);
+    }
+    let copies = -1; // every member device but the sending one
+    for (const member of members) copies += this.population.deviceCountOf(member);
+    const seq = ++this.clientSeq[dev]!;
+    this.messages.add(MessageTable.keyOf(deviceKey, seq), this.sim.nowNs, copies, this.measuring);
+    if (this.measuring) {
+      this.counters.sent++;
+      this.counters.groupSent++;
+    }
+    this.sendUp(deviceKey, groupSendFrame(seq, groupId, this.messageBytes()), 0);
+  }
+}
+

@@ -1,0 +1,82 @@
+/**
+ * Messages in flight, for end-to-end accounting: when each was sent and how many device copies
+ * are still owed. A message is keyed by its id in the routing core, (sender device key, client
+ * seq). It leaves the table when every copy has been delivered or accounted as dropped.
+ */
+const SEQ_SPAN = 2 ** 17;
+
+export class MessageTable {
+  private readonly index = new Map<number, number>();
+  private sendNs = new Float64Array(1024);
+  private owed = new Int32Array(1024);
+  private counted = new Uint8Array(1024);
+  private readonly free: number[] = [];
+  private next = 0;
+
+  static keyOf(senderDeviceKey: number, clientSeq: number): number {
+    // Exact while device keys stay below 2^36 (6.8e10 devices) and seqs below 2^17 per device
+    // in flight at once; the low bits wrap, which only matters past 131,072 unfinished messages.
+    return senderDeviceKey * SEQ_SPAN + (clientSeq % SEQ_SPAN);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Records a message; `counted` says whether it was sent inside the measured window. */
+  add(key: number, sendNs: number, copiesOwed: number, counted: boolean): void {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.next++;
+      if (slot === this.sendNs.length) this.grow();
+    }
+    this.sendNs[slot] = sendNs;
+    this.owed[slot] = copiesOwed;
+    this.counted[slot] = counted ? 1 : 0;
+    this.index.set(key, slot);
+  }
+
+  /** Send time of a message still in the table, or -1. */
+  sendTimeNs(key: number): number {
+    const slot = this.index.get(key);
+    return slot === undefined ? -1 : this.sendNs[slot]!;
+  }
+
+  isCounted(key: number): boolean {
+    const slot = this.index.get(key);
+    return slot !== undefined && this.counted[slot] === 1;
+  }
+
+  /**
+   * One copy delivered or dropped; returns 1 when that was the last copy owed (the message is
+   * complete and leaves the table), 0 otherwise, -1 for an unknown message.
+   */
+  settleCopy(key: number): number {
+    const slot = this.index.get(key);
+    if (slot === undefined) return -1;
+    if (--this.owed[slot]! > 0) return 0;
+    this.index.delete(key);
+    this.free.push(slot);
+    return 1;
+  }
+
+  /** Messages still owed a copy, of those counted. */
+  countedPending(): number {
+    let pending = 0;
+    for (const slot of this.index.values()) pending += this.counted[slot]!;
+    return pending;
+  }
+
+  private grow(): void {
+    const size = this.sendNs.length * 2;
+    const sendNs = new Float64Array(size);
+    sendNs.set(this.sendNs);
+    this.sendNs = sendNs;
+    const owed = new Int32Array(size);
+    owed.set(this.owed);
+    this.owed = owed;
+    const counted = new Uint8Array(size);
+    counted.set(this.counted);
+    this.counted = counted;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The implicit population (DESIGN.md section 4): every attribute of a user (region, home server,
+ * devices) and of a group (size, members, home) is a pure function of (seed, id) computed with a
+ * counter-based hash on demand, so users who do nothing in the window cost no memory.
+ */
+import type { ImplicitPopulation } from '../core/memory/implicit-directory.js';
+import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
+import { hash64Float, hash64Uint32 } from '../sim/random.js';
+
+/** Groups a user belongs to on average; with the mean group size it sets the number of groups. */
+export const GROUP_MEMBERSHIPS_PER_USER = 3;
+
+const SALT_HOME = 1;
+const SALT_DEVICES = 2;
+const SALT_GROUP_HOME = 3;
+const SALT_GROUP_SIZE = 4;
+const SALT_GROUP_MEMBER = 5;
+const SALT_GROUP_REGION = 6;
+
+export class Population implements ImplicitPopulation {
+  readonly users: number;
+  readonly groups: number;
+  readonly serverCount: number;
+  private readonly seed: number;
+  private readonly regions: ResolvedRegion[];
+  private readonly placement: ResolvedScenario['placement'];
+  /** Cumulative device-count fractions, and the device counts they pick. */
+  private readonly deviceCumulative: number[];
+  private readonly deviceCounts: number[];
+  private readonly groupSize: ResolvedScenario['workload']['groups']['size'];
+
+  constructor(scenario: ResolvedScenario) {
+    this.seed = scenario.seed >>> 0;
+    this.regions = scenario.regions;
+    this.placement = scenario.placement;
+    this.users = scenario.totals.users;
+    this.serverCount = scenario.totals.chatServers;
+    let cumulative = 0;
+    this.deviceCumulative = [];
+    this.deviceCounts = [];
+    for (const { devices, fraction } of scenario.workload.devicesPerUser) {
+      cumulative += fraction;
+      this.deviceCumulative.push(cumulative);
+      this.deviceCounts.push(devices);
+    }
+    this.groupSize = scenario.workload.groups.size;
+    const groupShare = scenario.workload.groups.fraction;
+    this.groups = groupShare > 0 ? Math.max(1, Math.round((this.users * GROUP_MEMBERSHIPS_PER_USER) / this.groupSizeMean())) : 0;
+  }
+
+  regionOf(userId: number): ResolvedRegion {
+    const regions = this.regions;
+    for (let i = regions.length - 1; i > 0; i--) if (userId >= regions[i]!.userIdFirst) return regions[i]!;
+    return regions[0]!;
+  }
+
+  homeOf(userId: number): number {
+    const region = this.regionOf(userId);
+    const servers = region.chatServers;
+    const local = userId - region.userIdFirst;
+    // least-loaded needs state; over an implicit population a uniform hash is its steady state.
+    const slot = this.placement === 'modulo' ? local % servers.count : hash64Uint32(this.seed, userId, SALT_HOME) % servers.count;
+    return servers.serverIndexFirst + slot;
+  }
+
+  /** Number of devices of a user: a draw from devicesPerUser keyed by the user id. */
+  deviceCountOf(userId: number): number {
+    const u = hash64Float(this.seed, userId, SALT_DEVICES);
+    const cumulative = this.deviceCumulative;
+    for (let i = 0; i < cumulative.length - 1; i++) if (u < cumulative[i]!) return this.deviceCounts[i]!;
+    return this.deviceCounts[this.deviceCounts.length - 1]!;
+  }
+
+  devicesOf(userId: number): number {
+    if (userId < 0 || userId >= this.users) return 0;
+    return (1 << this.deviceCountOf(userId)) - 1;
+  }
+
+  groupHomeOf(groupId: number): number {
+    return hash64Uint32(this.seed, groupId, SALT_GROUP_HOME) % this.serverCount;
+  }
+
+  /** Members of a group: distinct users, mostly of one region, the creator first. */
+  groupMembers(groupId: number): number[] {
+    const size = this.groupSizeOf(groupId);
+    const region = this.regions[hash64Uint32(this.seed, groupId, SALT_GROUP_REGION) % this.regions.length]!;
+    const members: number[] = [];
+    const seen = new Set<number>();
+    // Bounded: a few extra draws cover hash collisions in a small region.
+    for (let i = 0; members.length < size && i < size * 4; i++) {
+      const user = region.userIdFirst + (hash64Uint32(this.seed + i, groupId, SALT_GROUP_MEMBER) % region.users);
+      if (!seen.has(user)) {
+        seen.add(user);
+        members.push(user);
+      }
+    }
+    return members;
+  }
+
+  groupSizeOf(groupId: number): number {
+    const u = hash64Float(this.seed, groupId, SALT_GROUP_SIZE);
+    const size = this.groupSize;
+    if (size.kind === 'uniform') return size.min + Math.floor(u * (size.max - size.min + 1));
+    // Bounded Pareto by inversion.
+    const { paretoAlpha: a, min: lo, max: hi } = size;
+    const x = lo / Math.pow(1 - u * (1 - Math.pow(lo / hi, a)), 1 / a);
+    return Math.min(hi, Math.max(lo, Math.floor(x)));
+  }
+
+  private groupSizeMean(): number {
+    const size = this.groupSize;
+    if (size.kind === 'uniform') return (size.min + size.max) / 2;
+    const { paretoAlpha: a, min: lo, max: hi } = size;
+    if (a === 1) return (hi * lo * Math.log(hi / lo)) / (hi - lo);
+    return ((Math.pow(lo, a) / (1 - Math.pow(lo / hi, a))) * (a / (a - 1)) * (1 / Math.pow(lo, a - 1) - 1 / Math.pow(hi, a - 1)));
+  }
+}
