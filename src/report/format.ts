@@ -1,0 +1,29 @@
+/**
+ * How figures read in the terminal and Markdown reports. Fixed decimals where figures stand in a
+ * column (latencies, percentages), so a column lines up; thousands separators on counts. Every
+ * figure goes through metrics/rounding.ts first, so a report shows what the JSON holds.
+ */
+import { roundFigure } from '../metrics/rounding.js';
+import { formatBytes, formatCount, formatDurationNs } from '../scenario/format-units.js';
+
+export { formatBytes, formatCount };
+
+/** `62.297` (milliseconds, always 3 decimals). */
+export function formatMs(valueMs: number): string {
+  return roundFigure('valueMs', valueMs).toFixed(3);
+}
+
+/** `62.5%` (a fraction, always 1 decimal). */
+export function formatPercent(fraction: number): string {
+  return `${(roundFigure('fraction', fraction) * 100).toFixed(1)}%`;
+}
+
+/** `10s`, `2min`, `1.5h` (simulated or wall seconds). */
+export function formatSeconds(seconds: number): string {
+  return formatDurationNs(Math.round(roundFigure('seconds', seconds) * 1e9));
+}
+
+/** A count or a mean: `2,000,000`, `0.5`. */
+export function formatFigure(value: number): string {
+  return formatCount(roundFigure('value', value));
+}

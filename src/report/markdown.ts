@@ -1,0 +1,174 @@
+/**
+ * The run as Markdown, for `--report FILE.md`, a pull-request comment or a wiki page: the same
+ * sections as the terminal summary, as pipe tables. Long time series are shown every k-th
+ * interval (the CSV has all of them).
+ */
+import { sortedRecord } from '../metrics/counters.js';
+import type { RunResult, ServerResult } from '../metrics/run-result.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds } from './format.js';
+import { roleCounts, serverView } from './servers.js';
+import { renderMarkdownTable, type Align } from './table.js';
+
+/** Time-series rows shown at most; a longer series is sampled evenly. */
+export const MARKDOWN_SERIES_ROWS_MAX = 24;
+
+const SERVER_HEADER = ['id', 'role', 'region', 'cores', 'cpu', 'memory peak', 'connections peak', 'queue peak', 'queue mean', 'operations', 'dropped'];
+const SERVER_ALIGN: Align[] = ['left', 'left', 'left', ...Array<Align>(8).fill('right')];
+
+function serverRow(server: ServerResult): string[] {
+  return [
+    `\`${server.id}\``,
+    server.role,
+    server.region,
+    formatCount(server.cores),
+    formatPercent(server.cpuUtilisation),
+    formatBytes(server.memoryBytesPeak),
+    formatFigure(server.connectionsPeak),
+    formatFigure(server.cpuQueuePeak),
+    formatFigure(server.cpuQueueMean),
+    formatFigure(server.operations),
+    formatFigure(server.dropped),
+  ];
+}
+
+export function renderRunMarkdown(result: RunResult): string {
+  const out: string[] = [];
+  const section = (title: string, lines: string[]): void => {
+    out.push('', `## ${title}`, '', ...lines);
+  };
+
+  out.push(`# chatscale run: ${result.scenario}`, '');
+  out.push(
+    `Seed ${result.seed} · ${result.fidelity} fidelity · ${formatSeconds(result.simulatedSeconds)} simulated · ` +
+      `chatscale ${result.version} · stopped by ${result.stoppedBy}`,
+  );
+  if (result.partial) {
+    out.push('', `> **Partial:** the run was cut short (${result.stoppedBy}); figures cover the simulated time so far.`);
+  }
+
+  const m = result.messages;
+  section(
+    'Messages',
+    renderMarkdownTable(
+      [
+        ['figure', 'value'],
+        ['sent', formatFigure(m.sent)],
+        ['delivered', formatFigure(m.delivered)],
+        ['dropped', formatFigure(m.dropped)],
+        ['pending', formatFigure(m.pending)],
+        ['deliveries to devices', formatFigure(m.deliveriesToDevices)],
+        ['stored offline', formatFigure(m.storedOffline)],
+        ['expired', formatFigure(m.expired)],
+        ['messages in per second', formatFigure(result.rates.messagesInPerSecond)],
+        ['messages out per second', formatFigure(result.rates.messagesOutPerSecond)],
+      ],
+      ['left', 'right'],
+    ),
+  );
+
+  const e = result.latency.endToEnd;
+  section(
+    'End-to-end latency (ms)',
+    renderMarkdownTable(
+      [
+        ['count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'],
+        [formatFigure(e.count), ...[e.meanMs, e.p50Ms, e.p90Ms, e.p99Ms, e.p999Ms, e.maxMs].map(formatMs)],
+      ],
+      Array<Align>(7).fill('right'),
+    ),
+  );
+
+  if (result.servers.length > 0) {
+    const view = serverView(result.servers);
+    const lines =
+      view.listed.length > 0
+        ? renderMarkdownTable([SERVER_HEADER, ...view.listed.map(serverRow)], SERVER_ALIGN)
+        : [
+            ...renderMarkdownTable(
+              [
+                ['region', 'role', 'servers', 'cores', 'cpu mean', 'cpu max', 'memory peak max', 'connections peak (sum)', 'queue peak max', 'operations', 'dropped'],
+                ...view.groups.map((group) => [
+                  group.region,
+                  group.role,
+                  formatCount(group.servers),
+                  formatCount(group.cores),
+                  formatPercent(group.cpuUtilisationMean),
+                  formatPercent(group.cpuUtilisationMax),
+                  formatBytes(group.memoryBytesPeakMax),
+                  formatFigure(group.connectionsPeak),
+                  formatFigure(group.cpuQueuePeakMax),
+                  formatFigure(group.operations),
+                  formatFigure(group.dropped),
+                ]),
+              ],
+              ['left', 'left', ...Array<Align>(9).fill('right')],
+            ),
+            '',
+            `Busiest ${view.busiest.length} by CPU:`,
+            '',
+            ...renderMarkdownTable([SERVER_HEADER, ...view.busiest.map(serverRow)], SERVER_ALIGN),
+          ];
+    section(`Servers (${result.servers.length}: ${roleCounts(result.servers)})`, lines);
+  }
+
+  if (result.links.length > 0) {
+    section(
+      'Links',
+      renderMarkdownTable(
+        [
+          ['id', 'from', 'to', 'utilisation', 'bytes', 'messages', 'lost'],
+          ...result.links.map((link) => [
+            `\`${link.id}\``,
+            link.from,
+            link.to,
+            formatPercent(link.utilisation),
+            formatBytes(link.bytes),
+            formatFigure(link.messages),
+            formatFigure(link.lost),
+          ]),
+        ],
+        ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
+      ),
+    );
+  }
+
+  const operations = Object.entries(sortedRecord(result.operations));
+  if (operations.length > 0) {
+    section(
+      'Operations',
+      renderMarkdownTable([['operation', 'count'], ...operations.map(([name, count]) => [`\`${name}\``, formatFigure(count)])], ['left', 'right']),
+    );
+  }
+
+  const series = result.timeSeries;
+  const intervals = series.startMs.length;
+  if (intervals > 0) {
+    const step = Math.ceil(intervals / MARKDOWN_SERIES_ROWS_MAX);
+    const rows: string[][] = [['start (s)', 'sent', 'delivered', 'p50 (ms)', 'p99 (ms)', 'chat cpu', 'connections']];
+    for (let i = 0; i < intervals; i += step) {
+      rows.push([
+        formatFigure(series.startMs[i]! / 1000),
+        formatFigure(series.sent[i]!),
+        formatFigure(series.delivered[i]!),
+        formatMs(series.latencyP50Ms[i]!),
+        formatMs(series.latencyP99Ms[i]!),
+        formatPercent(series.cpuUtilisationMean[i]!),
+        formatFigure(series.connections[i]!),
+      ]);
+    }
+    const every = formatSeconds(series.intervalMs / 1000);
+    const note =
+      step === 1
+        ? `${intervals} intervals of ${every}.`
+        : `${intervals} intervals of ${every}; one row in every ${step} shown (the CSV has all).`;
+    section('Time series', [note, '', ...renderMarkdownTable(rows, ['right', ...Array<Align>(6).fill('right')])]);
+  }
+
+  const meta = result.meta;
+  section('Run', [
+    `${formatSeconds(meta.wallSeconds)} wall · ${formatFigure(meta.events)} events (${formatFigure(meta.eventsPerWallSecond)}/s) · ` +
+      `${formatFigure(meta.messagesPerWallSecond)} messages/s · peak RSS ${formatBytes(meta.peakRssBytes)}. ` +
+      'Measured on the machine, unlike every figure above.',
+  ]);
+  return `${out.join('\n')}\n`;
+}
