@@ -625,6 +625,11 @@ export class ChatServer {
 
   /** Queues `env` for each registered device of a user homed here; -1 if the user is unknown. */
   private queueAtHome(user: number, env: Envelope, exclude: number): number {
+    const primary = this.table.find(user * SLOTS_PER_USER);
+    if (primary >= 0) {
+      const bits = this.table.records[primary + F_BITS]! | 0;
+      if ((bits & B_MASK_LOADED) !== 0) return this.queueAtHomeMask(primary, user, (bits >>> MASK_SHIFT) & 0b11111, env, exclude);
+    }
     const mask = this.loadMask(user);
     if (mask === 0) return -1;
     return this.queueAtHomeMask(this.table.find(user * SLOTS_PER_USER), user, mask, env, exclude);
