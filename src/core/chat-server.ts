@@ -996,9 +996,9 @@ export class ChatServer {
     if (cached !== NO_SERVER) return cached;
     const home = this.directory.homeOf(user);
     this.sink.charge(Op.DirectoryLookup, 0);
-    if (home === this.serverId) {
-      this.insertHomed(user * SLOTS_PER_USER);
-    } else if (this.limits.homeCacheEntries > 0) {
+    // A user homed here gets its record when it first has a device to queue for (loadMask), so a
+    // message to an id nobody registered leaves nothing behind.
+    if (home !== this.serverId && this.limits.homeCacheEntries > 0) {
       if (this.homeCache.size >= this.limits.homeCacheEntries) this.homeCache.clear();
       this.homeCache.set(user, home);
     }
@@ -1021,12 +1021,14 @@ export class ChatServer {
   private loadMask(user: number): number {
     const primaryKey = user * SLOTS_PER_USER;
     let offset = this.table.find(primaryKey);
-    if (offset < 0) offset = this.insertHomed(primaryKey);
-    const records = this.table.records;
-    const bits = records[offset + F_BITS]! | 0;
-    if ((bits & B_MASK_LOADED) !== 0) return (bits >>> MASK_SHIFT) & 0b11111;
+    if (offset >= 0) {
+      const bits = this.table.records[offset + F_BITS]! | 0;
+      if ((bits & B_MASK_LOADED) !== 0) return (bits >>> MASK_SHIFT) & 0b11111;
+    }
     const mask = this.lookupDevices(user);
-    if (mask !== 0) records[offset + F_BITS] = bits | B_MASK_LOADED | (mask << MASK_SHIFT);
+    if (mask === 0) return 0;
+    if (offset < 0) offset = this.insertHomed(primaryKey);
+    this.table.records[offset + F_BITS] = (this.table.records[offset + F_BITS]! | 0) | B_MASK_LOADED | (mask << MASK_SHIFT);
     return mask;
   }
 

@@ -106,8 +106,10 @@ describe('one-to-one messages', () => {
   it('a message to an unknown user comes back as Rejected(UnknownRecipient)', () => {
     const world = oneServer();
     world.connect(a0, 0);
+    const records = world.servers[0]!.stats().deviceRecords;
     world.send(a0, (seq) => sendFrame(seq, 777, 1));
     world.settle();
+    expect(world.servers[0]!.stats().deviceRecords).toBe(records); // nothing kept for an unknown id
     const rejected = world.receivedBy(a0, [DeviceKind.Rejected]);
     expect(rejected).toEqual([expect.objectContaining({ from: a0, to: 777, ref: 1, aux: Code.UnknownRecipient })]);
   });
