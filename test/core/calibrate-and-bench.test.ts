@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCalibrate, type CalibrateIo } from '../../src/cli/commands/calibrate.js';
+import { Command } from 'commander';
+import { registerCalibrate, runCalibrate, type CalibrateIo } from '../../src/cli/commands/calibrate.js';
 import { BadInputError } from '../../src/cli/errors.js';
 import { calibrate } from '../../src/engine/calibrate.js';
 import { runCoreBench } from '../../src/engine/core-bench.js';
@@ -48,6 +49,22 @@ describe('calibrate', () => {
     expect(written).toEqual([stdout]);
     expect(profile.machine.cores).toBeGreaterThan(0);
     expect(Object.keys(profile.costsNs)).toContain('route');
+  });
+});
+
+describe('calibrate command', () => {
+  it('parses its flags through commander and writes to --out', async () => {
+    const files = new Map<string, string>();
+    let stdout = '';
+    const io: CalibrateIo = { stdout: (text) => (stdout += text), exists: (path) => files.has(path), writeFile: (path, text) => files.set(path, text) };
+    const program = new Command().exitOverride();
+    registerCalibrate(program, io);
+    await program.parseAsync(['calibrate', '--out', 'x.json', '--users', '40', '--messages', '200', '--rounds', '1'], { from: 'user' });
+    expect([...files.keys()]).toEqual(['x.json']);
+    expect(stdout).toMatch(/^routing core cost profile/);
+    expect(stdout).toMatch(/\nroute +\d/);
+    expect(stdout).toMatch(/wrote x\.json\n$/);
+    await expect(program.parseAsync(['calibrate', '--out', 'x.json'], { from: 'user' })).rejects.toBeInstanceOf(BadInputError);
   });
 });
 
