@@ -21,9 +21,20 @@
  * exact (not bucket approximations), and merging shards adds integers, which is order-independent:
  * merged shards equal one histogram that recorded everything.
  */
-import hdr from 'hdr-histogram-js';
-import type { JsHistogram } from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as Hdr from 'hdr-histogram-js';
 import type { LatencySummary } from './run-result.js';
+
+/**
+ * hdr-histogram-js is loaded on first use of the wire format, not with this module: loading it
+ * takes about 70 ms (its WebAssembly build and zlib shim come along), which every CLI command would
+ * otherwise pay even when it never writes a histogram.
+ */
+let hdrLibrary: typeof Hdr | undefined;
+function hdr(): typeof Hdr {
+  hdrLibrary ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr;
+  return hdrLibrary;
+}
 
 /** log2 of half the sub-bucket count for 3 significant digits (2 * 10^3 rounded up to 2^11). */
 const SUB_BUCKET_HALF_COUNT_MAGNITUDE = 10;
@@ -307,7 +318,7 @@ export class LatencyHistogram {
 
   /** The bucket counts in HdrHistogram's V2 compressed base64 form. */
   encodeHdr(): string {
-    const histogram = hdr.build({
+    const histogram = hdr().build({
       bitBucketSize: 64,
       autoResize: true,
       lowestDiscernibleValue: 1,
@@ -319,7 +330,7 @@ export class LatencyHistogram {
       const count = counts[index]!;
       if (count !== 0) histogram.recordValueWithCount(lowestValueAt(index), count);
     }
-    return hdr.encodeIntoCompressedBase64(histogram);
+    return hdr().encodeIntoCompressedBase64(histogram);
   }
 
   static fromJson(json: unknown): LatencyHistogram {
@@ -372,10 +383,11 @@ function firstIndex(counts: Float64Array): number {
   return -1;
 }
 
-function decodeHdr(encoded: string): JsHistogram {
+function decodeHdr(encoded: string): Hdr.JsHistogram {
   try {
-    const decoded = hdr.decodeFromCompressedBase64(encoded, 64);
-    if (!(decoded instanceof hdr.JsHistogram)) throw new Error('not a JS histogram');
+    const library = hdr();
+    const decoded = library.decodeFromCompressedBase64(encoded, 64);
+    if (!(decoded instanceof library.JsHistogram)) throw new Error('not a JS histogram');
     return decoded;
   } catch (error) {
     throw new LatencyHistogramDecodeError(`hdr: not a HdrHistogram V2 base64 encoding (${(error as Error).message})`);
