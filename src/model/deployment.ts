@@ -16,7 +16,7 @@
  * queueing on links between regions, and loss as a retransmission delay.
  */
 import { ChatServer } from '../core/chat-server.js';
-import { DeviceKind, type ClientFrame, type Envelope, type ServerFrame, ackFrame, groupCreateFrame, groupSendFrame, readFrame, sendFrame } from '../core/frames.js';
+import { Code, DeviceKind, type ClientFrame, type Envelope, type ServerFrame, ackFrame, groupCreateFrame, groupSendFrame, readFrame, sendFrame } from '../core/frames.js';
 import { deviceKeyOf, slotOf, userOf } from '../core/ids.js';
 import { ImplicitDirectory } from '../core/memory/implicit-directory.js';
 import { MemoryOfflineStore } from '../core/memory/offline-store.js';
@@ -136,6 +136,8 @@ export class Deployment {
   /** Last arrival per ordered server pair, to keep server links FIFO under random latency. */
   private readonly pairLastNs: Float64Array;
   private readonly groupsCreated = new Map<number, readonly number[]>();
+  /** Frames the core refused, by its reason code (server acks that did not say accepted). */
+  readonly rejectedByCode = new Map<number, number>();
 
   private readonly upFrames = new SlotPool<DeviceFrame>();
   private readonly downFrames = new SlotPool<DownFrame>();
@@ -548,7 +550,10 @@ export class Deployment {
       return;
     }
     if (env.kind === DeviceKind.Ack) {
-      if (this.measuring) this.counters.serverAcks++;
+      if (this.measuring) {
+        this.counters.serverAcks++;
+        if (env.aux !== Code.Accepted) this.rejectedByCode.set(env.aux, (this.rejectedByCode.get(env.aux) ?? 0) + 1);
+      }
       return;
     }
     const contig = this.mailboxContig[dev]!;
