@@ -22,8 +22,9 @@
  *   refused), caches (cleared when full).
  *
  * The class keeps per-device state in one inline hash table of 64-byte records (no object per
- * device) and push windows in a shared pool of linked lists, so a connected device costs about a
- * hundred bytes.
+ * device) and push windows in a shared pool of linked lists: at a million connected devices the
+ * whole instance, directory sessions included, grows by under 200 bytes per device (measured by
+ * the core-1to1 benchmark).
  */
 import { checkLimits, DEFAULT_LIMITS, DEFAULT_WIRE, type ChatServerConfig, type CoreLimits, type WireSizes } from './config.js';
 import { EnvelopePool, NIL } from './envelope-pool.js';
