@@ -10,7 +10,7 @@ import { runScenario } from '../../engine/run-scenario.js';
 import type { RunResult } from '../../metrics/run-result.js';
 import { BadInputError } from '../errors.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
-import { renderRunOutput, type OutputFlags } from '../run-output.js';
+import { checkReportPath, renderRunOutput, type OutputFlags } from '../run-output.js';
 import { progressReporter } from '../progress.js';
 
 interface RunFlags extends OutputFlags {
@@ -49,6 +49,7 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
     .option('--report <file>', 'also write a report: .md for Markdown, .html for a self-contained page with charts')
     .action((argument: string, flags: RunFlags) => {
       const { scenario } = loadScenarioArgument(argument, flags);
+      checkReportPath(flags.report);
       if (flags.csv !== undefined && existsSync(flags.csv) && existsSync(join(flags.csv, 'timeseries.csv'))) {
         throw new BadInputError({ field: '--csv', reason: `${join(flags.csv, 'timeseries.csv')} exists; choose another folder or remove it (nothing is overwritten)` });
       }
