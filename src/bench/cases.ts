@@ -1,0 +1,194 @@
+/**
+ * The registry of `chatscale bench` cases. A case is a name and a function from the bench context
+ * (an injected wall clock, the --quick flag, a progress sink) to plain figures; adding one is one
+ * line in BENCH_CASES. A case may name a peer workload (../shared/peers), which `--peer` runs beside
+ * it to add the peer's speed and the ratio.
+ */
+import { CORE_BENCH_KINDS, runCoreBench, type CoreBenchKind } from '../engine/core-bench.js';
+import { holdBench, type WallClockMs } from './kernel-bench.js';
+import { MM1_CUSTOMERS_DEFAULT, mm1Bench } from './mm1-bench.js';
+import type { PeerModel, PeerResult } from './peer.js';
+
+export type FigureValue = number | string | boolean | null;
+export type BenchFigures = Record<string, FigureValue>;
+
+export interface BenchContext {
+  /** Wall clock in milliseconds (performance.now from the CLI). */
+  nowMs: WallClockMs;
+  /** Small sizes, for a CI smoke test: seconds in all, figures only indicative. */
+  quick: boolean;
+  progress?: (line: string) => void;
+  /** Heap plus array-buffer bytes in use, for cases that report memory. */
+  memoryBytes?: () => number;
+  /** Forces a garbage collection, when the host can. */
+  gc?: () => void;
+}
+
+export interface PeerSpec {
+  model: PeerModel;
+  /** The peer's scale argument: at 1, SimPy's mm1 takes some 10-15 s here. */
+  scale: (quick: boolean) => number;
+  /** Our figure to compare (per wall second) and the name the peer's same figure gets. */
+  figure: string;
+  peerFigure: string;
+}
+
+export interface BenchCase {
+  name: string;
+  description: string;
+  run: (context: BenchContext) => BenchFigures;
+  peer?: PeerSpec;
+}
+
+/** Full and --quick hold counts: 5 M holds is about half a second at the 10 M/s target. */
+const HOLDS = 5_000_000;
+const HOLDS_QUICK = 200_000;
+
+function holdCase(pending: number, name: string): BenchCase {
+  return {
+    name,
+    description: `hold model, ${pending} pending events, exponential increments, through Simulator.run (bucket ladder, then binary heap)`,
+    run: (context) => {
+      const holds = context.quick ? HOLDS_QUICK : HOLDS;
+      const warmupHolds = context.quick ? Math.min(pending, 100_000) : Math.max(pending, 1_000_000);
+      const figures = holdBench(pending, holds, context.nowMs, {
+        warmupHolds,
+        ...(context.progress === undefined ? {} : { progress: context.progress }),
+      });
+      return { ...figures };
+    },
+  };
+}
+
+function coreCase(kind: CoreBenchKind): BenchCase {
+  return {
+    name: kind,
+    description: `routing core alone, in-process (${kind === 'core-1to1' ? 'one-to-one messages' : 'groups of 256'})`,
+    run: (context) => {
+      context.progress?.(`${kind}: connecting devices and sending`);
+      const { name: _name, ...figures } = runCoreBench(kind, {
+        nowMs: context.nowMs,
+        ...(context.memoryBytes === undefined ? {} : { memoryBytes: context.memoryBytes }),
+        ...(context.gc === undefined ? {} : { gc: context.gc }),
+        ...(context.quick ? { devices: 100_000, messages: kind === 'core-1to1' ? 200_000 : 2_000 } : {}),
+      });
+      return { ...figures };
+    },
+  };
+}
+
+export const BENCH_CASES: readonly BenchCase[] = [
+  holdCase(1e3, 'hold-1e3'),
+  holdCase(1e5, 'hold-1e5'),
+  holdCase(1e6, 'hold-1e6'),
+  {
+    name: 'reference-mm1',
+    description: 'DESIGN.md section 7: M/M/1, arrivals 0.9/s, service 1/s, 1,000,000 customers; theory 10 s',
+    run: (context) => {
+      const customers = context.quick ? 50_000 : MM1_CUSTOMERS_DEFAULT;
+      context.progress?.(`reference-mm1: ${customers} customers`);
+      return { ...mm1Bench(customers, context.nowMs) };
+    },
+    peer: { model: 'mm1', scale: (quick) => (quick ? 0.05 : 1), figure: 'customersPerWallSecond', peerFigure: 'peerCustomersPerWallSecond' },
+  },
+  ...CORE_BENCH_KINDS.map(coreCase),
+];
+
+export interface CaseSelection {
+  cases: BenchCase[];
+  /** Names asked for that no case has. */
+  unknown: string[];
+}
+
+/** The cases named (in registry order, each once), or all of them when none are named. */
+export function selectCases(names: readonly string[] | undefined, registry: readonly BenchCase[] = BENCH_CASES): CaseSelection {
+  if (names === undefined || names.length === 0) return { cases: [...registry], unknown: [] };
+  const known = new Set(registry.map((c) => c.name));
+  const unknown = [...new Set(names.filter((name) => !known.has(name)))];
+  const wanted = new Set(names);
+  return { cases: registry.filter((c) => wanted.has(c.name)), unknown };
+}
+
+export interface BenchCaseResult extends BenchFigures {
+  name: string;
+}
+
+/** What `chatscale bench --json` prints. */
+export interface BenchReport {
+  cases: BenchCaseResult[];
+}
+
+export interface BenchRunOptions extends BenchContext {
+  cases: readonly BenchCase[];
+  /** Runs a peer workload; given only with --peer. */
+  runPeer?: (model: PeerModel, scale: number) => PeerResult;
+}
+
+/** Adds the peer's figures, or why there are none, to a case's figures. */
+function withPeer(figures: BenchFigures, spec: PeerSpec, result: PeerResult): BenchFigures {
+  if (result.figures === null) {
+    return { ...figures, [spec.peerFigure]: null, speedupVsPeer: null, peerUnavailable: result.reason };
+  }
+  const peer = result.figures;
+  const ours = figures[spec.figure];
+  return {
+    ...figures,
+    [spec.peerFigure]: peer.completedPerWallSecond,
+    speedupVsPeer: typeof ours === 'number' && peer.completedPerWallSecond > 0 ? ours / peer.completedPerWallSecond : null,
+    peer: peer.peer,
+    peerScale: peer.scale,
+    peerCompleted: peer.completed,
+    peerWallSeconds: peer.wallSeconds,
+    peerMeanSeconds: peer.meanSeconds,
+    peerP99Seconds: peer.p99Seconds,
+  };
+}
+
+/** Runs the cases in order, one at a time (they measure wall time: nothing runs beside them). */
+export function runBench(options: BenchRunOptions): BenchReport {
+  const cases: BenchCaseResult[] = [];
+  for (const benchCase of options.cases) {
+    let figures = benchCase.run(options);
+    if (options.runPeer !== undefined && benchCase.peer !== undefined) {
+      const spec = benchCase.peer;
+      const scale = spec.scale(options.quick);
+      options.progress?.(`${benchCase.name}: SimPy peer, ${spec.model} at scale ${scale}`);
+      figures = withPeer(figures, spec, options.runPeer(spec.model, scale));
+    }
+    const { name: _figureName, ...rest } = figures;
+    cases.push({ name: benchCase.name, ...rest });
+  }
+  return { cases };
+}
+
+export interface BenchTarget {
+  caseName: string;
+  figure: string;
+  atLeast: number;
+  label: string;
+}
+
+/** DESIGN.md section 10, for the cases here. */
+export const BENCH_TARGETS: readonly BenchTarget[] = [
+  { caseName: 'hold-1e6', figure: 'eventsPerWallSecond', atLeast: 10_000_000, label: 'hold-1e6 >= 10 M events per wall second' },
+  { caseName: 'reference-mm1', figure: 'speedupVsPeer', atLeast: 50, label: 'reference-mm1 >= 50x SimPy' },
+];
+
+export interface TargetCheck {
+  label: string;
+  /** The figure the target is on, e.g. eventsPerWallSecond. */
+  figure: string;
+  value: number | null;
+  /** null when the case or figure was not measured in this run (e.g. no --peer). */
+  met: boolean | null;
+}
+
+export function checkTargets(report: BenchReport, targets: readonly BenchTarget[] = BENCH_TARGETS): TargetCheck[] {
+  return targets.map((target) => {
+    const found = report.cases.find((c) => c.name === target.caseName);
+    const value = found?.[target.figure];
+    const { label, figure } = target;
+    if (typeof value !== 'number' || Number.isNaN(value)) return { label, figure, value: null, met: null };
+    return { label, figure, value, met: value >= target.atLeast };
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * reference-mm1 (DESIGN.md section 7): one server with one core (a MultiServerQueue), Poisson
+ * arrivals at 0.9/s, exponential service at 1/s, N customers (1,000,000 by default). Mean time in
+ * system in theory S / (1 - rho) = 10 s. The same model as the SimPy peer's `mm1`, so the two
+ * speeds compare like for like: the wall time covers building the model and running every customer
+ * through it; the percentiles are computed afterwards, outside it, as the peer does.
+ */
+import { MultiServerQueue } from '../sim/multi-server-queue.js';
+import { ConstantRatePoissonProcess } from '../sim/poisson-process.js';
+import { RandomStreams } from '../sim/random.js';
+import { Simulator } from '../sim/simulator.js';
+import { NS_PER_S, TIME_NS_MAX } from '../sim/time.js';
+import { perWallSecond, type WallClockMs } from './kernel-bench.js';
+
+export const MM1_CUSTOMERS_DEFAULT = 1_000_000;
+/** Waiting room: at rho 0.9 the queue passes 200 with probability 0.9^200 = 7e-10; a drop is reported. */
+const MM1_WAITING_MAX = 100_000;
+
+export interface Mm1BenchOptions {
+  seed?: number;
+  arrivalRatePerSecond?: number;
+  serviceRatePerSecond?: number;
+}
+
+export interface Mm1BenchFigures {
+  customers: number;
+  wallSeconds: number;
+  customersPerWallSecond: number;
+  /** Mean time in system, simulated. */
+  meanSeconds: number;
+  /** The M/M/1 formula 1 / (mu - lambda): 10 s for the reference. */
+  meanSecondsTheory: number;
+  p50Seconds: number;
+  p99Seconds: number;
+  /** Kernel events dispatched (arrivals and departures). */
+  events: number;
+  eventsPerWallSecond: number;
+  /** Arrivals that found the waiting room full; 0 expected. */
+  drops: number;
+}
+
+export function mm1Bench(customers: number, clock: WallClockMs, options: Mm1BenchOptions = {}): Mm1BenchFigures {
+  const lambda = options.arrivalRatePerSecond ?? 0.9;
+  const mu = options.serviceRatePerSecond ?? 1;
+  if (!(Number.isSafeInteger(customers) && customers >= 1)) throw new RangeError(`reference-mm1: customers must be an integer >= 1, got ${customers}`);
+  if (!(lambda > 0 && mu > lambda && Number.isFinite(mu))) throw new RangeError(`reference-mm1: need 0 < arrival rate < service rate, got ${lambda} and ${mu}`);
+  // The run lasts about customers / lambda seconds; integer nanoseconds are exact only to 2^53.
+  const expectedEndNs = (customers / lambda) * NS_PER_S;
+  if (expectedEndNs > TIME_NS_MAX / 1.5) {
+    throw new RangeError(`reference-mm1: ${customers} customers at ${lambda}/s run past the exact range of the ns clock (about 104 days)`);
+  }
+
+  const startMs = clock();
+  const sim = new Simulator();
+  const streams = new RandomStreams(options.seed ?? 1);
+  const arrivals = new ConstantRatePoissonProcess(streams.stream('arrivals'), lambda);
+  const serviceRng = streams.stream('service');
+  const meanServiceNs = NS_PER_S / mu;
+  const arriveNs = new Float64Array(customers);
+  const inSystemNs = new Float64Array(customers);
+  let done = 0;
+  let inSystemNsSum = 0;
+  const server = new MultiServerQueue(sim, {
+    name: 'server',
+    servers: 1,
+    waitingMax: MM1_WAITING_MAX,
+    onDepart: (job) => {
+      const ns = sim.nowNs - arriveNs[job]!;
+      inSystemNs[done++] = ns;
+      inSystemNsSum += ns;
+    },
+  });
+  let next = 0;
+  let arriveKind = -1;
+  arriveKind = sim.register('arrive', (job) => {
+    arriveNs[job] = sim.nowNs;
+    server.arrive(job, Math.round(serviceRng.nextExponential() * meanServiceNs));
+    if (++next < customers) sim.scheduleAt(arrivals.nextArrivalNs(sim.nowNs), arriveKind, next);
+  });
+  sim.scheduleAt(arrivals.nextArrivalNs(0), arriveKind, 0);
+  const outcome = sim.run({ maxEvents: 2 * customers + 1 });
+  const elapsedMs = clock() - startMs;
+  if (outcome.stoppedBy !== 'empty' || done + server.drops !== customers) {
+    throw new Error(`reference-mm1: ${done} served and ${server.drops} dropped of ${customers} (stopped by ${outcome.stoppedBy}): broken invariant`);
+  }
+
+  const sorted = inSystemNs.subarray(0, done).sort();
+  return {
+    customers,
+    wallSeconds: elapsedMs / 1000,
+    customersPerWallSecond: perWallSecond(customers, elapsedMs),
+    meanSeconds: done > 0 ? inSystemNsSum / done / NS_PER_S : Number.NaN,
+    meanSecondsTheory: 1 / (mu - lambda),
+    // The same order statistics the peer reports: xs[n / 2] and xs[n * 0.99].
+    p50Seconds: done > 0 ? sorted[Math.floor(done / 2)]! / NS_PER_S : Number.NaN,
+    p99Seconds: done > 0 ? sorted[Math.floor(done * 0.99)]! / NS_PER_S : Number.NaN,
+    events: outcome.events,
+    eventsPerWallSecond: perWallSecond(outcome.events, elapsedMs),
+    drops: server.drops,
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * `chatscale bench [--json] [--case NAME...] [--quick] [--peer]`: how fast this machine simulates.
+ * Runs the cases registered in src/bench/cases.ts (hold model at 10^3, 10^5 and 10^6 pending events,
+ * reference-mm1, the routing core alone) and prints a table, or with --json exactly one object
+ * `{"cases":[{"name": ..., ...figures}]}`. --peer also runs the SimPy peer beside reference-mm1.
+ *
+ * This file only parses flags, hands the wall clock, the peer's process runner and the progress sink
+ * to runBench (src/bench), and renders the data it returns.
+ */
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { BENCH_CASES, checkTargets, runBench, selectCases, type BenchReport, type FigureValue, type TargetCheck } from '../../bench/cases.js';
+import { runPeer, type ExecResult, type PeerExec } from '../../bench/peer.js';
+import { BadInputError } from '../errors.js';
+
+/** Everything the command takes from the outside world; tests pass stand-ins. */
+export interface BenchIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Progress lines go to stderr only when it is a terminal. */
+  errIsTty: boolean;
+  nowMs: () => number;
+  /** Starts the peer's process. */
+  exec: PeerExec;
+  /** Folder holding simpy_classic_ref.py. */
+  peersDir: string;
+  memoryBytes?: () => number;
+  gc?: () => void;
+}
+
+/** The SimPy peer at scale 1 takes 10-20 s; allow a slow, loaded machine ten times that. */
+const PEER_TIMEOUT_MS = 300_000;
+
+const spawnExec: PeerExec = (program, args): ExecResult => {
+  const result = spawnSync(program, [...args], { encoding: 'utf8', timeout: PEER_TIMEOUT_MS, maxBuffer: 1 << 20 });
+  const error = result.error as (Error & { code?: string }) | undefined;
+  return {
+    status: result.status,
+    stdout: result.stdout ?? '',
+    stderr: result.stderr ?? '',
+    ...(error === undefined ? {} : { error: { ...(error.code === undefined ? {} : { code: error.code }), message: error.message } }),
+  };
+};
+
+/** ../shared/peers from the repository root, unless CHATSCALE_PEERS_DIR says otherwise. */
+function defaultPeersDir(): string {
+  const fromEnv = process.env.CHATSCALE_PEERS_DIR;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  // This file is src/cli/commands/bench.ts or dist/cli/commands/bench.js: three levels below the root.
+  return fileURLToPath(new URL('../../../../shared/peers/', import.meta.url));
+}
+
+function processIo(): BenchIo {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    errIsTty: process.stderr.isTTY === true,
+    nowMs: () => performance.now(),
+    exec: spawnExec,
+    peersDir: defaultPeersDir(),
+    memoryBytes: () => {
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.arrayBuffers;
+    },
+    ...(typeof gc === 'function' ? { gc } : {}),
+  };
+}
+
+interface BenchOptions {
+  json?: boolean;
+  case?: string[];
+  quick?: boolean;
+  peer?: boolean;
+}
+
+function withSeparators(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** Rates as whole numbers with separators, ratios with an x, other numbers to 4 significant digits. */
+export function formatFigure(key: string, value: FigureValue): string {
+  if (value === null) return '-';
+  if (typeof value !== 'number') return String(value);
+  if (Number.isNaN(value)) return '-';
+  if (!Number.isFinite(value)) return String(value);
+  if (key === 'speedupVsPeer') return `${value.toFixed(1)}x`;
+  if (key.endsWith('PerWallSecond') || (Number.isInteger(value) && Math.abs(value) >= 1000)) return withSeparators(value);
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(4)));
+}
+
+function alignRows(rows: readonly (readonly string[])[], rightAligned: number): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === rightAligned ? cell.padStart(widths[i]!) : i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** One row per figure, the case name on its first row; then the targets of DESIGN.md section 10. */
+export function renderBenchText(report: BenchReport, targets: readonly TargetCheck[]): string {
+  const rows: string[][] = [['case', 'figure', 'value']];
+  for (const benchCase of report.cases) {
+    let first = true;
+    for (const [key, value] of Object.entries(benchCase)) {
+      if (key === 'name') continue;
+      rows.push([first ? benchCase.name : '', key, formatFigure(key, value)]);
+      first = false;
+    }
+  }
+  const lines = [alignRows(rows, 2), ''];
+  for (const target of targets) {
+    const verdict = target.met === null ? 'not measured in this run' : target.met ? 'met' : 'NOT met';
+    const value = target.value === null ? '' : ` (${formatFigure(target.figure, target.value)})`;
+    lines.push(`target ${target.label}: ${verdict}${value}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Registers `bench` on the program. `io` defaults to the real process, clock and child processes. */
+export function registerBench(program: Command, io?: BenchIo): void {
+  program
+    .command('bench')
+    .description('how fast this machine simulates: kernel events per wall second, reference workloads, the routing core')
+    .option('--json', 'print only one JSON object {"cases":[{"name": ..., ...figures}]}')
+    .option('--case <names...>', `run only these cases (default: all): ${BENCH_CASES.map((c) => c.name).join(', ')}`)
+    .option('--quick', 'small sizes for a CI smoke test (seconds; figures only indicative)')
+    .option('--peer', 'also run the SimPy peer (../shared/peers) beside reference-mm1 and report the speed ratio')
+    .action((options: BenchOptions) => {
+      const { cases, unknown } = selectCases(options.case);
+      if (unknown.length > 0) {
+        const known = BENCH_CASES.map((c) => c.name).join(', ');
+        throw new BadInputError(unknown.map((name) => ({ field: '--case', reason: `unknown case "${name}" (known: ${known})` })));
+      }
+      const env = io ?? processIo();
+      const quick = options.quick === true;
+      const report = runBench({
+        cases,
+        quick,
+        nowMs: env.nowMs,
+        ...(env.errIsTty ? { progress: (line: string) => env.err(`${line}\n`) } : {}),
+        ...(env.memoryBytes === undefined ? {} : { memoryBytes: env.memoryBytes }),
+        ...(env.gc === undefined ? {} : { gc: env.gc }),
+        ...(options.peer === true ? { runPeer: (model, scale) => runPeer(model, scale, { exec: env.exec, peersDir: env.peersDir }) } : {}),
+      });
+      if (options.json === true) env.out(`${JSON.stringify(report)}\n`);
+      else env.out(renderBenchText(report, checkTargets(report)));
+    });
+}

@@ -1,0 +1,133 @@
+/**
+ * `chatscale bench` in-process, with a fake wall clock and a stand-in peer process: JSON is exactly
+ * one object on stdout, progress goes to stderr only on a terminal, unknown cases are bad input.
+ */
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import type { ExecResult } from '../../src/bench/peer.js';
+import { formatFigure, registerBench, type BenchIo } from '../../src/cli/commands/bench.js';
+import { BadInputError } from '../../src/cli/errors.js';
+
+function harness(options: { tty?: boolean; peer?: ExecResult } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const execCalls: string[][] = [];
+  let nowMs = 0;
+  const io: BenchIo = {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    errIsTty: options.tty ?? false,
+    nowMs: () => ++nowMs,
+    exec: (program, args) => {
+      execCalls.push([program, ...args]);
+      return options.peer ?? { status: null, stdout: '', stderr: '', error: { code: 'ENOENT', message: 'spawn ENOENT' } };
+    },
+    peersDir: '/peers',
+  };
+  const program = new Command().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+  registerBench(program, io);
+  const run = (...args: string[]) => program.parse(['bench', ...args], { from: 'user' });
+  return { run, out, err, execCalls };
+}
+
+describe('chatscale bench', () => {
+  it('--json prints exactly one object {"cases": [...]} and nothing on stderr when it is not a terminal', () => {
+    const h = harness();
+    h.run('--json', '--quick', '--case', 'hold-1e3');
+    expect(h.out.length).toBe(1);
+    const report = JSON.parse(h.out[0]!) as { cases: Array<Record<string, unknown>> };
+    expect(Object.keys(report)).toEqual(['cases']);
+    // 200,000 quick holds over the fake clock's 1 ms.
+    expect(report.cases).toEqual([
+      {
+        name: 'hold-1e3',
+        pending: 1000,
+        holds: 200_000,
+        eventsPerWallSecond: 200_000_000,
+        wallSeconds: 0.001,
+        heapEventsPerWallSecond: 200_000_000,
+        heapWallSeconds: 0.001,
+      },
+    ]);
+    expect(h.err).toEqual([]);
+  });
+
+  it('writes progress lines to stderr on a terminal, keeping stdout pure JSON', () => {
+    const h = harness({ tty: true });
+    h.run('--json', '--quick', '--case', 'reference-mm1');
+    expect(h.err).toEqual(['reference-mm1: 50000 customers\n']);
+    const report = JSON.parse(h.out.join('')) as { cases: Array<Record<string, number>> };
+    expect(report.cases[0]!.name).toBe('reference-mm1');
+    expect(report.cases[0]!.customers).toBe(50_000);
+    expect(report.cases[0]!.drops).toBe(0);
+  });
+
+  it('--peer runs the SimPy peer beside reference-mm1 and adds its speed and the ratio', () => {
+    const line = '{"model": "mm1", "peer": "simpy-classic-2.3", "n": 50000, "wall_s": 0.5, "per_s": 100000, "mean": 10.1, "p50": 7, "p99": 46}';
+    const h = harness({ peer: { status: 0, stdout: `${line}\n`, stderr: '' } });
+    h.run('--json', '--quick', '--peer', '--case', 'reference-mm1', 'hold-1e3');
+    expect(h.execCalls).toEqual([['/usr/bin/python3', '/peers/simpy_classic_ref.py', 'mm1', '0.05']]);
+    const report = JSON.parse(h.out.join('')) as { cases: Array<Record<string, unknown>> };
+    expect(report.cases.map((c) => c.name)).toEqual(['hold-1e3', 'reference-mm1']);
+    const mm1 = report.cases[1]!;
+    // 50,000 customers in the fake 1 ms against the peer's 100,000 per second.
+    expect(mm1.customersPerWallSecond).toBe(50_000_000);
+    expect(mm1.peerCustomersPerWallSecond).toBe(100_000);
+    expect(mm1.speedupVsPeer).toBe(500);
+    expect(mm1.peerMeanSeconds).toBe(10.1);
+    expect(report.cases[0]!.speedupVsPeer).toBeUndefined();
+  });
+
+  it('--peer without python reports why, and the run still succeeds', () => {
+    const h = harness();
+    h.run('--json', '--quick', '--peer', '--case', 'reference-mm1');
+    const mm1 = (JSON.parse(h.out.join('')) as { cases: Array<Record<string, unknown>> }).cases[0]!;
+    expect(mm1.speedupVsPeer).toBeNull();
+    expect(mm1.peerUnavailable).toMatch(/python3 not found/);
+  });
+
+  it('prints an aligned table with the targets when not --json', () => {
+    const h = harness();
+    h.run('--quick', '--case', 'hold-1e3');
+    const text = h.out.join('');
+    expect(text).toBe(
+      [
+        'case      figure                         value',
+        'hold-1e3  pending                        1,000',
+        '          holds                        200,000',
+        '          eventsPerWallSecond      200,000,000',
+        '          wallSeconds                    0.001',
+        '          heapEventsPerWallSecond  200,000,000',
+        '          heapWallSeconds                0.001',
+        '',
+        'target hold-1e6 >= 10 M events per wall second: not measured in this run',
+        'target reference-mm1 >= 50x SimPy: not measured in this run',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses unknown case names as bad input, naming every one and the known cases', () => {
+    const h = harness();
+    let error: unknown;
+    try {
+      h.run('--case', 'hold-1e4', 'hold-1e3', 'mm1');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(BadInputError);
+    const problems = (error as BadInputError).problems;
+    expect(problems.map((p) => p.reason.split(' (')[0])).toEqual(['unknown case "hold-1e4"', 'unknown case "mm1"']);
+    expect(problems[0]!.reason).toContain('known: hold-1e3, hold-1e5, hold-1e6, reference-mm1');
+    expect(h.out).toEqual([]);
+  });
+
+  it('formats rates with separators, ratios with x, and missing figures as -', () => {
+    expect(formatFigure('eventsPerWallSecond', 12_345_678.9)).toBe('12,345,679');
+    expect(formatFigure('speedupVsPeer', 61.234)).toBe('61.2x');
+    expect(formatFigure('meanSeconds', 10.123456)).toBe('10.12');
+    expect(formatFigure('peerCustomersPerWallSecond', null)).toBe('-');
+    expect(formatFigure('bytesPerConnectedDevice', Number.NaN)).toBe('-');
+    expect(formatFigure('peer', 'simpy-classic-2.3')).toBe('simpy-classic-2.3');
+  });
+});
