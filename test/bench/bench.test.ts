@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BENCH_CASES, checkTargets, runBench, selectCases, type BenchCase } from '../../src/bench/cases.js';
+import { BENCH_CASES, checkTargets, runBench, selectCases, type BenchCase, type BenchReport } from '../../src/bench/cases.js';
 import { holdBench, holdRun, perWallSecond } from '../../src/bench/kernel-bench.js';
 import { mm1Bench } from '../../src/bench/mm1-bench.js';
 import { parsePeerLine, runPeer, type ExecResult, type PeerExec } from '../../src/bench/peer.js';
@@ -211,7 +211,7 @@ describe('bench cases', () => {
   });
 
   it('checks the DESIGN.md targets against measured figures', () => {
-    const report = { cases: [{ name: 'hold-1e6', eventsPerWallSecond: 9_999_999 }, { name: 'reference-mm1', speedupVsPeer: 51 }] };
+    const report: BenchReport = { cases: [{ name: 'hold-1e6', eventsPerWallSecond: 9_999_999 }, { name: 'reference-mm1', speedupVsPeer: 51 }] };
     expect(checkTargets(report).map((t) => t.met)).toEqual([false, true]);
   });
 });
