@@ -32,7 +32,7 @@ import { CostModel } from './cost-model.js';
 import { durationDistribution, sizeDistribution } from './distribution-of.js';
 import { MessageTable } from './message-table.js';
 import { Population } from './population.js';
-import { SlotPool } from './transit.js';
+import { FramePool, SlotPool } from './transit.js';
 
 /** Devices a user may have (primary plus four companions): dense device index = user * 5 + slot. */
 const DEVICE_SLOTS = 5;
@@ -48,26 +48,11 @@ export interface DeploymentObserver {
   delivered(latencyNs: number, counted: boolean): void;
 }
 
-interface DeviceFrame {
-  deviceKey: number;
-  frame: ClientFrame | null;
-  /** 0: a frame; 1: connect; 2: disconnect. */
-  control: number;
-}
-
-interface DownFrame {
-  deviceKey: number;
-  env: Envelope;
-}
-
-interface ServerHop {
-  from: number;
-  to: number;
-  frame: ServerFrame;
-}
-
+/** Output of one call into a core; arrays are reused, so counts say how much of them is live. */
 interface CpuJob {
   server: number;
+  deviceCount: number;
+  serverCount: number;
   deviceKeys: number[];
   envelopes: Envelope[];
   serverIds: number[];
@@ -138,9 +123,12 @@ export class Deployment {
   /** Frames the core refused, by its reason code (server acks that did not say accepted). */
   readonly rejectedByCode = new Map<number, number>();
 
-  private readonly upFrames = new SlotPool<DeviceFrame>();
-  private readonly downFrames = new SlotPool<DownFrame>();
-  private readonly hops = new SlotPool<ServerHop>();
+  /** Up: a = device key, b = control (0 frame, 1 connect, 2 disconnect), ref = frame. */
+  private readonly upFrames = new FramePool<ClientFrame>();
+  /** Down: a = device key, ref = envelope. */
+  private readonly downFrames = new FramePool<Envelope>();
+  /** Hops: a = from server, b = to server, ref = frame. */
+  private readonly hops = new FramePool<ServerFrame>();
   private readonly jobs = new SlotPool<CpuJob>();
   private readonly spareJobs: CpuJob[] = [];
   private readonly reads = new SlotPool<{ deviceKey: number; senderKey: number; senderSeq: number }>();
@@ -148,7 +136,7 @@ export class Deployment {
   // The capture of the core call in progress.
   private currentServer = -1;
   private currentCostNs = 0;
-  private readonly capture: CpuJob = { server: -1, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
+  private readonly capture: CpuJob = { server: -1, deviceCount: 0, serverCount: 0, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
 
   private readonly kindUp: number;
   private readonly kindDown: number;
@@ -230,10 +218,8 @@ export class Deployment {
           this.online[dev] = 1;
           const server = this.servers[this.population.homeOf(user)]!;
           this.withServer(server.index, quiet, () => server.core.connect(deviceKeyOf(user, slot), 0));
-          this.capture.deviceKeys.length = 0;
-          this.capture.envelopes.length = 0;
-          this.capture.serverIds.length = 0;
-          this.capture.serverFrames.length = 0;
+          this.capture.deviceCount = 0;
+          this.capture.serverCount = 0;
           this.noteConnection(server, +1);
         }
         this.scheduleSessionToggle(dev, region, isOnline);
@@ -345,12 +331,14 @@ export class Deployment {
           toDevice: (deviceKey, env) => {
             if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.currentCostNs += this.costs.costNs(Op.Deliver);
             else if (env.kind !== DeviceKind.Ack) this.currentCostNs += this.costs.receiptPushNs();
-            this.capture.deviceKeys.push(deviceKey);
-            this.capture.envelopes.push(env);
+            const capture = this.capture;
+            capture.deviceKeys[capture.deviceCount] = deviceKey;
+            capture.envelopes[capture.deviceCount++] = env;
           },
           toServer: (serverId, frame) => {
-            this.capture.serverIds.push(serverId);
-            this.capture.serverFrames.push(frame);
+            const capture = this.capture;
+            capture.serverIds[capture.serverCount] = serverId;
+            capture.serverFrames[capture.serverCount++] = frame;
           },
         };
         const core = new ChatServer({
@@ -381,32 +369,37 @@ export class Deployment {
   // ---------------------------------------------------------------------------------------------
   // Running the core
 
-  /** Calls the core of `server`, then sends its captured output through a CPU job (or at once if free). */
-  private runCore(server: number, call: () => void): void {
-    this.currentServer = server;
+  /** Starts pricing and capturing a call into a core (no closure per call: this is the hot path). */
+  private beginCore(): void {
     this.currentCostNs = 0;
-    call();
-    this.currentServer = -1;
+  }
+
+  /** Sends what the call into `server`'s core captured through a CPU job (or at once if it was free). */
+  private endCore(server: number): void {
     const capture = this.capture;
-    const hasOutput = capture.deviceKeys.length + capture.serverIds.length > 0;
+    const hasOutput = capture.deviceCount + capture.serverCount > 0;
     const costNs = Math.round(this.currentCostNs);
     if (costNs <= 0) {
       if (hasOutput) this.flush(server, capture);
       return;
     }
-    const job = this.spareJobs.pop() ?? { server, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
+    const job = this.spareJobs.pop() ?? { server, deviceCount: 0, serverCount: 0, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
     job.server = server;
     // Swap the captured arrays into the job, so nothing is copied.
     [job.deviceKeys, capture.deviceKeys] = [capture.deviceKeys, job.deviceKeys];
     [job.envelopes, capture.envelopes] = [capture.envelopes, job.envelopes];
     [job.serverIds, capture.serverIds] = [capture.serverIds, job.serverIds];
     [job.serverFrames, capture.serverFrames] = [capture.serverFrames, job.serverFrames];
+    job.deviceCount = capture.deviceCount;
+    job.serverCount = capture.serverCount;
+    capture.deviceCount = 0;
+    capture.serverCount = 0;
     const slot = this.jobs.put(job);
     if (!this.servers[server]!.cpu.arrive(slot, costNs)) {
       // The CPU's queue is at its bound: the work is refused and its output lost (counted).
       this.jobs.take(slot);
       this.servers[server]!.cpuDrops++;
-      for (let i = 0; i < job.envelopes.length; i++) this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
+      for (let i = 0; i < job.deviceCount; i++) this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
       this.recycle(job);
     }
   }
@@ -428,27 +421,26 @@ export class Deployment {
   }
 
   private recycle(job: CpuJob): void {
-    job.deviceKeys.length = 0;
-    job.envelopes.length = 0;
-    job.serverIds.length = 0;
-    job.serverFrames.length = 0;
+    job.deviceCount = 0;
+    job.serverCount = 0;
     this.spareJobs.push(job);
   }
 
   private flush(server: number, out: CpuJob): void {
-    for (let i = 0; i < out.deviceKeys.length; i++) this.sendDown(out.deviceKeys[i]!, out.envelopes[i]!);
-    for (let i = 0; i < out.serverIds.length; i++) this.sendHop(server, out.serverIds[i]!, out.serverFrames[i]!);
-    out.deviceKeys.length = 0;
-    out.envelopes.length = 0;
-    out.serverIds.length = 0;
-    out.serverFrames.length = 0;
+    const devices = out.deviceCount;
+    const servers = out.serverCount;
+    out.deviceCount = 0;
+    out.serverCount = 0;
+    for (let i = 0; i < devices; i++) this.sendDown(out.deviceKeys[i]!, out.envelopes[i]!);
+    for (let i = 0; i < servers; i++) this.sendHop(server, out.serverIds[i]!, out.serverFrames[i]!);
   }
 
   private onCoreTimer(arg: number): void {
     const server = Math.floor(arg / 2 ** 20);
     const token = arg - server * 2 ** 20;
-    const core = this.servers[server]!.core;
-    this.runCore(server, () => core.onTimer(token));
+    this.beginCore();
+    this.servers[server]!.core.onTimer(token);
+    this.endCore(server);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -465,7 +457,7 @@ export class Deployment {
     if (arriveNs < this.upFreeNs[dev]!) arriveNs = this.upFreeNs[dev]!;
     this.upFreeNs[dev] = arriveNs;
     if (frame !== null && this.measuring) this.counters.bytesUp += frame.bytes;
-    this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put({ deviceKey, frame, control }));
+    this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put(deviceKey, control, frame));
   }
 
   private sendDown(deviceKey: number, env: Envelope): void {
@@ -475,7 +467,7 @@ export class Deployment {
     if (arriveNs < this.downFreeNs[dev]!) arriveNs = this.downFreeNs[dev]!;
     this.downFreeNs[dev] = arriveNs;
     if (this.measuring) this.counters.bytesDown += env.bytes;
-    this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put({ deviceKey, env }));
+    this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, 0, env));
   }
 
   private sendHop(from: number, to: number, frame: ServerFrame): void {
@@ -505,31 +497,39 @@ export class Deployment {
       link.bytes += frame.bytes;
       link.messages++;
     }
-    this.sim.scheduleAt(arriveNs, this.kindHop, this.hops.put({ from, to, frame }));
+    this.sim.scheduleAt(arriveNs, this.kindHop, this.hops.put(from, to, frame));
   }
 
   private onHop(slot: number): void {
-    const { from, to, frame } = this.hops.take(slot);
-    const core = this.servers[to]!.core;
-    this.runCore(to, () => core.onServerFrame(from, frame));
+    const hops = this.hops;
+    hops.take(slot);
+    const to = hops.b;
+    this.beginCore();
+    this.servers[to]!.core.onServerFrame(hops.a, hops.ref!);
+    this.endCore(to);
   }
 
   private onUp(slot: number): void {
-    const { deviceKey, frame, control } = this.upFrames.take(slot);
+    const up = this.upFrames;
+    up.take(slot);
+    const deviceKey = up.a;
+    const control = up.b;
+    const frame = up.ref;
     const server = this.servers[this.population.homeOf(userOf(deviceKey))]!;
     const core = server.core;
-    if (control === 1) {
-      const dev = this.denseIndex(deviceKey);
-      this.runCore(server.index, () => core.connect(deviceKey, this.mailboxHighest[dev]!));
+    this.beginCore();
+    if (control === 0) {
+      core.onClientFrame(deviceKey, frame!);
+    } else if (control === 1) {
+      core.connect(deviceKey, this.mailboxHighest[this.denseIndex(deviceKey)]!);
       this.noteConnection(server, +1);
       if (this.measuring) this.counters.connects++;
-    } else if (control === 2) {
-      this.runCore(server.index, () => core.disconnect(deviceKey));
+    } else {
+      core.disconnect(deviceKey);
       this.noteConnection(server, -1);
       if (this.measuring) this.counters.disconnects++;
-    } else {
-      this.runCore(server.index, () => core.onClientFrame(deviceKey, frame!));
     }
+    this.endCore(server.index);
   }
 
   private noteConnection(server: ServerState, delta: number): void {
@@ -541,7 +541,10 @@ export class Deployment {
   // Devices
 
   private onDown(slot: number): void {
-    const { deviceKey, env } = this.downFrames.take(slot);
+    const down = this.downFrames;
+    down.take(slot);
+    const deviceKey = down.a;
+    const env = down.ref!;
     const dev = this.denseIndex(deviceKey);
     if (this.online[dev] === 0) {
       // The connection closed while the frame was in flight; the home re-sends after reconnect.
@@ -569,16 +572,14 @@ export class Deployment {
   }
 
   private onMessageCopy(deviceKey: number, env: Envelope): void {
-    const key = MessageTable.keyOf(env.from, env.ref);
-    const sendNs = this.messages.sendTimeNs(key);
-    if (sendNs < 0) return;
-    const counted = this.messages.isCounted(key);
-    this.observer.delivered(this.sim.nowNs - sendNs, counted);
+    const table = this.messages;
+    const done = table.settleCopy(MessageTable.keyOf(env.from, env.ref));
+    if (done < 0) return;
+    const counted = table.settledCounted;
+    this.observer.delivered(this.sim.nowNs - table.settledSendNs, counted);
     if (counted) {
       this.counters.deliveriesToDevices++;
-      if (this.messages.settleCopy(key) === 1) this.counters.delivered++;
-    } else {
-      this.messages.settleCopy(key);
+      if (done === 1) this.counters.delivered++;
     }
     // A recipient (not the sender's own other device) reads it within a minute, or not in this run.
     if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngWorkload.nextFloat() < this.scenario.workload.read.within60sFraction) {
@@ -589,10 +590,8 @@ export class Deployment {
 
   private onCopyDropped(_deviceKey: number, env: Envelope): void {
     if (env.kind !== DeviceKind.Message && env.kind !== DeviceKind.GroupMessage) return;
-    const key = MessageTable.keyOf(env.from, env.ref);
-    const counted = this.messages.isCounted(key);
-    const done = this.messages.settleCopy(key);
-    if (counted) {
+    const done = this.messages.settleCopy(MessageTable.keyOf(env.from, env.ref));
+    if (done >= 0 && this.messages.settledCounted) {
       this.counters.droppedCopies++;
       if (done === 1) this.counters.droppedMessages++;
     }

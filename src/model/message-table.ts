@@ -36,16 +36,9 @@ export class MessageTable {
     this.index.set(key, slot);
   }
 
-  /** Send time of a message still in the table, or -1. */
-  sendTimeNs(key: number): number {
-    const slot = this.index.get(key);
-    return slot === undefined ? -1 : this.sendNs[slot]!;
-  }
-
-  isCounted(key: number): boolean {
-    const slot = this.index.get(key);
-    return slot !== undefined && this.counted[slot] === 1;
-  }
+  /** Set by settleCopy: the settled message's send time and whether it is counted. */
+  settledSendNs = 0;
+  settledCounted = false;
 
   /**
    * One copy delivered or dropped; returns 1 when that was the last copy owed (the message is
@@ -54,6 +47,8 @@ export class MessageTable {
   settleCopy(key: number): number {
     const slot = this.index.get(key);
     if (slot === undefined) return -1;
+    this.settledSendNs = this.sendNs[slot]!;
+    this.settledCounted = this.counted[slot] === 1;
     if (--this.owed[slot]! > 0) return 0;
     this.index.delete(key);
     this.free.push(slot);

@@ -1,8 +1,10 @@
 /**
- * A slot pool for things in flight (frames on a link, jobs on a CPU): an event carries the slot
- * index as its integer arg, so the kernel never holds an object. Slots are recycled through a free
- * stack; the pool only grows to the peak number in flight.
+ * Pools for things in flight (frames on a link, jobs on a CPU): an event carries the slot index
+ * as its integer arg, so the kernel never holds an object. Slots are recycled through a free
+ * stack; a pool only grows to the peak number in flight.
  */
+
+/** Objects by slot. */
 export class SlotPool<T> {
   private readonly items: Array<T | undefined> = [];
   private readonly free: number[] = [];
@@ -32,5 +34,64 @@ export class SlotPool<T> {
 
   get size(): number {
     return this.live;
+  }
+}
+
+/**
+ * A frame in flight as two numbers and one reference in parallel arrays (no object per frame):
+ * read `a`, `b` and `ref` after `take(slot)`.
+ */
+export class FramePool<T> {
+  private numA = new Float64Array(1024);
+  private numB = new Float64Array(1024);
+  private refs: Array<T | null> = new Array<T | null>(1024).fill(null);
+  private freeSlots = new Int32Array(1024);
+  private freeCount = 0;
+  private used = 0;
+  private live = 0;
+  a = 0;
+  b = 0;
+  ref: T | null = null;
+
+  put(a: number, b: number, ref: T | null): number {
+    let slot: number;
+    if (this.freeCount > 0) {
+      slot = this.freeSlots[--this.freeCount]!;
+    } else {
+      if (this.used === this.numA.length) this.grow();
+      slot = this.used++;
+    }
+    this.numA[slot] = a;
+    this.numB[slot] = b;
+    this.refs[slot] = ref;
+    this.live++;
+    return slot;
+  }
+
+  take(slot: number): void {
+    this.a = this.numA[slot]!;
+    this.b = this.numB[slot]!;
+    this.ref = this.refs[slot]!;
+    this.refs[slot] = null;
+    this.freeSlots[this.freeCount++] = slot;
+    this.live--;
+  }
+
+  get size(): number {
+    return this.live;
+  }
+
+  private grow(): void {
+    const size = this.numA.length * 2;
+    const a = new Float64Array(size);
+    a.set(this.numA);
+    this.numA = a;
+    const b = new Float64Array(size);
+    b.set(this.numB);
+    this.numB = b;
+    const free = new Int32Array(size);
+    free.set(this.freeSlots);
+    this.freeSlots = free;
+    for (let i = this.refs.length; i < size; i++) this.refs.push(null);
   }
 }
