@@ -5,6 +5,7 @@
  * speeds compare like for like: the wall time covers building the model and running every customer
  * through it; the percentiles are computed afterwards, outside it, as the peer does.
  */
+import type { EventList } from '../sim/event-list.js';
 import { MultiServerQueue } from '../sim/multi-server-queue.js';
 import { ConstantRatePoissonProcess } from '../sim/poisson-process.js';
 import { RandomStreams } from '../sim/random.js';
@@ -20,6 +21,8 @@ export interface Mm1BenchOptions {
   seed?: number;
   arrivalRatePerSecond?: number;
   serviceRatePerSecond?: number;
+  /** The kernel's event list; default the Simulator's own (the bucket ladder). */
+  eventList?: EventList;
 }
 
 export interface Mm1BenchFigures {
@@ -51,7 +54,7 @@ export function mm1Bench(customers: number, clock: WallClockMs, options: Mm1Benc
   }
 
   const startMs = clock();
-  const sim = new Simulator();
+  const sim = new Simulator(options.eventList === undefined ? {} : { eventList: options.eventList });
   const streams = new RandomStreams(options.seed ?? 1);
   const arrivals = new ConstantRatePoissonProcess(streams.stream('arrivals'), lambda);
   const serviceRng = streams.stream('service');

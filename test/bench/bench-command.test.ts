@@ -55,7 +55,7 @@ describe('chatscale bench', () => {
   it('writes progress lines to stderr on a terminal, keeping stdout pure JSON', () => {
     const h = harness({ tty: true });
     h.run('--json', '--quick', '--case', 'reference-mm1');
-    expect(h.err).toEqual(['reference-mm1: 50000 customers\n']);
+    expect(h.err).toEqual(['reference-mm1: 50000 customers, bucket ladder\n', 'reference-mm1: 50000 customers, binary heap\n']);
     const report = JSON.parse(h.out.join('')) as { cases: Array<Record<string, number>> };
     expect(report.cases[0]!.name).toBe('reference-mm1');
     expect(report.cases[0]!.customers).toBe(50_000);
@@ -72,6 +72,7 @@ describe('chatscale bench', () => {
     const mm1 = report.cases[1]!;
     // 50,000 customers in the fake 1 ms against the peer's 100,000 per second.
     expect(mm1.customersPerWallSecond).toBe(50_000_000);
+    expect(mm1.heapCustomersPerWallSecond).toBe(50_000_000);
     expect(mm1.peerCustomersPerWallSecond).toBe(100_000);
     expect(mm1.speedupVsPeer).toBe(500);
     expect(mm1.peerMeanSeconds).toBe(10.1);
