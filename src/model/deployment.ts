@@ -36,6 +36,11 @@ import { FramePool, SlotPool } from './transit.js';
 
 /** Devices a user may have (primary plus four companions): dense device index = user * 5 + slot. */
 const DEVICE_SLOTS = 5;
+/**
+ * Client state per user, allocated for every user whether active or not: per device slot an online
+ * flag (1 byte), client seq (4), highest mailbox seq (8) and the FIFO clocks of its two links (16).
+ */
+export const DEVICE_STATE_BYTES_PER_USER = DEVICE_SLOTS * (1 + 4 + 8 + 16);
 /** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 /** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */

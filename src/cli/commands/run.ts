@@ -6,6 +6,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import os from 'node:os';
+import { admissionProblems } from '../../engine/admission.js';
 import { runScenario } from '../../engine/run-scenario.js';
 import type { RunResult } from '../../metrics/run-result.js';
 import { BadInputError } from '../errors.js';
@@ -48,8 +50,10 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
     .option('--csv <dir>', 'also write the time series as <dir>/timeseries.csv')
     .option('--report <file>', 'also write a report: .md for Markdown, .html for a self-contained page with charts')
     .action((argument: string, flags: RunFlags) => {
-      const { scenario } = loadScenarioArgument(argument, flags);
+      const { scenario, file } = loadScenarioArgument(argument, flags);
       checkReportPath(flags.report);
+      const refused = admissionProblems(scenario, Math.min(os.totalmem(), os.freemem() + process.memoryUsage.rss()) * 0.8);
+      if (refused.length > 0) throw new BadInputError(refused.map((p) => ({ file, ...p })));
       if (flags.csv !== undefined && existsSync(flags.csv) && existsSync(join(flags.csv, 'timeseries.csv'))) {
         throw new BadInputError({ field: '--csv', reason: `${join(flags.csv, 'timeseries.csv')} exists; choose another folder or remove it (nothing is overwritten)` });
       }

@@ -1,0 +1,37 @@
+/**
+ * Refuses a run the machine cannot hold or the engine cannot do, before anything is allocated
+ * (DESIGN.md section 9): the estimate and the fix, not an out-of-memory crash.
+ */
+import { estimateFootprint, type ResolvedScenario } from '../scenario/index.js';
+import { DEVICE_STATE_BYTES_PER_USER } from '../model/deployment.js';
+
+export interface AdmissionProblem {
+  field: string;
+  reason: string;
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/** Problems that stop this scenario from running here; empty when it may run. */
+export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailable: number): AdmissionProblem[] {
+  const problems: AdmissionProblem[] = [];
+  if (scenario.fidelity === 'slice') {
+    problems.push({ field: 'fidelity', reason: 'slice fidelity is not implemented yet; use fidelity: full on a deployment that fits this machine' });
+  }
+  const footprint = estimateFootprint(scenario);
+  // The engine also keeps a few numbers per possible device of every user (client state).
+  const clientStateBytes = scenario.totals.users * DEVICE_STATE_BYTES_PER_USER;
+  const totalBytes = footprint.totalBytes + clientStateBytes;
+  if (totalBytes > memoryBytesAvailable) {
+    problems.push({
+      field: 'regions',
+      reason:
+        `needs about ${gib(totalBytes)} (${gib(footprint.connectedDevicesBytes)} for ${Math.round(footprint.connectedDevicesPeak).toLocaleString('en-US')} connected devices, ` +
+        `${gib(clientStateBytes)} of client state for ${scenario.totals.users.toLocaleString('en-US')} users) but ${gib(memoryBytesAvailable)} is available; ` +
+        'simulate fewer users or servers (fidelity: slice, when it lands, simulates a few servers of a large deployment)',
+    });
+  }
+  return problems;
+}
