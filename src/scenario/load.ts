@@ -87,6 +87,15 @@ function sorted(ranked: Ranked[]): ScenarioProblem[] {
   return [...ranked].sort(byPosition).map((entry) => entry.problem);
 }
 
+/** What is wrong with a calibration profile's shape, or null: it needs costsNs, op name to ns. */
+function profileShapeProblem(profile: unknown): string | null {
+  if (!isMapping(profile) || !isMapping(profile['costsNs'])) return 'expected a profile from chatscale calibrate, with costsNs: { operation: nanoseconds }';
+  for (const [op, value] of Object.entries(profile['costsNs'])) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return `costsNs.${op}: expected a non-negative number of nanoseconds, got ${JSON.stringify(value)}`;
+  }
+  return null;
+}
+
 function checkProfile(data: Record<string, unknown>, baseDir: string): PathProblem[] {
   const costs = data['costs'];
   const profile = isMapping(costs) ? costs['profile'] : undefined;
@@ -94,8 +103,8 @@ function checkProfile(data: Record<string, unknown>, baseDir: string): PathProbl
   const path = resolvePath(baseDir, profile);
   try {
     if (statSync(path).isDirectory()) return [{ path: ['costs', 'profile'], reason: `${profile} is a directory; expected a JSON file from chatscale calibrate`, pointAt: 'value' }];
-    JSON.parse(readFileSync(path, 'utf8'));
-    return [];
+    const reason = profileShapeProblem(JSON.parse(readFileSync(path, 'utf8')));
+    return reason === null ? [] : [{ path: ['costs', 'profile'], reason: `${profile}: ${reason}`, pointAt: 'value' }];
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? `no such file: ${path}` : error instanceof SyntaxError ? `${profile} is not valid JSON: ${error.message}` : `cannot read ${path}`;

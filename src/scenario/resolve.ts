@@ -4,6 +4,7 @@
  * shares laid out by local hour, costs given their precedence. Runs only on data that passed the
  * schema and the cross-checks, so it asserts instead of reporting.
  */
+import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { describeDistribution } from './distributions.js';
 import { onlineFractionByLocalHour, onlineFractionMaxOver, type DiurnalShape } from './diurnal.js';
@@ -128,9 +129,12 @@ export function resolveScenario(parsed: ScenarioParsed, context: ResolveContext)
   });
 
   const opsNs = {} as Record<CostOp, ResolvedCost>;
+  const profileCostsNs = parsed.costs.profile === undefined ? {} : readProfileCostsNs(resolvePath(context.baseDir, parsed.costs.profile));
   for (const op of COST_OPS) {
     const listed = parsed.costs[op];
+    const measuredNs = profileCostsNs[op];
     if (listed !== undefined) opsNs[op] = { costNs: listed, source: 'table' };
+    else if (measuredNs !== undefined) opsNs[op] = { costNs: describeDistribution(`${measuredNs}ns`, parseDurationNs), source: 'profile' };
     else if (parsed.costs.others !== undefined) opsNs[op] = { costNs: parsed.costs.others, source: 'others' };
     else opsNs[op] = { costNs: describeDistribution(BUILT_IN_COSTS[op], parseDurationNs), source: 'builtIn' };
   }
@@ -186,6 +190,15 @@ export function resolveScenario(parsed: ScenarioParsed, context: ResolveContext)
       messagesPerSecondMean,
     },
   };
+}
+
+/**
+ * The measured mean cost per operation of a `chatscale calibrate` profile (load.ts has checked its
+ * shape). Means are used as constant costs: calibrate measures means, not distributions.
+ */
+function readProfileCostsNs(path: string): Partial<Record<string, number>> {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as { costsNs: Record<string, number> };
+  return profile.costsNs;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

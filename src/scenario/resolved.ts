@@ -120,7 +120,7 @@ export interface ResolvedCost {
    * table: listed in the scenario (always wins). Otherwise, with a profile, the profile's measured
    * cost wins when it has the op, and costNs (from `others`, else built in) is the fallback.
    */
-  source: 'table' | 'others' | 'builtIn';
+  source: 'table' | 'profile' | 'others' | 'builtIn';
 }
 
 export interface ResolvedCosts {

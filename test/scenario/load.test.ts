@@ -217,7 +217,7 @@ describe('more kinds of bad input', () => {
     expect(lines(loadScenario({ text, fileName: join(tmp, 'p.yaml') }))).toEqual([
       `${join(tmp, 'p.yaml')}:4:19 costs.profile: no such file: ${join(tmp, 'missing-profile.json')}`,
     ]);
-    writeFileSync(join(tmp, 'profile.json'), '{"route": 1}');
+    writeFileSync(join(tmp, 'profile.json'), '{"costsNs": {"route": 1}}');
     const ok = loadScenario({ text: `${minimal}costs: { profile: profile.json }\n`, fileName: join(tmp, 'p.yaml') });
     expect(ok.ok && ok.scenario.costs.profilePath).toBe(join(tmp, 'profile.json'));
   });
