@@ -1,0 +1,64 @@
+/**
+ * `chatscale merge part0.jsonl part1.jsonl ... --out all.jsonl`: joins the files of a sharded sweep
+ * into exactly the file one unsharded run writes (lines in run order), and prints the summary.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { renderSweepTable } from '../../report/sweep-table.js';
+import { mergePoints, type MergeInput } from '../../sweep/merge.js';
+import { summarisePoints } from '../../sweep/summary.js';
+import { BadInputError, type InputProblem } from '../errors.js';
+import { processIo, type CommandIo } from './compare.js';
+import { fileProblemsToInput } from './sweep.js';
+
+interface MergeFlags {
+  out?: string;
+  json?: boolean;
+}
+
+export function registerMerge(program: Command, io: CommandIo = processIo): void {
+  program
+    .command('merge')
+    .description('join the JSONL files of sweep shards into what one unsharded sweep writes')
+    .argument('<files...>', 'JSONL files written by chatscale sweep (the shards of one sweep)')
+    .requiredOption('--out <file.jsonl>', 'merged file to write (refuses to overwrite an existing file)')
+    .option('--json', 'print the summary as one JSON object')
+    .action((files: string[], flags: MergeFlags) => {
+      const out = flags.out!;
+      const problems: InputProblem[] = [];
+      const inputs: MergeInput[] = [];
+      for (const file of files) {
+        try {
+          inputs.push({ file, text: readFileSync(file, 'utf8') });
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          problems.push({ file, reason: code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})` });
+        }
+      }
+      if (!out.endsWith('.jsonl')) problems.push({ field: '--out', reason: `expected a file ending in .jsonl, got ${JSON.stringify(out)}` });
+      if (files.includes(out)) problems.push({ field: '--out', reason: `${out} is also an input; write the merge to a new file` });
+      if (problems.length > 0) throw new BadInputError(problems);
+      const merged = mergePoints(inputs);
+      if (!merged.ok) throw new BadInputError(fileProblemsToInput(merged.problems));
+      try {
+        writeFileSync(out, merged.text, { flag: 'wx' });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new BadInputError({ field: '--out', reason: `${out} exists; choose another name or remove it (nothing is overwritten)` });
+        throw error;
+      }
+      const summaries = summarisePoints(merged.lines.map((l) => l.line));
+      if (flags.json === true) {
+        io.out(`${JSON.stringify({ sweep: merged.sweep, runs: merged.runs, files, out, summaries }, null, 2)}\n`);
+        return;
+      }
+      io.out(
+        [
+          `merge: sweep ${merged.sweep}, ${merged.runs} runs from ${files.length} file${files.length === 1 ? '' : 's'}`,
+          '',
+          renderSweepTable(summaries).trimEnd(),
+          '',
+          `${out}: ${merged.runs} runs, in run order`,
+        ].join('\n') + '\n',
+      );
+    });
+}

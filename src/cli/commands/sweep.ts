@@ -1,0 +1,221 @@
+/**
+ * `chatscale sweep scenario --vary k=a..b:step --vary k2=x,y [--repeat N] [--jobs N] [--out f.jsonl]
+ * [--shard i/n]`: a grid of runs on worker threads. Each finished run is appended to the JSONL
+ * file as one line; rerunning with the same --out skips what is there (resume). `--shard i/n`
+ * runs the runs whose index mod n == i; `chatscale merge` joins the shards' files.
+ */
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import { VERSION } from '../../engine/version.js';
+import { renderSweepTable } from '../../report/sweep-table.js';
+import type { ResolvedScenario } from '../../scenario/resolved.js';
+import { buildGrid, gridRun, parseShard, parseVary, shardRunIndices, type Axis, type Shard, type SweepGrid } from '../../sweep/grid.js';
+import { sweepId, type PointLine } from '../../sweep/points-file.js';
+import { filePointsStore } from '../../sweep/points-store.js';
+import { createRunPool } from '../../sweep/pool.js';
+import { summarisePoints } from '../../sweep/summary.js';
+import { readExisting, runSweep, type FileProblem, type SweepOutcome } from '../../sweep/sweep.js';
+import { BadInputError, formatProblem, type InputProblem } from '../errors.js';
+import { progressReporter } from '../progress.js';
+import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
+import { processIo, type CommandIo } from './compare.js';
+
+/** What the planning commands need besides io: where the compiled worker is (tests override). */
+export interface PoolDeps {
+  /** undefined: run-worker.js beside the pool when it exists (dist/), else in-process. */
+  workerUrl?: URL | null;
+}
+
+export const JOBS_MAX = 256;
+
+/** `--jobs N`: 1..256; default all cores. */
+export function parseJobs(text: string | undefined, problems: InputProblem[]): number {
+  if (text === undefined) return availableParallelism();
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > JOBS_MAX) {
+    problems.push({ field: '--jobs', reason: `expected an integer from 1 to ${JOBS_MAX}, got ${JSON.stringify(text)}` });
+    return 1;
+  }
+  return Number(text);
+}
+
+export function fileProblemsToInput(problems: readonly FileProblem[]): InputProblem[] {
+  return problems.map((p) => ({ file: p.file, line: p.line, reason: p.reason }));
+}
+
+interface SweepFlags {
+  vary: string[];
+  repeat: string;
+  jobs?: string;
+  out?: string;
+  shard?: string;
+  set: string[];
+  seed?: string;
+  json?: boolean;
+}
+
+export interface PreparedSweep {
+  base: ResolvedScenario;
+  grid: SweepGrid;
+  shard: Shard | null;
+  id: string;
+  out: string;
+  jobs: number;
+  /** Resolved scenario of each point this share still has to run, by point index. */
+  scenarios: Map<number, ResolvedScenario>;
+}
+
+/** Parses and checks everything before a run starts; every problem at once. */
+export function prepareSweep(argument: string, flags: SweepFlags): PreparedSweep {
+  const problems: InputProblem[] = [];
+  const { scenario: base } = loadScenarioArgument(argument, { set: flags.set, seed: flags.seed });
+  const axes: Axis[] = [];
+  if (flags.vary.length === 0) problems.push({ field: '--vary', reason: 'give at least one --vary field=a..b[:step] or field=x,y' });
+  for (const text of flags.vary) {
+    const axis = parseVary(text);
+    if ('reason' in axis) problems.push({ field: '--vary', reason: axis.reason });
+    else axes.push(axis);
+  }
+  const repeats = /^\d+$/.test(flags.repeat) ? Number(flags.repeat) : NaN;
+  let shard: Shard | null = null;
+  if (flags.shard !== undefined) {
+    const parsed = parseShard(flags.shard);
+    if ('reason' in parsed) problems.push({ field: '--shard', reason: parsed.reason });
+    else shard = parsed;
+  }
+  const jobs = parseJobs(flags.jobs, problems);
+  if (flags.out !== undefined && !flags.out.endsWith('.jsonl')) problems.push({ field: '--out', reason: `expected a file ending in .jsonl, got ${JSON.stringify(flags.out)}` });
+  const grid = problems.length === 0 ? buildGrid(axes, Number.isNaN(repeats) ? -1 : repeats, base.seed) : null;
+  if (grid !== null && 'reason' in grid) problems.push({ field: /--repeat/.test(grid.reason) ? '--repeat' : '--vary', reason: grid.reason });
+  if (problems.length > 0 || grid === null || 'reason' in grid) throw new BadInputError(problems);
+
+  const id = sweepId(base, grid, VERSION);
+  const out = flags.out ?? `${base.name}-sweep-${id.slice(0, 8)}${shard === null ? '' : `-shard-${shard.index}-of-${shard.count}`}.jsonl`;
+  const existing = readExisting(filePointsStore(out), id, grid.runs);
+  if (!existing.ok) throw new BadInputError(fileProblemsToInput(existing.problems));
+  const done = new Set(existing.lines.map((l) => l.line.index));
+
+  // Every point still to run is loaded (and so checked) before the first run starts.
+  const scenarios = new Map<number, ResolvedScenario>();
+  const seen = new Set<string>();
+  for (const index of shardRunIndices(grid.runs, shard)) {
+    if (done.has(index)) continue;
+    const run = gridRun(grid, index);
+    if (scenarios.has(run.pointIndex)) continue;
+    try {
+      const { scenario } = loadScenarioArgument(argument, { set: [...flags.set, ...run.overrides], seed: flags.seed });
+      scenarios.set(run.pointIndex, scenario);
+    } catch (error) {
+      if (!(error instanceof BadInputError)) throw error;
+      for (const problem of error.problems) {
+        const key = formatProblem(problem);
+        if (!seen.has(key)) {
+          seen.add(key);
+          problems.push(problem);
+        }
+      }
+    }
+  }
+  if (problems.length > 0) throw new BadInputError(problems);
+  return { base, grid, shard, id, out, jobs, scenarios };
+}
+
+function describeGrid(prepared: PreparedSweep): string {
+  const { grid, shard } = prepared;
+  const share = shard === null ? '' : `; shard ${shard.index}/${shard.count}: ${shardRunIndices(grid.runs, shard).length} runs`;
+  return `sweep ${prepared.id}: ${prepared.base.name}, ${grid.points} point${grid.points === 1 ? '' : 's'} x ${grid.repeats} repeat${grid.repeats === 1 ? '' : 's'} = ${grid.runs} runs${share}`;
+}
+
+export function sweepJson(prepared: PreparedSweep, outcome: SweepOutcome, wallSeconds: number, mode: string): string {
+  const body = {
+    sweep: prepared.id,
+    scenario: prepared.base.name,
+    runs: prepared.grid.runs,
+    points: prepared.grid.points,
+    repeats: prepared.grid.repeats,
+    shard: prepared.shard === null ? null : `${prepared.shard.index}/${prepared.shard.count}`,
+    out: prepared.out,
+    shareRuns: outcome.shareRuns,
+    skipped: outcome.skipped,
+    ran: outcome.ran,
+    complete: outcome.complete,
+    mode,
+    wallSeconds: Number(wallSeconds.toFixed(3)),
+    summaries: summarisePoints(outcome.lines.map((l) => l.line)),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+export function registerSweep(program: Command, io: CommandIo = processIo, deps: PoolDeps = {}): void {
+  program
+    .command('sweep')
+    .description('a grid of runs on worker threads, each finished run appended to a JSONL file (resumable, shardable)')
+    .argument('<scenario>', 'scenario file (YAML or JSON), or a built-in name: quickstart, reference-chat')
+    .option('--vary <field=values>', 'a grid axis: field=a..b (integers), field=a..b:step, or field=x,y,z (repeatable)', collectRepeatable, [])
+    .option('--repeat <n>', 'runs per point; repeat r uses seed = base seed + r', '1')
+    .option('--jobs <n>', 'runs at once on worker threads (default: all cores)')
+    .option('--out <file.jsonl>', 'points file; an existing one of the same sweep is resumed (default: <scenario>-sweep-<id>.jsonl)')
+    .option('--shard <i/n>', 'run only the runs whose index mod n == i (0-based); join the files with chatscale merge')
+    .option('--set <path=value>', 'override a field of the base scenario (repeatable)', collectRepeatable, [])
+    .option('--seed <n>', 'base seed (repeat r uses seed + r)')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (argument: string, flags: SweepFlags) => {
+      const prepared = prepareSweep(argument, flags);
+      const pool = createRunPool({
+        jobs: prepared.jobs,
+        workerUrl: deps.workerUrl,
+        measure: { wallClockMs: () => performance.now(), rssBytes: () => process.memoryUsage.rss() },
+      });
+      const mode = pool.mode === 'threads' ? `${pool.jobs} worker thread${pool.jobs === 1 ? '' : 's'}` : 'this thread (no compiled worker found)';
+      let interrupted = false;
+      const onSigint = () => {
+        interrupted = true;
+        void pool.close();
+      };
+      process.on('SIGINT', onSigint);
+      const progress = io.errIsTty ? progressReporter(io.err) : null;
+      if (io.errIsTty) io.err(`${describeGrid(prepared)}\n`);
+      const startedMs = performance.now();
+      let outcome: Awaited<ReturnType<typeof runSweep>>;
+      try {
+        outcome = await runSweep(
+          {
+            grid: prepared.grid,
+            id: prepared.id,
+            shard: prepared.shard,
+            scenarioFor: (run) => ({ ...prepared.scenarios.get(run.pointIndex)!, seed: run.seed }),
+          },
+          pool,
+          filePointsStore(prepared.out),
+          {
+            shouldStop: () => interrupted,
+            onRunDone: (done, todo) => progress?.update(done / todo, `${done}/${todo} runs`),
+          },
+        );
+      } finally {
+        progress?.done();
+        process.off('SIGINT', onSigint);
+        await pool.close();
+      }
+      if ('ok' in outcome) throw new BadInputError(fileProblemsToInput(outcome.problems));
+      const wallSeconds = (performance.now() - startedMs) / 1000;
+      if (flags.json === true) {
+        io.out(sweepJson(prepared, outcome, wallSeconds, pool.mode));
+      } else {
+        const lines = [
+          describeGrid(prepared),
+          `  ${outcome.skipped} already in ${prepared.out}, ran ${outcome.ran} on ${mode} in ${wallSeconds.toFixed(1)} s`,
+          '',
+          renderSweepTable(summarisePoints(outcome.lines.map((l): PointLine => l.line))).trimEnd(),
+          '',
+          outcome.complete
+            ? `${prepared.out}: ${outcome.lines.length} runs of this ${prepared.shard === null ? 'sweep' : 'shard'}, in run order`
+            : `${prepared.out}: ${outcome.lines.length} of ${outcome.shareRuns} runs; rerun the same command to resume`,
+        ];
+        io.out(`${lines.join('\n')}\n`);
+      }
+      if (interrupted) {
+        io.err(`interrupted: ${outcome.lines.length} of ${outcome.shareRuns} runs are in ${prepared.out}; rerun the same command to resume\n`);
+        process.exitCode = 130;
+      }
+    });
+}
