@@ -249,7 +249,8 @@ export function checkResultShape(value: unknown): string | null {
     for (const part of path.split('.')) node = typeName(node) === 'object' ? (node as Record<string, unknown>)[part] : undefined;
     if (node === undefined) return `missing ${path}`;
     const actual = typeName(node);
-    if (actual !== type || (type === 'number' && !Number.isFinite(node))) return `${path} is ${actual === 'number' ? String(node) : `a ${actual}`}, expected a ${type === 'number' ? 'finite number' : type}`;
+    if (actual !== type) return `${path} is a ${actual}, expected a ${type}`;
+    if (type === 'number' && !Number.isFinite(node)) return `${path} is ${String(node)}, expected a finite number`;
   }
   const record = value as { servers: unknown[]; links: unknown[]; operations: Record<string, unknown> };
   for (const [index, server] of record.servers.entries()) {
