@@ -80,3 +80,23 @@ describe('quickstart', () => {
     expect(withoutMeta(other)).not.toBe(withoutMeta(first));
   });
 });
+
+describe('stopping early', () => {
+  it('returns a partial report of the simulated time before the stop (Ctrl-C)', () => {
+    let polls = 0;
+    // The first poll is before warm-up; stop at the third, inside the measured window.
+    const result = runScenario(load('quickstart', ['duration=6s', 'warmup=1s']), { shouldStop: () => ++polls >= 3 });
+    expect(result.partial).toBe(true);
+    expect(result.stoppedBy).toBe('interrupted');
+    expect(result.simulatedSeconds).toBeGreaterThan(1);
+    expect(result.simulatedSeconds).toBeLessThan(6);
+    expect(result.messages.sent).toBeGreaterThan(0);
+  });
+
+  it('stops at maxEvents and says so', () => {
+    const result = runScenario(load('quickstart', ['duration=6s', 'warmup=0s', 'maxEvents=200000']));
+    expect(result.partial).toBe(true);
+    expect(result.stoppedBy).toBe('maxEvents');
+    expect(result.meta.events).toBe(200_000);
+  });
+});
