@@ -26,6 +26,12 @@ const BLOCK_EVENTS = 32;
 const BLOCK_DOUBLES = BLOCK_EVENTS * EVENT_STRIDE;
 const BUCKETS_MAX = 1 << 16;
 const FAR_SAMPLE_MAX = 1024;
+/** Above this many pending events the list leaves small mode for buckets (see enterSmallMode). */
+const SMALL_MODE_MAX = 256;
+/** At or below this many far events a window is one wide bucket (see cutWindow). */
+const SMALL_POPULATION = 64;
+/** A small population's window spans this many times the spread of its events. */
+const SMALL_WINDOW_SPREADS = 8;
 /** Buckets up to this size are sorted by insertion (fast in cache); larger ones through a heap. */
 const INSERTION_SORT_MAX = 64;
 
@@ -44,7 +50,8 @@ export class BucketEventList implements EventList {
   private bucketCount = 0;
   /** Next bucket to load; everything before nearEndNs is in the near heap. */
   private nextBucket = 0;
-  private nearEndNs = -Infinity;
+  /** Infinity in small mode: every event is in the late heap (see SMALL_MODE_MAX). */
+  private nearEndNs = Infinity;
 
   private bucketHead = new Int32Array(BUCKETS_MAX).fill(-1);
   private bucketTail = new Int32Array(BUCKETS_MAX).fill(-1);
@@ -60,6 +67,8 @@ export class BucketEventList implements EventList {
 
   // Far list: unsorted events at or past windowEndNs.
   private far = new Float64Array(4096 * EVENT_STRIDE);
+  /** Scratch for the strided sample that sets a window's bucket width. */
+  private readonly sample = new Float64Array(FAR_SAMPLE_MAX);
   private farCount = 0;
 
   poppedTimeNs = 0;
@@ -82,12 +91,13 @@ export class BucketEventList implements EventList {
     this.nextBucket = 0;
     this.windowStartNs = 0;
     this.windowEndNs = 0;
-    this.nearEndNs = -Infinity;
+    this.nearEndNs = Infinity;
   }
 
   push(timeNs: number, seq: number, kind: number, arg: number): void {
     if (timeNs < this.nearEndNs) {
       this.late.push(timeNs, seq, kind, arg);
+      if (this.late.size > SMALL_MODE_MAX && this.nearEndNs === Infinity) this.leaveSmallMode();
     } else if (timeNs < this.windowEndNs) {
       this.appendToBucket(this.bucketIndex(timeNs), timeNs, seq, kind, arg);
     } else {
@@ -105,6 +115,8 @@ export class BucketEventList implements EventList {
       } else {
         return this.popLate();
       }
+      // A refill may have gone back to small mode, where the late heap holds everything.
+      if (pos === this.runEnd) return this.popLate();
     }
     const run = this.run;
     if (late.size !== 0) {
@@ -150,8 +162,38 @@ export class BucketEventList implements EventList {
         }
       }
       if (this.farCount === 0) return false;
+      if (this.farCount <= SMALL_MODE_MAX / 2) {
+        this.enterSmallMode();
+        return true;
+      }
       this.cutWindow();
     }
+  }
+
+  /**
+   * Small mode: with a few dozen events pending (one queue, a quiet model) buckets cost more than
+   * they save, so every event lives in the late heap, which is then simply a small binary heap.
+   */
+  private enterSmallMode(): void {
+    const far = this.far;
+    for (let i = 0; i < this.farCount; i++) {
+      const q = i * EVENT_STRIDE;
+      this.late.push(far[q]!, far[q + 1]!, far[q + 2]!, far[q + 3]!);
+    }
+    this.farCount = 0;
+    this.bucketCount = 0;
+    this.nextBucket = 0;
+    this.nearEndNs = Infinity;
+  }
+
+  /** Back to buckets once the population outgrows small mode: everything goes far, to be cut. */
+  private leaveSmallMode(): void {
+    const late = this.late;
+    while (late.pop()) this.appendFar(late.poppedTimeNs, late.poppedSeq, late.poppedKind, late.poppedArg);
+    this.nearEndNs = -Infinity;
+    this.windowEndNs = -Infinity;
+    this.bucketCount = 0;
+    this.nextBucket = 0;
   }
 
   private bucketIndex(timeNs: number): number {
@@ -280,18 +322,27 @@ export class BucketEventList implements EventList {
       const t = far[i * EVENT_STRIDE]!;
       if (t < minNs) minNs = t;
     }
-    const sampleSize = Math.min(n, FAR_SAMPLE_MAX);
-    const stride = n / sampleSize;
-    const sample = new Float64Array(sampleSize);
-    for (let i = 0; i < sampleSize; i++) sample[i] = far[Math.floor(i * stride) * EVENT_STRIDE]!;
-    sample.sort();
-    const quarter = Math.max(1, Math.floor(sampleSize / 4));
-    const spanNs = sample[quarter - 1]! - minNs;
-    const eventsInSpan = (quarter / sampleSize) * n;
-    let widthNs = Math.ceil((spanNs / Math.max(1, eventsInSpan)) * TARGET_PER_BUCKET);
-    if (!(widthNs >= 1)) widthNs = 1;
+    let widthNs: number;
     let bucketCount = 1;
-    while (bucketCount < BUCKETS_MAX && bucketCount * TARGET_PER_BUCKET < n) bucketCount <<= 1;
+    if (n <= SMALL_POPULATION) {
+      // A handful of events (a single queue): one bucket spanning several times their spread, so
+      // that new events land inside it (in the late heap) instead of forcing a re-cut every pop.
+      let maxNs = minNs;
+      for (let i = 0; i < n; i++) maxNs = Math.max(maxNs, far[i * EVENT_STRIDE]!);
+      widthNs = Math.max(1, Math.ceil((maxNs - minNs + 1) * SMALL_WINDOW_SPREADS));
+    } else {
+      const sampleSize = Math.min(n, FAR_SAMPLE_MAX);
+      const stride = n / sampleSize;
+      const sample = this.sample.subarray(0, sampleSize);
+      for (let i = 0; i < sampleSize; i++) sample[i] = far[Math.floor(i * stride) * EVENT_STRIDE]!;
+      sample.sort();
+      const quarter = Math.max(1, Math.floor(sampleSize / 4));
+      const spanNs = sample[quarter]! - minNs;
+      const eventsInSpan = (quarter / sampleSize) * n;
+      widthNs = Math.ceil((spanNs / Math.max(1, eventsInSpan)) * TARGET_PER_BUCKET);
+      if (!(widthNs >= 1)) widthNs = 1;
+      while (bucketCount < BUCKETS_MAX && bucketCount * TARGET_PER_BUCKET < n) bucketCount <<= 1;
+    }
 
     this.windowStartNs = minNs;
     this.widthNs = widthNs;
