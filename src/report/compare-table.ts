@@ -61,7 +61,7 @@ export function compareVerdictLine(comparison: Comparison): string {
   const tolerance = describeTolerance(comparison);
   if (comparison.pass) {
     const better = comparison.figures.filter((f) => f.status === 'better').length;
-    return `compare: pass: no gated figure regressed beyond ${tolerance} (${gated} gated${better > 0 ? `, ${better} better` : ''})`;
+    return `compare: pass: no gated figure ${comparison.anyChange ? 'moved' : 'regressed'} beyond ${tolerance} (${gated} gated${better > 0 ? `, ${better} better` : ''})`;
   }
   const what = comparison.anyChange ? 'moved' : 'regressed';
   const list = comparison.failures.map((f) => `${f.key} ${formatDeltaPercent(f.deltaPercent)}`).join(', ');
