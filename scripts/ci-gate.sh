@@ -43,7 +43,7 @@ for entry in "${runs[@]}"; do
     continue
   fi
   set +e
-  node bin/chatscale.js compare "baselines/$name.json" "$result" --tolerance 0% --any-change > "$work/$name.md"
+  node bin/chatscale.js compare "baselines/$name.json" "$result" --tolerance 0% --any-change --changed-only > "$work/$name.md"
   code=$?
   set -e
   if [[ $code -eq 0 ]]; then

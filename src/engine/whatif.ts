@@ -29,6 +29,8 @@ export interface WhatifReport {
   variant: { scenario: string; seed: number };
   /** What makes the variant: `--set` overrides, or `--against file`. */
   changes: string[];
+  /** Overrides applied to both runs (`--set-both`), for the record. */
+  common: string[];
   /** Every figure; status relative to the base (regression = worse, better = better). */
   figures: FigureComparison[];
   slos: SloFlip[];
@@ -69,6 +71,7 @@ export function whatifReport(
   variant: ResultInput,
   changes: string[],
   checks: (result: ResultInput) => CheckEvaluation[] = () => [],
+  common: string[] = [],
 ): WhatifReport {
   const comparison = compareResults(base, variant, { toleranceFraction: 0 });
   const before = checks(base);
@@ -81,6 +84,7 @@ export function whatifReport(
     base: { scenario: base.scenario, seed: base.seed },
     variant: { scenario: variant.scenario, seed: variant.seed },
     changes,
+    common,
     figures: comparison.figures,
     slos,
   };

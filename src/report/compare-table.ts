@@ -68,9 +68,16 @@ export function compareVerdictLine(comparison: Comparison): string {
   return `compare: FAIL: ${comparison.failures.length} of ${gated} gated figures ${what} beyond ${tolerance}: ${list}`;
 }
 
-export function renderCompareMarkdown(comparison: Comparison, names: { baseline: string; result: string }): string {
+export interface CompareMarkdownOptions {
+  /** Only the figures that differ (the table says how many equal ones it left out). */
+  changedOnly?: boolean;
+}
+
+export function renderCompareMarkdown(comparison: Comparison, names: { baseline: string; result: string }, options: CompareMarkdownOptions = {}): string {
   const rows: string[][] = [['figure', 'kind', `baseline (${names.baseline})`, `result (${names.result})`, 'delta', 'verdict']];
-  for (const figure of comparison.figures) {
+  const shown = options.changedOnly === true ? comparison.figures.filter((f) => f.status !== 'same') : comparison.figures;
+  const hidden = comparison.figures.length - shown.length;
+  for (const figure of shown) {
     rows.push([`\`${figure.key}\``, KIND_LABEL[figure.kind], formatFigure(figure.baseline), formatFigure(figure.result), formatDeltaPercent(figure.deltaPercent), verdict(figure)]);
   }
   const rule = comparison.anyChange
@@ -81,7 +88,8 @@ export function renderCompareMarkdown(comparison: Comparison, names: { baseline:
     '',
     rule,
     '',
-    ...renderMarkdownTable(rows, ['left', 'left', 'right', 'right', 'right', 'left']),
+    ...(shown.length > 0 ? renderMarkdownTable(rows, ['left', 'left', 'right', 'right', 'right', 'left']) : ['No figure differs.']),
+    ...(hidden > 0 && shown.length > 0 ? ['', `${hidden} equal figures not shown (--changed-only).`] : []),
     '',
     ...comparison.notes.map((note) => `Note: ${note}.`),
     ...(comparison.notes.length > 0 ? [''] : []),

@@ -16,6 +16,7 @@ export function renderWhatifText(report: WhatifReport): string {
   const lines: string[] = [];
   const base = `${report.base.scenario} (seed ${report.base.seed})`;
   lines.push(`whatif: ${base} against ${report.changes.join(' ')}`);
+  if (report.common.length > 0) lines.push(`both runs: ${report.common.join(' ')}`);
   lines.push('');
   const rows: string[][] = [['figure', 'base', 'variant', 'delta', '']];
   const byKey = new Map(report.figures.map((f) => [f.key, f]));

@@ -197,3 +197,18 @@ describe('chatscale compare (in process)', () => {
     expect(again.code).toBe(0);
   });
 });
+
+describe('chatscale compare --changed-only', () => {
+  it('lists only the figures that moved, and says how many it left out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatscale-compare-'));
+    const baseline = join(dir, 'b.json');
+    const result = join(dir, 'r.json');
+    writeFileSync(baseline, renderRunJson(sampleRunResult()));
+    writeFileSync(result, renderRunJson(variant((r) => (r.rates.messagesOutPerSecond = 199_000))));
+    const run = await runCli(registerCompare, ['compare', baseline, result, '--changed-only', '--tolerance', '0%']);
+    expect(run.code).toBe(1);
+    const rows = run.out.split('\n').filter((line) => line.startsWith('| `'));
+    expect(rows).toEqual(['| `rates.messagesOutPerSecond` | throughput | 199900 | 199000 | -0.45% | **REGRESSION** |']);
+    expect(run.out).toContain(`${resultFigures(sampleRunResult()).length - 1} equal figures not shown (--changed-only).`);
+  });
+});

@@ -30,6 +30,7 @@ interface CompareFlags {
   tolerance: string;
   anyChange?: boolean;
   update?: boolean;
+  changedOnly?: boolean;
   json?: boolean;
 }
 
@@ -74,6 +75,7 @@ export function registerCompare(program: Command, io: CommandIo = processIo): vo
     .option('--tolerance <percent>', 'relative change allowed before a figure fails, e.g. 2% or 0%', '2%')
     .option('--any-change', 'fail on a move beyond tolerance in either direction (an improvement too), for exact gates')
     .option('--update', 'rewrite the baseline file with the result (on purpose) and print what changed; exits 0')
+    .option('--changed-only', 'list only the figures that differ (the verdict still covers every figure)')
     .option('--json', 'print the comparison as one JSON object')
     .action((baselineFile: string, resultFile: string, flags: CompareFlags) => {
       const problems: InputProblem[] = [];
@@ -93,7 +95,7 @@ export function registerCompare(program: Command, io: CommandIo = processIo): vo
         else io.out(renderUpdateSummary(comparison, baselineFile));
         return;
       }
-      io.out(flags.json === true ? comparisonJson(comparison, files, false) : renderCompareMarkdown(comparison, files));
+      io.out(flags.json === true ? comparisonJson(comparison, files, false) : renderCompareMarkdown(comparison, files, { changedOnly: flags.changedOnly === true }));
       if (!comparison.pass) {
         throw new GateFailedError(`${compareVerdictLine(comparison)}\nIf the change is intended, accept it with: chatscale compare ${baselineFile} ${resultFile} --update`);
       }

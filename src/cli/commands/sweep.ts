@@ -89,7 +89,7 @@ export function prepareSweep(argument: string, flags: SweepFlags): PreparedSweep
   if (problems.length > 0 || grid === null || 'reason' in grid) throw new BadInputError(problems);
 
   const id = sweepId(base, grid, VERSION);
-  const out = flags.out ?? `${base.name}-sweep-${id.slice(0, 8)}${shard === null ? '' : `-shard-${shard.index}-of-${shard.count}`}.jsonl`;
+  const out = flags.out ?? `${base.name.replace(/[^\w.-]+/g, '-')}-sweep-${id.slice(0, 8)}${shard === null ? '' : `-shard-${shard.index}-of-${shard.count}`}.jsonl`;
   const existing = readExisting(filePointsStore(out), id, grid.runs);
   if (!existing.ok) throw new BadInputError(fileProblemsToInput(existing.problems));
   const done = new Set(existing.lines.map((l) => l.line.index));

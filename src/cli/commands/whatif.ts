@@ -67,7 +67,8 @@ export function registerWhatif(program: Command, io: CommandIo = processIo, deps
       } finally {
         await pool.close();
       }
-      const report = whatifReport(results[0], results[1], changes, (result) => evaluateSlos(slos, result));
+      const common = flags.setBoth.map((s) => `--set-both ${s}`);
+      const report = whatifReport(results[0], results[1], changes, (result) => evaluateSlos(slos, result), common);
       if (flags.json === true) {
         const figures = report.figures.map((f) => ({ ...f, deltaPercent: f.deltaPercent !== null && Number.isFinite(f.deltaPercent) ? Number(f.deltaPercent.toPrecision(6)) : null }));
         io.out(`${JSON.stringify({ ...report, figures, results: { base: results[0], variant: results[1] } }, null, 2)}\n`);
