@@ -55,6 +55,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     },
   });
   deployment.start();
+  const setupWallSeconds = (wallClockMs() - wallStartMs) / 1000;
 
   const intervalNs = scenario.output.timeSeriesIntervalNs;
   const series: TimeSeries = { intervalMs: intervalNs / NS_PER_MS, startMs: [], sent: [], delivered: [], latencyP50Ms: [], latencyP99Ms: [], cpuUtilisationMean: [], connections: [] };
@@ -181,6 +182,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
       eventsPerWallSecond: wallSeconds > 0 ? Math.round(sim.eventsProcessed / wallSeconds) : 0,
       messagesPerWallSecond: wallSeconds > 0 ? Math.round(counters.delivered / wallSeconds) : 0,
       peakRssBytes: rssPeak,
+      setupWallSeconds: round(setupWallSeconds, 3),
     },
   };
 }

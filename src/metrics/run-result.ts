@@ -87,5 +87,7 @@ export interface RunResult {
     eventsPerWallSecond: number;
     messagesPerWallSecond: number;
     peakRssBytes: number;
+    /** Wall time spent building the deployment and connecting the devices online at time 0. */
+    setupWallSeconds?: number;
   };
 }

@@ -88,6 +88,7 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
         eventsPerWallSecond: 'leaf',
         messagesPerWallSecond: 'leaf',
         peakRssBytes: 'leaf',
+        setupWallSeconds: 'leaf',
       } satisfies Record<keyof RunResult['meta'], 'leaf'>,
     },
   },
