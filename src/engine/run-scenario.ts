@@ -138,7 +138,24 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     cpuQueueMean: round(s.cpu.waitingMean(), 6),
     operations: s.opCounts.reduce((a, b) => a + b, 0),
     dropped: s.cpuDrops,
+    nicUtilisation: s.nicBitsPerSecond === null ? 0 : round(s.nicBusyNs / measuredNs, 6),
   }));
+  for (const service of [...deployment.directories, ...deployment.offlineStores]) {
+    servers.push({
+      id: service.id,
+      role: service.role,
+      region: service.region,
+      cores: 1,
+      cpuUtilisation: service.capacityOpsPerSecond === null ? 0 : round(service.busyNs / measuredNs, 6),
+      memoryBytesPeak: 0,
+      connectionsPeak: 0,
+      cpuQueuePeak: 0,
+      cpuQueueMean: 0,
+      operations: service.requests,
+      dropped: 0,
+      nicUtilisation: 0,
+    });
+  }
   const links: LinkResult[] = deployment.links.map((l) => ({
     id: l.id,
     from: l.from,

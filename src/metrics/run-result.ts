@@ -19,7 +19,9 @@ export interface ServerResult {
   id: string;
   role: 'chat' | 'directory' | 'offlineStore';
   region: string;
+  /** Cores of a chat server; 1 for a backing service (a single FIFO at its capacity). */
   cores: number;
+  /** Busy share of the cores (chat) or of the capacity (directory, offline store). */
   cpuUtilisation: number;
   memoryBytesPeak: number;
   connectionsPeak: number;
@@ -27,6 +29,8 @@ export interface ServerResult {
   cpuQueueMean: number;
   operations: number;
   dropped: number;
+  /** Busy share of the server's NIC (egress); 0 when the NIC is unlimited. */
+  nicUtilisation: number;
 }
 
 export interface LinkResult {

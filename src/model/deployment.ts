@@ -23,11 +23,12 @@ import { MemoryOfflineStore } from '../core/memory/offline-store.js';
 import { Op, OP_COUNT } from '../core/ops.js';
 import type { OpSink, Timers, Transport } from '../core/ports.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
-import type { Distribution } from '../sim/distributions/index.js';
+import { ZipfDistribution, type Distribution } from '../sim/distributions/index.js';
 import { MultiServerQueue } from '../sim/multi-server-queue.js';
-import type { RandomStream, RandomStreams } from '../sim/random.js';
+import { hash64Uint32, type RandomStream, type RandomStreams } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_MS, NS_PER_S } from '../sim/time.js';
+import { BackingService } from './backing-service.js';
 import { CostModel } from './cost-model.js';
 import { durationDistribution, sizeDistribution } from './distribution-of.js';
 import { MessageTable } from './message-table.js';
@@ -47,6 +48,8 @@ const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 const READ_WINDOW_NS = 60 * NS_PER_S;
 /** Draws to find an online sender before the arrival is counted as finding nobody online. */
 const SENDER_DRAWS_MAX = 16;
+const SALT_SENDER_RANK = 11;
+const SALT_RECIPIENT_RANK = 12;
 
 export interface DeploymentObserver {
   /** A message copy reached a device: latency from the client's send, and whether it was counted. */
@@ -56,6 +59,8 @@ export interface DeploymentObserver {
 /** Output of one call into a core; arrays are reused, so counts say how much of them is live. */
 interface CpuJob {
   server: number;
+  /** Time the output waits after the CPU work for backing services (directory, offline store). */
+  serviceDelayNs: number;
   deviceCount: number;
   serverCount: number;
   deviceKeys: number[];
@@ -89,6 +94,9 @@ export interface ServerState {
   connectionsPeak: number;
   memoryBytesPeak: number;
   cpuDrops: number;
+  nicBitsPerSecond: number | null;
+  nicFreeAtNs: number;
+  nicBusyNs: number;
 }
 
 export class Deployment {
@@ -96,6 +104,9 @@ export class Deployment {
   readonly population: Population;
   readonly servers: ServerState[] = [];
   readonly links: LinkCounters[] = [];
+  /** Per region: its directory and its offline store. */
+  readonly directories: BackingService[];
+  readonly offlineStores: BackingService[];
   readonly messages = new MessageTable();
   /** Counted from the end of warm-up. */
   counters = Deployment.zeroCounters();
@@ -141,7 +152,9 @@ export class Deployment {
   // The capture of the core call in progress.
   private currentServer = -1;
   private currentCostNs = 0;
-  private readonly capture: CpuJob = { server: -1, deviceCount: 0, serverCount: 0, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
+  private currentServiceDelayNs = 0;
+  private warmStarting = false;
+  private readonly capture: CpuJob = { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
 
   private readonly kindUp: number;
   private readonly kindDown: number;
@@ -149,8 +162,13 @@ export class Deployment {
   private readonly kindArrival: number;
   private readonly kindSession: number;
   private readonly kindRead: number;
+  private readonly kindRelease: number;
   private readonly timerKind: number;
   private readonly arrivalRatePerNs: number;
+  /** Activity ranks of senders (perUserPerDay with a zipf skew), or null for uniform senders. */
+  private readonly senderZipf: ZipfDistribution | null;
+  /** Popularity ranks of recipients per region, or null entries for uniform recipients. */
+  private readonly recipientZipf: Array<ZipfDistribution | null>;
 
   constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver) {
     this.scenario = scenario;
@@ -182,11 +200,22 @@ export class Deployment {
     this.kindArrival = sim.register('workload.arrival', () => this.onArrival());
     this.kindSession = sim.register('device.session', (dev) => this.onSessionToggle(dev));
     this.kindRead = sim.register('device.read', (slot) => this.onRead(slot));
+    this.kindRelease = sim.register('server.release', (slot) => this.onRelease(slot));
     this.timerKind = sim.timers.register((arg) => this.onCoreTimer(arg));
 
     this.linkOf = this.buildLinks();
+    this.directories = scenario.regions.map(
+      (r) => new BackingService(`directory-${r.name}`, 'directory', r.name, durationDistribution(scenario.directory.latencyNs), scenario.directory.capacityOpsPerSecond),
+    );
+    this.offlineStores = scenario.regions.map(
+      (r) => new BackingService(`offline-store-${r.name}`, 'offlineStore', r.name, durationDistribution(scenario.offlineStore.latencyNs), scenario.offlineStore.capacityOpsPerSecond),
+    );
     this.buildServers();
     this.arrivalRatePerNs = this.totalArrivalRatePerSecond() / NS_PER_S;
+    const arrivals = scenario.workload.arrivals;
+    this.senderZipf = arrivals.kind === 'perUserPerDay' && arrivals.senderZipfSkew > 0 ? new ZipfDistribution(arrivals.senderZipfSkew, this.population.users) : null;
+    const recipients = scenario.workload.recipients;
+    this.recipientZipf = scenario.regions.map((r) => (recipients.pick === 'zipf' && recipients.zipfSkew > 0 && r.users > 0 ? new ZipfDistribution(recipients.zipfSkew, r.users) : null));
   }
 
   static zeroCounters() {
@@ -211,6 +240,7 @@ export class Deployment {
 
   /** Connects the devices online at time 0 (a warm start: no login storm) and starts the workload. */
   start(): void {
+    this.warmStarting = true;
     const quiet: OpSink = { charge: () => undefined };
     for (let user = 0; user < this.population.users; user++) {
       const count = this.population.deviceCountOf(user);
@@ -230,6 +260,7 @@ export class Deployment {
         this.scheduleSessionToggle(dev, region, isOnline);
       }
     }
+    this.warmStarting = false;
     if (this.arrivalRatePerNs > 0) this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
   }
 
@@ -242,7 +273,9 @@ export class Deployment {
       server.opCounts.fill(0);
       server.connectionsPeak = server.connections;
       server.cpuDrops = 0;
+      server.nicBusyNs = 0;
     }
+    for (const service of [...this.directories, ...this.offlineStores]) service.resetStatistics();
     for (const link of this.links) {
       link.bytes = 0;
       link.messages = 0;
@@ -321,11 +354,16 @@ export class Deployment {
         const index = region.chatServers.serverIndexFirst + i;
         const store = new MemoryOfflineStore({ deviceCapacity: this.scenario.offlineStore.messagesPerDeviceMax });
         const opCounts = new Float64Array(OP_COUNT);
+        const directory = this.directories[region.index]!;
+        const offlineStore = this.offlineStores[region.index]!;
         const sink: OpSink = {
           charge: (op, _bytes) => {
+            if (this.warmStarting) return; // the state at time 0 is given, not worked for
             opCounts[op]!++;
             // Pushes are priced in the transport, where the host knows what it pushes.
             if (op !== Op.Deliver) this.currentCostNs += this.costs.costNs(op);
+            if (op === Op.DirectoryLookup || op === Op.DirectoryWrite) this.currentServiceDelayNs += directory.requestDelayNs(this.sim.nowNs, this.rngNet);
+            else if (op === Op.Store || op === Op.Drain) this.currentServiceDelayNs += offlineStore.requestDelayNs(this.sim.nowNs, this.rngNet);
           },
         };
         const timers: Timers = {
@@ -366,7 +404,7 @@ export class Deployment {
           waitingMax: region.chatServers.cpuQueueMax,
           onDepart: (job) => this.onCpuDone(job),
         });
-        this.servers.push({ index, region, core, cpu, store, opCounts, connections: 0, connectionsPeak: 0, memoryBytesPeak: 0, cpuDrops: 0 });
+        this.servers.push({ index, region, core, cpu, store, opCounts, connections: 0, connectionsPeak: 0, memoryBytesPeak: 0, cpuDrops: 0, nicBitsPerSecond: region.chatServers.nicBitsPerSecond, nicFreeAtNs: 0, nicBusyNs: 0 });
       }
     }
   }
@@ -377,6 +415,7 @@ export class Deployment {
   /** Starts pricing and capturing a call into a core (no closure per call: this is the hot path). */
   private beginCore(): void {
     this.currentCostNs = 0;
+    this.currentServiceDelayNs = 0;
   }
 
   /** Sends what the call into `server`'s core captured through a CPU job (or at once if it was free). */
@@ -384,12 +423,14 @@ export class Deployment {
     const capture = this.capture;
     const hasOutput = capture.deviceCount + capture.serverCount > 0;
     const costNs = Math.round(this.currentCostNs);
-    if (costNs <= 0) {
+    const serviceDelayNs = Math.round(this.currentServiceDelayNs);
+    if (costNs <= 0 && (serviceDelayNs <= 0 || !hasOutput)) {
       if (hasOutput) this.flush(server, capture);
       return;
     }
-    const job = this.spareJobs.pop() ?? { server, deviceCount: 0, serverCount: 0, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
+    const job = this.spareJobs.pop() ?? { server, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
     job.server = server;
+    job.serviceDelayNs = serviceDelayNs;
     // Swap the captured arrays into the job, so nothing is copied.
     [job.deviceKeys, capture.deviceKeys] = [capture.deviceKeys, job.deviceKeys];
     [job.envelopes, capture.envelopes] = [capture.envelopes, job.envelopes];
@@ -400,6 +441,11 @@ export class Deployment {
     capture.deviceCount = 0;
     capture.serverCount = 0;
     const slot = this.jobs.put(job);
+    if (costNs <= 0) {
+      // No CPU, only a wait on a backing service.
+      this.sim.scheduleIn(serviceDelayNs, this.kindRelease, slot);
+      return;
+    }
     if (!this.servers[server]!.cpu.arrive(slot, costNs)) {
       // The CPU's queue is at its bound: the work is refused and its output lost (counted).
       this.jobs.take(slot);
@@ -420,6 +466,16 @@ export class Deployment {
   }
 
   private onCpuDone(slot: number): void {
+    const job = this.jobs.peek(slot);
+    if (job.serviceDelayNs > 0) {
+      this.sim.scheduleIn(job.serviceDelayNs, this.kindRelease, slot);
+      return;
+    }
+    this.onRelease(slot);
+  }
+
+  /** The job's output leaves the server: CPU done and backing services answered. */
+  private onRelease(slot: number): void {
     const job = this.jobs.take(slot);
     this.flush(job.server, job);
     this.recycle(job);
@@ -436,7 +492,7 @@ export class Deployment {
     const servers = out.serverCount;
     out.deviceCount = 0;
     out.serverCount = 0;
-    for (let i = 0; i < devices; i++) this.sendDown(out.deviceKeys[i]!, out.envelopes[i]!);
+    for (let i = 0; i < devices; i++) this.sendDown(server, out.deviceKeys[i]!, out.envelopes[i]!);
     for (let i = 0; i < servers; i++) this.sendHop(server, out.serverIds[i]!, out.serverFrames[i]!);
   }
 
@@ -465,10 +521,24 @@ export class Deployment {
     this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put(deviceKey, control, frame));
   }
 
-  private sendDown(deviceKey: number, env: Envelope): void {
+  /**
+   * When a frame of `bytes` leaves `server` through its NIC: FIFO serialisation at the NIC's rate
+   * behind the frames already queued (no delay with an unlimited NIC).
+   */
+  private nicDepartNs(server: ServerState, bytes: number): number {
+    const now = this.sim.nowNs;
+    if (server.nicBitsPerSecond === null) return now;
+    const txNs = Math.round((bytes * 8 * NS_PER_S) / server.nicBitsPerSecond);
+    const departNs = (server.nicFreeAtNs > now ? server.nicFreeAtNs : now) + txNs;
+    server.nicFreeAtNs = departNs;
+    if (this.measuring) server.nicBusyNs += txNs;
+    return departNs;
+  }
+
+  private sendDown(server: number, deviceKey: number, env: Envelope): void {
     const dev = this.denseIndex(deviceKey);
     const region = this.population.regionOf(userOf(deviceKey));
-    let arriveNs = this.sim.nowNs + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
+    let arriveNs = this.nicDepartNs(this.servers[server]!, env.bytes) + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
     if (arriveNs < this.downFreeNs[dev]!) arriveNs = this.downFreeNs[dev]!;
     this.downFreeNs[dev] = arriveNs;
     if (this.measuring) this.counters.bytesDown += env.bytes;
@@ -480,7 +550,7 @@ export class Deployment {
     const fromRegion = this.servers[from]!.region.index;
     const toRegion = this.servers[to]!.region.index;
     const link = this.links[this.linkOf[fromRegion * regions + toRegion]!]!;
-    const now = this.sim.nowNs;
+    const now = this.nicDepartNs(this.servers[from]!, frame.bytes);
     let departNs = now;
     if (link.bandwidthBitsPerSecond !== null) {
       // Serialisation on the link, FIFO: the frame waits for the ones ahead of it.
@@ -674,10 +744,27 @@ export class Deployment {
     else this.sendOneToOne();
   }
 
-  private pickUser(region: ResolvedRegion | null): number {
+  /** A sender: uniform over all users, or by activity rank when senders are Zipf-skewed. */
+  private pickSender(): number {
     const rng = this.rngWorkload;
-    if (region === null) return rng.nextInt(this.population.users);
-    return region.userIdFirst + rng.nextInt(region.users);
+    if (this.senderZipf === null) return rng.nextInt(this.population.users);
+    return this.userOfRank(this.senderZipf.sample(rng), 0, this.population.users, SALT_SENDER_RANK);
+  }
+
+  /** A recipient in a region: uniform, or by popularity rank when recipients are Zipf-skewed. */
+  private pickRecipientIn(region: ResolvedRegion): number {
+    const rng = this.rngWorkload;
+    const zipf = this.recipientZipf[region.index];
+    if (zipf === null || zipf === undefined) return region.userIdFirst + rng.nextInt(region.users);
+    return this.userOfRank(zipf.sample(rng), region.userIdFirst, region.users, SALT_RECIPIENT_RANK);
+  }
+
+  /**
+   * Which user holds an activity rank: a hash of the rank, so that the busiest users are scattered
+   * over ids and servers rather than being the first ids (a near-bijection is enough here).
+   */
+  private userOfRank(rank: number, first: number, count: number, salt: number): number {
+    return first + (hash64Uint32(this.scenario.seed >>> 0, rank, salt) % count);
   }
 
   /** An online device of the user (the first online slot from a random start), or -1. */
@@ -701,7 +788,7 @@ export class Deployment {
     let sender = -1;
     let slot = -1;
     for (let i = 0; i < SENDER_DRAWS_MAX && slot < 0; i++) {
-      sender = this.pickUser(null);
+      sender = this.pickSender();
       slot = this.onlineDeviceOf(sender);
     }
     if (slot < 0) {
@@ -736,7 +823,7 @@ export class Deployment {
     }
     if (region.users < 2 && region === senderRegion) return -1;
     for (let i = 0; i < SENDER_DRAWS_MAX; i++) {
-      const user = this.pickUser(region);
+      const user = this.pickRecipientIn(region);
       if (user !== sender) return user;
     }
     return -1;

@@ -23,6 +23,13 @@ export class SlotPool<T> {
     return this.items.length - 1;
   }
 
+  /** The item in a slot, left in place. */
+  peek(slot: number): T {
+    const item = this.items[slot];
+    if (item === undefined) throw new Error(`slot pool: slot ${slot} is empty`);
+    return item;
+  }
+
   take(slot: number): T {
     const item = this.items[slot];
     if (item === undefined) throw new Error(`slot pool: slot ${slot} is empty (taken twice?)`);

@@ -33,6 +33,7 @@ const serverShape: { fields: Record<keyof ServerResult, 'leaf'> } = {
     cpuQueueMean: 'leaf',
     operations: 'leaf',
     dropped: 'leaf',
+    nicUtilisation: 'leaf',
   },
 };
 

@@ -1,0 +1,51 @@
+/**
+ * A backing service a chat server waits on: the directory or the offline store of a region. Each
+ * request costs the chat server no CPU but delays the call's output by the service's latency plus
+ * any queueing at its capacity. The capacity is a single FIFO server with a deterministic service
+ * time of 1 / capacity, evaluated by Lindley's recursion at the request's time, so it needs no
+ * events of its own: saturating it grows the wait without bound, as a real one would.
+ */
+import type { Distribution } from '../sim/distributions/index.js';
+import type { RandomStream } from '../sim/random.js';
+
+export class BackingService {
+  readonly id: string;
+  readonly role: 'directory' | 'offlineStore';
+  readonly region: string;
+  readonly capacityOpsPerSecond: number | null;
+  requests = 0;
+  busyNs = 0;
+  waitNsMax = 0;
+  private readonly latency: Distribution;
+  private readonly serviceNs: number;
+  private freeAtNs = 0;
+
+  constructor(id: string, role: 'directory' | 'offlineStore', region: string, latency: Distribution, capacityOpsPerSecond: number | null) {
+    this.id = id;
+    this.role = role;
+    this.region = region;
+    this.latency = latency;
+    this.capacityOpsPerSecond = capacityOpsPerSecond;
+    this.serviceNs = capacityOpsPerSecond === null ? 0 : 1e9 / capacityOpsPerSecond;
+  }
+
+  /** One request at `nowNs`: how long the caller waits for the answer (queueing plus latency). */
+  requestDelayNs(nowNs: number, rng: RandomStream): number {
+    this.requests++;
+    let waitNs = 0;
+    if (this.serviceNs > 0) {
+      const startNs = this.freeAtNs > nowNs ? this.freeAtNs : nowNs;
+      this.freeAtNs = startNs + this.serviceNs;
+      this.busyNs += this.serviceNs;
+      waitNs = this.freeAtNs - nowNs;
+      if (waitNs > this.waitNsMax) this.waitNsMax = waitNs;
+    }
+    return waitNs + this.latency.sample(rng);
+  }
+
+  resetStatistics(): void {
+    this.requests = 0;
+    this.busyNs = 0;
+    this.waitNsMax = 0;
+  }
+}
