@@ -27,7 +27,7 @@ import { ZipfDistribution, type Distribution } from '../sim/distributions/index.
 import { MultiServerQueue } from '../sim/multi-server-queue.js';
 import { hash64Uint32, type RandomStream, type RandomStreams } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
-import { NS_PER_MS, NS_PER_S } from '../sim/time.js';
+import { NS_PER_HOUR, NS_PER_MS, NS_PER_S } from '../sim/time.js';
 import { BackingService } from './backing-service.js';
 import { CostModel } from './cost-model.js';
 import { durationDistribution, sizeDistribution } from './distribution-of.js';
@@ -233,6 +233,7 @@ export class Deployment {
       reads: 0,
       connects: 0,
       disconnects: 0,
+      reconnects: 0,
       bytesUp: 0,
       bytesDown: 0,
     };
@@ -694,28 +695,49 @@ export class Deployment {
 
   /**
    * Sessions alternate online and offline with exponential lengths: online for meanSession, offline
-   * for meanSession x (1 - p) / p, so that a share p of devices is online in steady state.
+   * for meanSession x (1 - p) / p, so that a share p of devices is online in steady state; an online
+   * device also reconnects (close, then connect at once) reconnectsPerHour times an hour.
    */
   private scheduleSessionToggle(dev: number, region: ResolvedRegion, isOnline: boolean): void {
     const p = this.onlineFractionNow(region);
-    if (p >= 1) return; // always online: no sessions end in this run
-    const meanNs = isOnline ? region.online.sessionMeanNs : (region.online.sessionMeanNs * (1 - p)) / Math.max(p, 1e-6);
-    const atNs = this.sim.nowNs + Math.round(this.rngSession.nextExponential() * meanNs);
+    const reconnectsPerNs = region.online.reconnectsPerHour / NS_PER_HOUR;
+    if (p >= 1 && reconnectsPerNs === 0) return; // always online: no sessions end in this run
+    let ratePerNs: number;
+    if (isOnline) {
+      // A session ends (the device goes offline) or the connection drops and comes straight back.
+      ratePerNs = (p >= 1 ? 0 : 1 / region.online.sessionMeanNs) + reconnectsPerNs;
+    } else {
+      ratePerNs = p / Math.max(region.online.sessionMeanNs * (1 - p), 1);
+    }
+    if (!(ratePerNs > 0)) return;
+    const atNs = this.sim.nowNs + Math.round(this.rngSession.nextExponential() / ratePerNs);
     if (atNs <= this.scenario.durationNs) this.sim.scheduleAt(atNs, this.kindSession, dev);
   }
 
   private onSessionToggle(dev: number): void {
     const user = Math.floor(dev / DEVICE_SLOTS);
     const deviceKey = deviceKeyOf(user, dev - user * DEVICE_SLOTS);
+    const region = this.population.regionOf(user);
     const isOnline = this.online[dev] === 1;
     if (isOnline) {
-      this.online[dev] = 0;
+      const p = this.onlineFractionNow(region);
+      const endsPerNs = p >= 1 ? 0 : 1 / region.online.sessionMeanNs;
+      const reconnectsPerNs = region.online.reconnectsPerHour / NS_PER_HOUR;
+      const isReconnect = this.rngSession.nextFloat() * (endsPerNs + reconnectsPerNs) < reconnectsPerNs;
       this.sendUp(deviceKey, null, 2);
+      if (isReconnect) {
+        // The close and the new connect travel in order on the device's link.
+        this.sendUp(deviceKey, null, 1);
+        if (this.measuring) this.counters.reconnects++;
+      } else {
+        this.online[dev] = 0;
+      }
+      this.scheduleSessionToggle(dev, region, isReconnect);
     } else {
       this.online[dev] = 1;
       this.sendUp(deviceKey, null, 1);
+      this.scheduleSessionToggle(dev, region, true);
     }
-    this.scheduleSessionToggle(dev, this.population.regionOf(user), !isOnline);
   }
 
   // ---------------------------------------------------------------------------------------------
