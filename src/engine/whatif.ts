@@ -53,7 +53,7 @@ export const WHATIF_HEADLINE_KEYS: readonly string[] = [
   'rates.messagesOutPerSecond',
   'servers.count',
   'servers.cpuUtilisation.max',
-  'servers.cpuUtilisation.mean',
+  'servers.chat.cpuUtilisation.mean',
   'servers.cpuQueuePeak.max',
   'servers.memoryBytesPeak.max',
   'links.utilisation.max',

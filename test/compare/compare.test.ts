@@ -28,7 +28,18 @@ describe('resultFigures', () => {
     expect(figures.get('latency.endToEnd.p99Ms')).toEqual({ key: 'latency.endToEnd.p99Ms', value: 67.903, kind: 'latency' });
     // Chat servers 0.40, 0.43, 0.50, 0.53; directories 0.20, 0.25; stores 0.10, 0.10.
     expect(figures.get('servers.cpuUtilisation.max')!.value).toBe(0.53);
-    expect(figures.get('servers.cpuUtilisation.mean')!.value).toBeCloseTo((0.4 + 0.43 + 0.5 + 0.53 + 0.2 + 0.25 + 0.1 + 0.1) / 8, 12);
+    expect(figures.get('servers.chat.cpuUtilisation.mean')!.value).toBeCloseTo((0.4 + 0.43 + 0.5 + 0.53) / 4, 12);
+    expect(figures.get('servers.directory.cpuUtilisation.max')).toMatchObject({ value: 0.25, kind: 'utilisation' });
+    expect(figures.get('servers.offlineStore.count')).toMatchObject({ value: 2, kind: 'info' });
+    expect([...figures.keys()].filter((k) => k.startsWith('servers.') && k.includes('cpuUtilisation'))).toEqual([
+      'servers.cpuUtilisation.max',
+      'servers.chat.cpuUtilisation.max',
+      'servers.chat.cpuUtilisation.mean',
+      'servers.directory.cpuUtilisation.max',
+      'servers.directory.cpuUtilisation.mean',
+      'servers.offlineStore.cpuUtilisation.max',
+      'servers.offlineStore.cpuUtilisation.mean',
+    ]);
     expect(figures.get('links.utilisation.max')!.value).toBe(0.125);
     expect(figures.get('links.lost.sum')).toMatchObject({ value: 3, kind: 'loss' });
     expect(figures.get('operations.route')).toMatchObject({ value: 2_000_000, kind: 'info' });
@@ -147,7 +158,7 @@ describe('chatscale compare (in process)', () => {
     const run = await runCli(registerCompare, ['compare', baseFile, write('same.json', renderRunJson(sampleRunResult())), '--tolerance', '0%']);
     expect(run.code).toBe(0);
     expect(run.out).toContain('| `latency.endToEnd.p99Ms` | latency | 67.903 | 67.903 | 0% | = |');
-    expect(run.out.trim().split('\n').at(-1)).toBe('compare: pass: no gated figure regressed beyond 0% (18 gated)');
+    expect(run.out.trim().split('\n').at(-1)).toBe('compare: pass: no gated figure regressed beyond 0% (23 gated)');
   });
 
   it('exits 1 on a regression, naming the figure on stderr', async () => {
@@ -155,7 +166,7 @@ describe('chatscale compare (in process)', () => {
     const run = await runCli(registerCompare, ['compare', baseFile, worse, '--tolerance', '2%']);
     expect(run.code).toBe(1);
     expect(run.out).toContain('| `latency.endToEnd.p99Ms` | latency | 67.903 | 80 | +17.82% | **REGRESSION** |');
-    expect(run.err).toContain('compare: FAIL: 1 of 18 gated figures regressed beyond 2%: latency.endToEnd.p99Ms +17.82%');
+    expect(run.err).toContain('compare: FAIL: 1 of 23 gated figures regressed beyond 2%: latency.endToEnd.p99Ms +17.82%');
   });
 
   it('--json prints the verdict and figures; Infinity deltas become null', async () => {
