@@ -7,7 +7,7 @@
  * - throughput (messages.delivered, messages.deliveriesToDevices, rates.*): a fall;
  * - latency (latency.endToEnd.*Ms): a rise;
  * - utilisation (servers.cpuUtilisation.max, servers.<role>.cpuUtilisation.max/mean,
- *   links.utilisation.max/mean): a rise;
+ *   servers.nicUtilisation.max, links.utilisation.max/mean): a rise;
  * - loss (messages.dropped, messages.expired, servers.dropped.sum, links.lost.sum): a rise.
  * Everything else is shown and never gated: the offered load (messages.sent), counts that depend
  * on where the run ended (pending), memory and queue peaks, operation counts, and `meta.*`, which
@@ -81,6 +81,9 @@ export function resultFigures(result: ResultInput): Figure[] {
     add(`servers.${role}.cpuUtilisation.max`, max(cpu), 'utilisation');
     add(`servers.${role}.cpuUtilisation.mean`, mean(cpu), 'utilisation');
   }
+  // NIC egress (results from before the NIC model have no such figure).
+  const nic = servers.map((s) => (s as { nicUtilisation?: unknown }).nicUtilisation).filter((v): v is number => typeof v === 'number');
+  if (nic.length > 0) add('servers.nicUtilisation.max', max(nic), 'utilisation');
   add('servers.cpuQueuePeak.max', max(servers.map((s) => s.cpuQueuePeak)), 'info');
   add('servers.cpuQueueMean.max', max(servers.map((s) => s.cpuQueueMean)), 'info');
   add('servers.memoryBytesPeak.max', max(servers.map((s) => s.memoryBytesPeak)), 'info');

@@ -53,6 +53,7 @@ export const WHATIF_HEADLINE_KEYS: readonly string[] = [
   'rates.messagesOutPerSecond',
   'servers.count',
   'servers.cpuUtilisation.max',
+  'servers.chat.cpuUtilisation.max',
   'servers.chat.cpuUtilisation.mean',
   'servers.cpuQueuePeak.max',
   'servers.memoryBytesPeak.max',

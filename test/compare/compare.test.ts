@@ -31,6 +31,7 @@ describe('resultFigures', () => {
     expect(figures.get('servers.chat.cpuUtilisation.mean')!.value).toBeCloseTo((0.4 + 0.43 + 0.5 + 0.53) / 4, 12);
     expect(figures.get('servers.directory.cpuUtilisation.max')).toMatchObject({ value: 0.25, kind: 'utilisation' });
     expect(figures.get('servers.offlineStore.count')).toMatchObject({ value: 2, kind: 'info' });
+    expect(figures.get('servers.nicUtilisation.max')).toMatchObject({ value: 0, kind: 'utilisation' });
     expect([...figures.keys()].filter((k) => k.startsWith('servers.') && k.includes('cpuUtilisation'))).toEqual([
       'servers.cpuUtilisation.max',
       'servers.chat.cpuUtilisation.max',
@@ -116,6 +117,15 @@ describe('compareResults gating', () => {
     expect(c.pass).toBe(true);
   });
 
+  it('reads results from before a figure existed (no nicUtilisation): shown as missing, not gated', () => {
+    const older = variant((r) => {
+      for (const s of r.servers) delete (s as Partial<typeof s>).nicUtilisation;
+    });
+    const c = compareResults(older, base, { toleranceFraction: 0 });
+    expect(c.figures.find((f) => f.key === 'servers.nicUtilisation.max')).toMatchObject({ baseline: null, result: 0, status: 'missing' });
+    expect(c.pass).toBe(true);
+  });
+
   it('computes deltas against the baseline', () => {
     expect(deltaPercent(200, 210)).toBe(5);
     expect(deltaPercent(-4, -2)).toBe(50);
@@ -158,7 +168,7 @@ describe('chatscale compare (in process)', () => {
     const run = await runCli(registerCompare, ['compare', baseFile, write('same.json', renderRunJson(sampleRunResult())), '--tolerance', '0%']);
     expect(run.code).toBe(0);
     expect(run.out).toContain('| `latency.endToEnd.p99Ms` | latency | 67.903 | 67.903 | 0% | = |');
-    expect(run.out.trim().split('\n').at(-1)).toBe('compare: pass: no gated figure regressed beyond 0% (23 gated)');
+    expect(run.out.trim().split('\n').at(-1)).toBe('compare: pass: no gated figure regressed beyond 0% (24 gated)');
   });
 
   it('exits 1 on a regression, naming the figure on stderr', async () => {
@@ -166,7 +176,7 @@ describe('chatscale compare (in process)', () => {
     const run = await runCli(registerCompare, ['compare', baseFile, worse, '--tolerance', '2%']);
     expect(run.code).toBe(1);
     expect(run.out).toContain('| `latency.endToEnd.p99Ms` | latency | 67.903 | 80 | +17.82% | **REGRESSION** |');
-    expect(run.err).toContain('compare: FAIL: 1 of 23 gated figures regressed beyond 2%: latency.endToEnd.p99Ms +17.82%');
+    expect(run.err).toContain('compare: FAIL: 1 of 24 gated figures regressed beyond 2%: latency.endToEnd.p99Ms +17.82%');
   });
 
   it('--json prints the verdict and figures; Infinity deltas become null', async () => {

@@ -77,6 +77,7 @@ describe('analytic estimate', () => {
     expect(analyticBracket(7, 100, 0.7, (c) => 4 / c)).toBe(7);
     expect(analyticBracket(1, 5, 0.7, (c) => 4 / c)).toBeNull();
     expect(utilisationLimit(slos('p99<100', 'cpu<0.8', 'servers.cpuUtilisation.max<=0.7'))).toBe(0.7);
+    expect(utilisationLimit(slos('servers.chat.cpuUtilisation.max<0.6'))).toBe(0.6);
     expect(utilisationLimit(slos('p99<100'))).toBe(0.9);
   });
 });

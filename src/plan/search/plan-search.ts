@@ -73,7 +73,7 @@ export interface PlanResult {
   confidence: string;
 }
 
-const CPU_METRICS = new Set(['cpu', 'servers.cpuUtilisation.max']);
+const CPU_METRICS = new Set(['cpu', 'servers.cpuUtilisation.max', 'servers.chat.cpuUtilisation.max']);
 
 /** The tightest upper bound the SLOs put on the busiest server's CPU, or the default. */
 export function utilisationLimit(slos: readonly Slo[]): number {

@@ -4,7 +4,8 @@
  *
  * - figure: any key of the compare table (src/engine/compare.ts resultFigures, e.g.
  *   `latency.endToEnd.p99Ms`, `servers.cpuUtilisation.max`, `links.utilisation.max`,
- *   `operations.route`), or an alias: `cpu` (the busiest server's CPU utilisation), `loss`
+ *   `operations.route`), or an alias: `cpu` (the busiest server's CPU utilisation, any role:
+ *   chat server, directory or offline store; `servers.chat.cpuUtilisation.max` reads chat servers only), `loss`
  *   (messages.dropped / messages.sent), `p50`, `p90`, `p99`, `p999`, `mean`, `max` (end-to-end
  *   latency in ms);
  * - op: `<`, `<=`, `>`, `>=`;
@@ -72,7 +73,21 @@ function skeletonResult(): ResultInput {
     messages: { sent: 0, delivered: 0, dropped: 0, pending: 0, deliveriesToDevices: 0, storedOffline: 0, expired: 0 },
     latency: { endToEnd: zeroLatency },
     rates: { messagesInPerSecond: 0, messagesOutPerSecond: 0 },
-    servers: [],
+    // One server per role, so the per-role figure keys are listed too.
+    servers: (['chat', 'directory', 'offlineStore'] as const).map((role) => ({
+      id: role,
+      role,
+      region: '',
+      cores: 1,
+      cpuUtilisation: 0,
+      memoryBytesPeak: 0,
+      connectionsPeak: 0,
+      cpuQueuePeak: 0,
+      cpuQueueMean: 0,
+      operations: 0,
+      dropped: 0,
+      nicUtilisation: 0,
+    })),
     links: [],
     operations: Object.fromEntries(OP_NAMES.map((name) => [name, 0])),
     timeSeries: { intervalMs: 0, startMs: [], sent: [], delivered: [], latencyP50Ms: [], latencyP99Ms: [], cpuUtilisationMean: [], connections: [] },
