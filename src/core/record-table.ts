@@ -12,11 +12,22 @@ export const EMPTY_KEY = -1;
 const MAX_LOAD_NUMERATOR = 5;
 const MAX_LOAD_DENOMINATOR = 8;
 
-/** Slot of a key in a table of 2^(32 - shift) slots: multiplicative hashing of both 32-bit halves. */
+/**
+ * Slot of a key in a table of 2^(32 - shift) slots: both 32-bit halves folded, then MurmurHash3's
+ * finaliser. A bare multiplicative hash is not enough: device keys are user * 8 + slot, and a
+ * server's users often share a residue (modulo placement gives keys 128 apart), which left the
+ * top bits clustered and made lookups probe 8 slots on average instead of about 1.5.
+ */
 export function slotOfKey(key: number, shift: number): number {
   // Scaling by 2^-32 is exact, and cheaper than dividing; most keys have no high half at all.
   const hi = key >= 4294967296 ? (key * 2.3283064365386963e-10) | 0 : 0;
-  return Math.imul((key | 0) ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
+  let h = (key | 0) ^ Math.imul(hi, 0x85ebca6b);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> shift;
 }
 
 export class RecordTable {
