@@ -5,7 +5,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { registerMerge } from '../../src/cli/commands/merge.js';
 import { registerSweep } from '../../src/cli/commands/sweep.js';
@@ -75,7 +74,7 @@ describe('chatscale sweep and merge (simulated)', () => {
 
   const distWorker = new URL('../../dist/sweep/run-worker.js', import.meta.url);
   it.skipIf(!existsSync(distWorker))('runs on worker threads (dist/) with the same bytes for 2 jobs as for 1', async () => {
-    const threads = (program: Parameters<typeof registerSweep>[0], io: Parameters<typeof registerSweep>[1]) => registerSweep(program, io, { workerUrl: pathToFileURL(distWorker.pathname) });
+    const threads = (program: Parameters<typeof registerSweep>[0], io: Parameters<typeof registerSweep>[1]) => registerSweep(program, io, { workerUrl: distWorker });
     const two = await runCli(threads, [...SWEEP, '--jobs', '2', '--out', out('threads2.jsonl')]);
     expect(two.err).toBe('');
     expect(two.out).toContain('ran 8 on 2 worker threads');
