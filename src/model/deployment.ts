@@ -16,7 +16,7 @@
  * queueing on links between regions, and loss as a retransmission delay.
  */
 import { ChatServer } from '../core/chat-server.js';
-import { Code, DeviceKind, type ClientFrame, type Envelope, type ServerFrame, ackFrame, groupCreateFrame, groupSendFrame, readFrame, sendFrame } from '../core/frames.js';
+import { Code, DeviceKind, type ClientFrame, type Envelope, type ServerFrame, groupCreateFrame, groupSendFrame, readFrame, sendFrame } from '../core/frames.js';
 import { deviceKeyOf, slotOf, userOf } from '../core/ids.js';
 import { ImplicitDirectory } from '../core/memory/implicit-directory.js';
 import { MemoryOfflineStore } from '../core/memory/offline-store.js';
@@ -49,6 +49,8 @@ const READ_WINDOW_NS = 60 * NS_PER_S;
 /** Draws to find an online sender before the arrival is counted as finding nobody online. */
 const SENDER_DRAWS_MAX = 16;
 const SALT_SENDER_RANK = 11;
+/** sendUp's control code for a device's cumulative ack (travels as a number, not a frame). */
+const CONTROL_ACK = 3;
 const SALT_RECIPIENT_RANK = 12;
 
 export interface DeploymentObserver {
@@ -116,7 +118,13 @@ export class Deployment {
   private readonly sim: Simulator;
   private readonly costs: CostModel;
   private readonly observer: DeploymentObserver;
+  /**
+   * Draws at message arrivals only (gaps, senders, recipients, sizes), so the offered load is the
+   * same whatever the deployment does with it: a what-if that changes cores sends the same messages.
+   */
   private readonly rngWorkload: RandomStream;
+  /** Draws at deliveries (whether and when a message is read), which depend on the deployment. */
+  private readonly rngReads: RandomStream;
   private readonly rngNet: RandomStream;
   private readonly rngSession: RandomStream;
   private readonly directory: ImplicitDirectory;
@@ -139,7 +147,7 @@ export class Deployment {
   /** Frames the core refused, by its reason code (server acks that did not say accepted). */
   readonly rejectedByCode = new Map<number, number>();
 
-  /** Up: a = device key, b = control (0 frame, 1 connect, 2 disconnect), ref = frame. */
+  /** Up: a = device key, b = control (0 frame, 1 connect, 2 disconnect, -seq an ack), ref = frame. */
   private readonly upFrames = new FramePool<ClientFrame>();
   /** Down: a = device key, ref = envelope. */
   private readonly downFrames = new FramePool<Envelope>();
@@ -177,6 +185,7 @@ export class Deployment {
     this.population = new Population(scenario);
     this.costs = new CostModel(scenario.costs, streams.stream('costs'));
     this.rngWorkload = streams.stream('workload');
+    this.rngReads = streams.stream('reads');
     this.rngNet = streams.stream('network');
     this.rngSession = streams.stream('sessions');
     this.directory = new ImplicitDirectory(this.population);
@@ -512,14 +521,15 @@ export class Deployment {
     return userOf(deviceKey) * DEVICE_SLOTS + slotOf(deviceKey);
   }
 
-  private sendUp(deviceKey: number, frame: ClientFrame | null, control: number): void {
+  private sendUp(deviceKey: number, frame: ClientFrame | null, control: number, ackSeq = 0): void {
     const dev = this.denseIndex(deviceKey);
     const region = this.population.regionOf(userOf(deviceKey));
     let arriveNs = this.sim.nowNs + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
     if (arriveNs < this.upFreeNs[dev]!) arriveNs = this.upFreeNs[dev]!;
     this.upFreeNs[dev] = arriveNs;
     if (frame !== null && this.measuring) this.counters.bytesUp += frame.bytes;
-    this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put(deviceKey, control, frame));
+    // b carries the control code, or for an ack the (negated, so below every code) sequence acked.
+    this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put(deviceKey, control === CONTROL_ACK ? -ackSeq : control, frame));
   }
 
   /**
@@ -594,7 +604,9 @@ export class Deployment {
     const server = this.servers[this.population.homeOf(userOf(deviceKey))]!;
     const core = server.core;
     this.beginCore();
-    if (control === 0) {
+    if (control < 0) {
+      core.onDeviceAck(deviceKey, -control);
+    } else if (control === 0) {
       core.onClientFrame(deviceKey, frame!);
     } else if (control === 1) {
       core.connect(deviceKey, this.mailboxHighest[this.denseIndex(deviceKey)]!);
@@ -640,7 +652,8 @@ export class Deployment {
     const highest = this.mailboxHighest[dev]!;
     if (env.seq > highest) {
       this.mailboxHighest[dev] = env.seq;
-      this.sendUp(deviceKey, ackFrame(env.seq), 0);
+      // A cumulative ack is just a number on the way up: no frame object is made for it.
+      this.sendUp(deviceKey, null, CONTROL_ACK, env.seq);
     } else if (this.measuring) {
       this.counters.reorderedAtDevices++;
     }
@@ -658,9 +671,9 @@ export class Deployment {
       if (done === 1) this.counters.delivered++;
     }
     // A recipient (not the sender's own other device) reads it within a minute, or not in this run.
-    if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngWorkload.nextFloat() < this.scenario.workload.read.within60sFraction) {
+    if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngReads.nextFloat() < this.scenario.workload.read.within60sFraction) {
       const slot = this.reads.put({ deviceKey, senderKey: env.from, senderSeq: env.ref });
-      this.sim.scheduleIn(this.rngWorkload.nextFloat() * READ_WINDOW_NS, this.kindRead, slot);
+      this.sim.scheduleIn(this.rngReads.nextFloat() * READ_WINDOW_NS, this.kindRead, slot);
     }
   }
 

@@ -65,6 +65,7 @@ export class Population implements ImplicitPopulation {
 
   /** Number of devices of a user: a draw from devicesPerUser keyed by the user id. */
   deviceCountOf(userId: number): number {
+    if (this.deviceCounts.length === 1) return this.deviceCounts[0]!; // one choice: no draw needed
     const u = hash64Float(this.seed, userId, SALT_DEVICES);
     const cumulative = this.deviceCumulative;
     for (let i = 0; i < cumulative.length - 1; i++) if (u < cumulative[i]!) return this.deviceCounts[i]!;

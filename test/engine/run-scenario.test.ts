@@ -110,3 +110,15 @@ describe('stopping early', () => {
     expect(result.meta.events).toBe(200_000);
   });
 });
+
+describe('independent random streams (DESIGN.md section 5)', () => {
+  it('offers the same messages whatever the capacity: a what-if on cores changes no arrival', () => {
+    const run = (cores: number) => runScenario(load('quickstart', ['duration=2500ms', 'warmup=500ms', `chatServers.cores=${cores}`]));
+    const few = run(2);
+    const many = run(8);
+    expect(few.messages.sent).toBe(many.messages.sent);
+    expect(few.timeSeries.sent).toEqual(many.timeSeries.sent);
+    // ... while the deployment's answer to them does change.
+    expect(few.latency.endToEnd.meanMs).not.toBe(many.latency.endToEnd.meanMs);
+  });
+});
