@@ -16,12 +16,9 @@ export type UnitResult = number | { error: string };
 /** Parses one quantity; numbers as YAML/JSON gave them are accepted where unambiguous. */
 export type UnitParser = (value: string | number) => UnitResult;
 
-export const NS_PER_US = 1_000;
-export const NS_PER_MS = 1_000_000;
-export const NS_PER_S = 1_000_000_000;
-export const NS_PER_MIN = 60 * NS_PER_S;
-export const NS_PER_HOUR = 60 * NS_PER_MIN;
-export const NS_PER_DAY = 24 * NS_PER_HOUR;
+// One definition of the time grid: the kernel's (integer nanoseconds, see src/sim/time.ts).
+import { NS_PER_DAY, NS_PER_HOUR, NS_PER_MIN, NS_PER_MS, NS_PER_S, NS_PER_US } from '../sim/time.js';
+export { NS_PER_DAY, NS_PER_HOUR, NS_PER_MIN, NS_PER_MS, NS_PER_S, NS_PER_US };
 
 /** Beyond 2^53 integer nanoseconds stop being exact in a double (about 104 days). */
 export const DURATION_NS_MAX = Number.MAX_SAFE_INTEGER;

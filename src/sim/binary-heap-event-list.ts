@@ -73,14 +73,41 @@ export class BinaryHeapEventList implements EventList {
     const s = d[l + 1]!;
     const k = d[l + 2]!;
     const a = d[l + 3]!;
-    // Sift down the former last element from the root.
-    const half = last >> 1;
-    let pos = 0;
+    this.siftDown(0, last, t, s, k, a);
+    return true;
+  }
+
+  /** Appends without ordering; call heapify() before the next pop. Used for bulk loads. */
+  appendUnordered(timeNs: number, seq: number, kind: number, arg: number): void {
+    if ((this.count + 1) * EVENT_STRIDE > this.data.length) this.grow();
+    const q = this.count++ * EVENT_STRIDE;
+    const d = this.data;
+    d[q] = timeNs;
+    d[q + 1] = seq;
+    d[q + 2] = kind;
+    d[q + 3] = arg;
+  }
+
+  /** Restores heap order after bulk appends, in O(n) (Floyd). */
+  heapify(): void {
+    const d = this.data;
+    const n = this.count;
+    for (let start = (n >> 1) - 1; start >= 0; start--) {
+      const q = start * EVENT_STRIDE;
+      this.siftDown(start, n, d[q]!, d[q + 1]!, d[q + 2]!, d[q + 3]!);
+    }
+  }
+
+  /** Moves the event (t, s, k, a) down from `pos` in a heap of `n` until its children are later. */
+  private siftDown(start: number, n: number, t: number, s: number, k: number, a: number): void {
+    const d = this.data;
+    const half = n >> 1;
+    let pos = start;
     while (pos < half) {
       let child = 2 * pos + 1;
       let c = child * EVENT_STRIDE;
       const right = child + 1;
-      if (right < last) {
+      if (right < n) {
         const r = right * EVENT_STRIDE;
         const rt = d[r]!;
         const ct = d[c]!;
@@ -103,58 +130,6 @@ export class BinaryHeapEventList implements EventList {
     d[q + 1] = s;
     d[q + 2] = k;
     d[q + 3] = a;
-    return true;
-  }
-
-  /** Appends without ordering; call heapify() before the next pop. Used for bulk loads. */
-  appendUnordered(timeNs: number, seq: number, kind: number, arg: number): void {
-    if ((this.count + 1) * EVENT_STRIDE > this.data.length) this.grow();
-    const q = this.count++ * EVENT_STRIDE;
-    const d = this.data;
-    d[q] = timeNs;
-    d[q + 1] = seq;
-    d[q + 2] = kind;
-    d[q + 3] = arg;
-  }
-
-  /** Restores heap order after bulk appends, in O(n) (Floyd). */
-  heapify(): void {
-    const d = this.data;
-    const n = this.count;
-    for (let start = (n >> 1) - 1; start >= 0; start--) {
-      const s0 = start * EVENT_STRIDE;
-      const t = d[s0]!;
-      const s = d[s0 + 1]!;
-      const k = d[s0 + 2]!;
-      const a = d[s0 + 3]!;
-      let pos = start;
-      const half = n >> 1;
-      while (pos < half) {
-        let child = 2 * pos + 1;
-        let c = child * EVENT_STRIDE;
-        const right = child + 1;
-        if (right < n) {
-          const r = right * EVENT_STRIDE;
-          if (d[r]! < d[c]! || (d[r] === d[c] && d[r + 1]! < d[c + 1]!)) {
-            child = right;
-            c = r;
-          }
-        }
-        const ct = d[c]!;
-        if (t < ct || (t === ct && s < d[c + 1]!)) break;
-        const q = pos * EVENT_STRIDE;
-        d[q] = ct;
-        d[q + 1] = d[c + 1]!;
-        d[q + 2] = d[c + 2]!;
-        d[q + 3] = d[c + 3]!;
-        pos = child;
-      }
-      const q = pos * EVENT_STRIDE;
-      d[q] = t;
-      d[q + 1] = s;
-      d[q + 2] = k;
-      d[q + 3] = a;
-    }
   }
 
   private grow(): void {
