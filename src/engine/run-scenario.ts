@@ -4,6 +4,7 @@
  * the memory probe (for `meta` only), progress and the stop request (Ctrl-C) come from the caller.
  */
 import { OP_NAMES } from '../core/ops.js';
+import { latencyCdf } from '../metrics/latency-cdf.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
 import { Deployment } from '../model/deployment.js';
@@ -184,7 +185,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
       storedOffline: operations['store'] ?? 0,
       expired: operations['expire'] ?? 0,
     },
-    latency: { endToEnd: latency.summary() },
+    latency: { endToEnd: { ...latency.summary(), cdf: latencyCdf(latency) } },
     rates: {
       messagesInPerSecond: round(counters.sent / measuredSeconds, 3),
       messagesOutPerSecond: round(counters.deliveriesToDevices / measuredSeconds, 3),

@@ -13,6 +13,19 @@ export interface LatencySummary {
   p99Ms: number;
   p999Ms: number;
   maxMs: number;
+  /**
+   * The distribution at fixed percentiles (src/metrics/latency-cdf.ts), ascending: `fraction` of
+   * the messages took at most `latencyMs`. Only on the run's end-to-end summary; optional, so
+   * results written before it existed still read.
+   */
+  cdf?: LatencyCdfPoint[];
+}
+
+/** One point of a latency CDF. */
+export interface LatencyCdfPoint {
+  latencyMs: number;
+  /** 0 < fraction <= 1. */
+  fraction: number;
 }
 
 export interface ServerResult {

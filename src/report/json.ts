@@ -10,14 +10,23 @@
  */
 import { compareCodeUnits } from '../metrics/counters.js';
 import { roundFigure } from '../metrics/rounding.js';
-import type { LatencySummary, LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
+import type { LatencyCdfPoint, LatencySummary, LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
 
 /** How to order an object's keys: known keys in contract order, each with the shape of its value. */
 type Shape = { fields: Record<string, Shape | 'leaf' | 'sorted'> } | { items: Shape };
 
 /** Each `Record<keyof X, ...>` below is checked by the compiler to name every key of X. */
-const latencySummaryShape: { fields: Record<keyof LatencySummary, 'leaf'> } = {
-  fields: { count: 'leaf', meanMs: 'leaf', p50Ms: 'leaf', p90Ms: 'leaf', p99Ms: 'leaf', p999Ms: 'leaf', maxMs: 'leaf' },
+const latencySummaryShape: { fields: Record<keyof LatencySummary, Shape | 'leaf'> } = {
+  fields: {
+    count: 'leaf',
+    meanMs: 'leaf',
+    p50Ms: 'leaf',
+    p90Ms: 'leaf',
+    p99Ms: 'leaf',
+    p999Ms: 'leaf',
+    maxMs: 'leaf',
+    cdf: { items: { fields: { latencyMs: 'leaf', fraction: 'leaf' } satisfies Record<keyof LatencyCdfPoint, 'leaf'> } },
+  },
 };
 
 const serverShape: { fields: Record<keyof ServerResult, 'leaf'> } = {
