@@ -3,6 +3,8 @@
  * the peer runner with stand-in processes, and the case registry. Wall time is never asserted on.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BENCH_CASES, checkTargets, runBench, selectCases, type BenchCase, type BenchReport } from '../../src/bench/cases.js';
@@ -132,8 +134,10 @@ describe('SimPy peer runner', () => {
   });
 
   const peersDir = fileURLToPath(new URL('../../../shared/peers/', import.meta.url));
+  // Both are needed: SimPy from Debian, and the shared peers folder beside the repository.
   const simpyInstalled = spawnSync('/usr/bin/python3', ['-c', 'import SimPy'], { encoding: 'utf8' }).status === 0;
-  it.skipIf(!simpyInstalled)('runs the real peer when SimPy is installed (skipped otherwise)', () => {
+  const peerPresent = existsSync(join(peersDir, 'simpy_classic_ref.py'));
+  it.skipIf(!simpyInstalled || !peerPresent)('runs the real peer when SimPy and the peer script are there (skipped otherwise)', () => {
     const exec: PeerExec = (program, args) => {
       const r = spawnSync(program, [...args], { encoding: 'utf8', timeout: 60_000 });
       return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
