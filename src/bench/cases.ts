@@ -7,6 +7,7 @@
 import { CORE_BENCH_KINDS, runCoreBench, type CoreBenchKind } from '../engine/core-bench.js';
 import { BinaryHeapEventList } from '../sim/binary-heap-event-list.js';
 import { holdBench, type WallClockMs } from './kernel-bench.js';
+import { chatBench } from './chat-bench.js';
 import { MM1_CUSTOMERS_DEFAULT, mm1Bench } from './mm1-bench.js';
 import type { PeerModel, PeerResult } from './peer.js';
 
@@ -21,6 +22,8 @@ export interface BenchContext {
   progress?: (line: string) => void;
   /** Heap plus array-buffer bytes in use, for cases that report memory. */
   memoryBytes?: () => number;
+  /** Resident set size in bytes, for cases that report their peak. */
+  rssBytes?: () => number;
   /** Forces a garbage collection, when the host can. */
   gc?: () => void;
 }
@@ -97,6 +100,16 @@ export const BENCH_CASES: readonly BenchCase[] = [
     peer: { model: 'mm1', scale: (quick) => (quick ? 0.05 : 1), figure: 'customersPerWallSecond', peerFigure: 'peerCustomersPerWallSecond' },
   },
   ...CORE_BENCH_KINDS.map(coreCase),
+  {
+    name: 'reference-chat',
+    description: 'DESIGN.md section 7 through the real routing core: 16 servers x 8 cores, 1,000,000 users, 200,000 messages/s, 10 simulated seconds; theory 62.297 ms',
+    run: (context) => {
+      const seconds = context.quick ? 1 : 10;
+      context.progress?.(`reference-chat: ${seconds} simulated seconds`);
+      return { ...chatBench(seconds, context.nowMs, context.rssBytes) };
+    },
+    peer: { model: 'chat', scale: (quick) => (quick ? 0.02 : 0.2), figure: 'messagesPerWallSecond', peerFigure: 'peerMessagesPerWallSecond' },
+  },
 ];
 
 export interface CaseSelection {
@@ -177,6 +190,8 @@ export interface BenchTarget {
 export const BENCH_TARGETS: readonly BenchTarget[] = [
   { caseName: 'hold-1e6', figure: 'eventsPerWallSecond', atLeast: 10_000_000, label: 'hold-1e6 >= 10 M events per wall second' },
   { caseName: 'reference-mm1', figure: 'speedupVsPeer', atLeast: 50, label: 'reference-mm1 >= 50x SimPy' },
+  { caseName: 'reference-chat', figure: 'messagesPerWallSecond', atLeast: 1_000_000, label: 'reference-chat >= 1 M delivered messages per wall second' },
+  { caseName: 'reference-chat', figure: 'speedupVsPeer', atLeast: 30, label: 'reference-chat >= 30x SimPy' },
 ];
 
 export interface TargetCheck {

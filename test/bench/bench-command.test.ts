@@ -103,6 +103,8 @@ describe('chatscale bench', () => {
         '',
         'target hold-1e6 >= 10 M events per wall second: not measured in this run',
         'target reference-mm1 >= 50x SimPy: not measured in this run',
+        'target reference-chat >= 1 M delivered messages per wall second: not measured in this run',
+        'target reference-chat >= 30x SimPy: not measured in this run',
         '',
       ].join('\n'),
     );

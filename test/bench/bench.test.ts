@@ -215,7 +215,14 @@ describe('bench cases', () => {
   });
 
   it('checks the DESIGN.md targets against measured figures', () => {
-    const report: BenchReport = { cases: [{ name: 'hold-1e6', eventsPerWallSecond: 9_999_999 }, { name: 'reference-mm1', speedupVsPeer: 51 }] };
-    expect(checkTargets(report).map((t) => t.met)).toEqual([false, true]);
+    const report: BenchReport = {
+      cases: [
+        { name: 'hold-1e6', eventsPerWallSecond: 9_999_999 },
+        { name: 'reference-mm1', speedupVsPeer: 51 },
+        { name: 'reference-chat', messagesPerWallSecond: 1_000_000 },
+      ],
+    };
+    // The last target (reference-chat against SimPy) was not measured: no peer figure.
+    expect(checkTargets(report).map((t) => t.met)).toEqual([false, true, true, null]);
   });
 });

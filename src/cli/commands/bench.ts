@@ -27,6 +27,7 @@ export interface BenchIo {
   /** Folder holding simpy_classic_ref.py. */
   peersDir: string;
   memoryBytes?: () => number;
+  rssBytes?: () => number;
   gc?: () => void;
 }
 
@@ -65,6 +66,7 @@ function processIo(): BenchIo {
       const usage = process.memoryUsage();
       return usage.heapUsed + usage.arrayBuffers;
     },
+    rssBytes: () => process.memoryUsage.rss(),
     ...(typeof gc === 'function' ? { gc } : {}),
   };
 }
@@ -149,6 +151,7 @@ export function registerBench(program: Command, io?: BenchIo): void {
         ...(env.errIsTty ? { progress: (line: string) => env.err(`${line}\n`) } : {}),
         ...(env.memoryBytes === undefined ? {} : { memoryBytes: env.memoryBytes }),
         ...(env.gc === undefined ? {} : { gc: env.gc }),
+        ...(env.rssBytes === undefined ? {} : { rssBytes: env.rssBytes }),
         ...(options.peer === true ? { runPeer: (model, scale) => runPeer(model, scale, { exec: env.exec, peersDir: env.peersDir }) } : {}),
       });
       if (options.json === true) env.out(`${JSON.stringify(report)}\n`);
