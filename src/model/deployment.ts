@@ -16,24 +16,25 @@
  * queueing on links between regions, and loss as a retransmission delay.
  */
 import { ChatServer } from '../core/chat-server.js';
-import { Code, DeviceKind, type ClientFrame, type Envelope, type ServerFrame, groupCreateFrame, groupSendFrame, readFrame, sendFrame } from '../core/frames.js';
+import { Code, DeviceKind, type ClientFrame, type Envelope, type ServerFrame, readFrame } from '../core/frames.js';
 import { deviceKeyOf, slotOf, userOf } from '../core/ids.js';
 import { ImplicitDirectory } from '../core/memory/implicit-directory.js';
 import { MemoryOfflineStore } from '../core/memory/offline-store.js';
 import { Op, OP_COUNT } from '../core/ops.js';
 import type { OpSink, Timers, Transport } from '../core/ports.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
-import { ZipfDistribution, type Distribution } from '../sim/distributions/index.js';
+import type { Distribution } from '../sim/distributions/index.js';
 import { MultiServerQueue } from '../sim/multi-server-queue.js';
-import { hash64Uint32, type RandomStream, type RandomStreams } from '../sim/random.js';
+import type { RandomStream, RandomStreams } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_HOUR, NS_PER_MS, NS_PER_S } from '../sim/time.js';
 import { BackingService } from './backing-service.js';
 import { CostModel } from './cost-model.js';
-import { durationDistribution, sizeDistribution } from './distribution-of.js';
+import { durationDistribution } from './distribution-of.js';
 import { MessageTable } from './message-table.js';
 import { Population } from './population.js';
 import { FramePool, SlotPool } from './transit.js';
+import { Workload, type WorkloadHost } from './workload.js';
 
 /** Devices a user may have (primary plus four companions): dense device index = user * 5 + slot. */
 const DEVICE_SLOTS = 5;
@@ -46,12 +47,8 @@ export const DEVICE_STATE_BYTES_PER_USER = DEVICE_SLOTS * (1 + 4 + 8 + 16);
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 /** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
 const READ_WINDOW_NS = 60 * NS_PER_S;
-/** Draws to find an online sender before the arrival is counted as finding nobody online. */
-const SENDER_DRAWS_MAX = 16;
-const SALT_SENDER_RANK = 11;
 /** sendUp's control code for a device's cumulative ack (travels as a number, not a frame). */
 const CONTROL_ACK = 3;
-const SALT_RECIPIENT_RANK = 12;
 
 export interface DeploymentObserver {
   /** A message copy reached a device: latency from the client's send, and whether it was counted. */
@@ -101,7 +98,7 @@ export interface ServerState {
   nicBusyNs: number;
 }
 
-export class Deployment {
+export class Deployment implements WorkloadHost {
   readonly scenario: ResolvedScenario;
   readonly population: Population;
   readonly servers: ServerState[] = [];
@@ -118,11 +115,8 @@ export class Deployment {
   private readonly sim: Simulator;
   private readonly costs: CostModel;
   private readonly observer: DeploymentObserver;
-  /**
-   * Draws at message arrivals only (gaps, senders, recipients, sizes), so the offered load is the
-   * same whatever the deployment does with it: a what-if that changes cores sends the same messages.
-   */
-  private readonly rngWorkload: RandomStream;
+  /** The offered load (its own random stream, drawn at arrivals only). */
+  private readonly workload: Workload;
   /** Draws at deliveries (whether and when a message is read), which depend on the deployment. */
   private readonly rngReads: RandomStream;
   private readonly rngNet: RandomStream;
@@ -130,8 +124,6 @@ export class Deployment {
   private readonly directory: ImplicitDirectory;
   private readonly accessLatency: Distribution[];
   private readonly interServerLatency: Distribution[];
-  private readonly textBytes: Distribution;
-  private readonly mediaBytes: Distribution;
   /** Link index between two regions (regionA * regions + regionB), or the region's own LAN. */
   private readonly linkOf: Int32Array;
 
@@ -143,7 +135,6 @@ export class Deployment {
   private readonly downFreeNs: Float64Array;
   /** Last arrival per ordered server pair, to keep server links FIFO under random latency. */
   private readonly pairLastNs: Float64Array;
-  private readonly groupsCreated = new Map<number, readonly number[]>();
   /** Frames the core refused, by its reason code (server acks that did not say accepted). */
   readonly rejectedByCode = new Map<number, number>();
 
@@ -158,7 +149,6 @@ export class Deployment {
   private readonly reads = new SlotPool<{ deviceKey: number; senderKey: number; senderSeq: number }>();
 
   // The capture of the core call in progress.
-  private currentServer = -1;
   private currentCostNs = 0;
   private currentServiceDelayNs = 0;
   private warmStarting = false;
@@ -167,32 +157,22 @@ export class Deployment {
   private readonly kindUp: number;
   private readonly kindDown: number;
   private readonly kindHop: number;
-  private readonly kindArrival: number;
   private readonly kindSession: number;
   private readonly kindRead: number;
   private readonly kindRelease: number;
   private readonly timerKind: number;
-  private readonly arrivalRatePerNs: number;
-  /** Activity ranks of senders (perUserPerDay with a zipf skew), or null for uniform senders. */
-  private readonly senderZipf: ZipfDistribution | null;
-  /** Popularity ranks of recipients per region, or null entries for uniform recipients. */
-  private readonly recipientZipf: Array<ZipfDistribution | null>;
-
   constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver) {
     this.scenario = scenario;
     this.sim = sim;
     this.observer = observer;
     this.population = new Population(scenario);
     this.costs = new CostModel(scenario.costs, streams.stream('costs'));
-    this.rngWorkload = streams.stream('workload');
     this.rngReads = streams.stream('reads');
     this.rngNet = streams.stream('network');
     this.rngSession = streams.stream('sessions');
     this.directory = new ImplicitDirectory(this.population);
     this.accessLatency = scenario.regions.map((r) => durationDistribution(r.accessLatencyNs));
     this.interServerLatency = scenario.regions.map((r) => durationDistribution(r.chatServers.interServerLatencyNs));
-    this.textBytes = sizeDistribution(scenario.workload.sizes.text.sizeBytes);
-    this.mediaBytes = sizeDistribution(scenario.workload.sizes.media.sizeBytes);
 
     const deviceSlots = this.population.users * DEVICE_SLOTS;
     this.online = new Uint8Array(deviceSlots);
@@ -206,7 +186,6 @@ export class Deployment {
     this.kindUp = sim.register('device.up', (slot) => this.onUp(slot));
     this.kindDown = sim.register('device.down', (slot) => this.onDown(slot));
     this.kindHop = sim.register('server.hop', (slot) => this.onHop(slot));
-    this.kindArrival = sim.register('workload.arrival', () => this.onArrival());
     this.kindSession = sim.register('device.session', (dev) => this.onSessionToggle(dev));
     this.kindRead = sim.register('device.read', (slot) => this.onRead(slot));
     this.kindRelease = sim.register('server.release', (slot) => this.onRelease(slot));
@@ -220,11 +199,7 @@ export class Deployment {
       (r) => new BackingService(`offline-store-${r.name}`, 'offlineStore', r.name, durationDistribution(scenario.offlineStore.latencyNs), scenario.offlineStore.capacityOpsPerSecond),
     );
     this.buildServers();
-    this.arrivalRatePerNs = this.totalArrivalRatePerSecond() / NS_PER_S;
-    const arrivals = scenario.workload.arrivals;
-    this.senderZipf = arrivals.kind === 'perUserPerDay' && arrivals.senderZipfSkew > 0 ? new ZipfDistribution(arrivals.senderZipfSkew, this.population.users) : null;
-    const recipients = scenario.workload.recipients;
-    this.recipientZipf = scenario.regions.map((r) => (recipients.pick === 'zipf' && recipients.zipfSkew > 0 && r.users > 0 ? new ZipfDistribution(recipients.zipfSkew, r.users) : null));
+    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), this, (region) => this.onlineFractionNow(region));
   }
 
   static zeroCounters() {
@@ -251,7 +226,6 @@ export class Deployment {
   /** Connects the devices online at time 0 (a warm start: no login storm) and starts the workload. */
   start(): void {
     this.warmStarting = true;
-    const quiet: OpSink = { charge: () => undefined };
     for (let user = 0; user < this.population.users; user++) {
       const count = this.population.deviceCountOf(user);
       const region = this.population.regionOf(user);
@@ -262,7 +236,8 @@ export class Deployment {
         if (isOnline) {
           this.online[dev] = 1;
           const server = this.servers[this.population.homeOf(user)]!;
-          this.withServer(server.index, quiet, () => server.core.connect(deviceKeyOf(user, slot), 0));
+          // Whatever the connect sends (nothing, at its home) is dropped: this is the state at time 0.
+          server.core.connect(deviceKeyOf(user, slot), 0);
           this.capture.deviceCount = 0;
           this.capture.serverCount = 0;
           this.noteConnection(server, +1);
@@ -271,7 +246,7 @@ export class Deployment {
       }
     }
     this.warmStarting = false;
-    if (this.arrivalRatePerNs > 0) this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
+    this.workload.start();
   }
 
   /** Restarts every statistic at the end of warm-up. */
@@ -463,16 +438,6 @@ export class Deployment {
       for (let i = 0; i < job.deviceCount; i++) this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
       this.recycle(job);
     }
-  }
-
-  private withServer(server: number, sink: OpSink, call: () => void): void {
-    // Used only for the warm start, whose work is not priced.
-    void sink;
-    const saved = this.currentCostNs;
-    this.currentServer = server;
-    call();
-    this.currentServer = -1;
-    this.currentCostNs = saved;
   }
 
   private onCpuDone(slot: number): void {
@@ -754,58 +719,11 @@ export class Deployment {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Workload
+  // The workload's way into the deployment (WorkloadHost)
 
-  private totalArrivalRatePerSecond(): number {
-    const arrivals = this.scenario.workload.arrivals;
-    if (arrivals.kind === 'totalPerSecond') return arrivals.messagesPerSecond;
-    // Messages come from online users: the daily mean scaled by how many are online now.
-    let rate = 0;
-    for (const region of this.scenario.regions) {
-      const onlineRatio = region.online.fractionMean > 0 ? this.onlineFractionNow(region) / region.online.fractionMean : 0;
-      rate += ((region.users * arrivals.messagesPerUserPerDayMean) / 86_400) * onlineRatio;
-    }
-    return rate;
-  }
-
-  private nextArrivalGapNs(): number {
-    return Math.max(1, Math.round(this.rngWorkload.nextExponential() / this.arrivalRatePerNs));
-  }
-
-  private onArrival(): void {
-    this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
-    const rng = this.rngWorkload;
-    if (this.population.groups > 0 && rng.nextFloat() < this.scenario.workload.groups.fraction) this.sendGroupMessage();
-    else this.sendOneToOne();
-  }
-
-  /** A sender: uniform over all users, or by activity rank when senders are Zipf-skewed. */
-  private pickSender(): number {
-    const rng = this.rngWorkload;
-    if (this.senderZipf === null) return rng.nextInt(this.population.users);
-    return this.userOfRank(this.senderZipf.sample(rng), 0, this.population.users, SALT_SENDER_RANK);
-  }
-
-  /** A recipient in a region: uniform, or by popularity rank when recipients are Zipf-skewed. */
-  private pickRecipientIn(region: ResolvedRegion): number {
-    const rng = this.rngWorkload;
-    const zipf = this.recipientZipf[region.index];
-    if (zipf === null || zipf === undefined) return region.userIdFirst + rng.nextInt(region.users);
-    return this.userOfRank(zipf.sample(rng), region.userIdFirst, region.users, SALT_RECIPIENT_RANK);
-  }
-
-  /**
-   * Which user holds an activity rank: a hash of the rank, so that the busiest users are scattered
-   * over ids and servers rather than being the first ids (a near-bijection is enough here).
-   */
-  private userOfRank(rank: number, first: number, count: number, salt: number): number {
-    return first + (hash64Uint32(this.scenario.seed >>> 0, rank, salt) % count);
-  }
-
-  /** An online device of the user (the first online slot from a random start), or -1. */
-  private onlineDeviceOf(user: number): number {
+  /** An online device slot of the user (the first online one from `start`), or -1. */
+  onlineSlotOf(user: number, start: number): number {
     const count = this.population.deviceCountOf(user);
-    const start = count > 1 ? this.rngWorkload.nextInt(count) : 0;
     for (let i = 0; i < count; i++) {
       const slot = (start + i) % count;
       if (this.online[user * DEVICE_SLOTS + slot] === 1) return slot;
@@ -813,91 +731,25 @@ export class Deployment {
     return -1;
   }
 
-  private messageBytes(): number {
-    const sizes = this.scenario.workload.sizes;
-    const dist = this.rngWorkload.nextFloat() < sizes.media.fraction ? this.mediaBytes : this.textBytes;
-    return Math.max(1, Math.round(dist.sample(this.rngWorkload)));
+  /** The next client sequence number of a device (1, 2, 3...). */
+  nextClientSeq(deviceKey: number): number {
+    return ++this.clientSeq[this.denseIndex(deviceKey)]!;
   }
 
-  private sendOneToOne(): void {
-    let sender = -1;
-    let slot = -1;
-    for (let i = 0; i < SENDER_DRAWS_MAX && slot < 0; i++) {
-      sender = this.pickSender();
-      slot = this.onlineDeviceOf(sender);
-    }
-    if (slot < 0) {
-      if (this.measuring) this.counters.senderOffline++;
-      return;
-    }
-    const recipient = this.pickRecipient(sender);
-    if (recipient < 0) return;
-    const deviceKey = deviceKeyOf(sender, slot);
-    const dev = sender * DEVICE_SLOTS + slot;
-    const seq = ++this.clientSeq[dev]!;
-    const copies = this.population.deviceCountOf(recipient) + this.population.deviceCountOf(sender) - 1;
+  /** A device sends a frame up its connection. */
+  sendFromDevice(deviceKey: number, frame: ClientFrame): void {
+    this.sendUp(deviceKey, frame, 0);
+  }
+
+  /** A message a device sends, owed `copies` device deliveries, for end-to-end accounting. */
+  noteMessageSent(deviceKey: number, seq: number, copies: number, isGroup: boolean): void {
     this.messages.add(MessageTable.keyOf(deviceKey, seq), this.sim.nowNs, copies, this.measuring);
-    if (this.measuring) this.counters.sent++;
-    this.sendUp(deviceKey, sendFrame(seq, recipient, this.messageBytes()), 0);
+    if (!this.measuring) return;
+    this.counters.sent++;
+    if (isGroup) this.counters.groupSent++;
   }
 
-  private pickRecipient(sender: number): number {
-    const recipients = this.scenario.workload.recipients;
-    const regions = this.scenario.regions;
-    const senderRegion = this.population.regionOf(sender);
-    let region = senderRegion;
-    if (regions.length > 1 && this.rngWorkload.nextFloat() >= recipients.sameRegionFraction) {
-      // Another region, in proportion to its users.
-      const others = this.population.users - senderRegion.users;
-      let pick = this.rngWorkload.nextFloat() * others;
-      for (const r of regions) {
-        if (r === senderRegion) continue;
-        region = r;
-        if ((pick -= r.users) < 0) break;
-      }
-    }
-    if (region.users < 2 && region === senderRegion) return -1;
-    for (let i = 0; i < SENDER_DRAWS_MAX; i++) {
-      const user = this.pickRecipientIn(region);
-      if (user !== sender) return user;
-    }
-    return -1;
-  }
-
-  private sendGroupMessage(): void {
-    const rng = this.rngWorkload;
-    const groupId = rng.nextInt(this.population.groups);
-    let members = this.groupsCreated.get(groupId);
-    const candidates = members ?? this.population.groupMembers(groupId);
-    if (candidates.length < 2) return this.sendOneToOne();
-    let sender = -1;
-    let slot = -1;
-    for (let i = 0; i < SENDER_DRAWS_MAX && slot < 0; i++) {
-      sender = candidates[rng.nextInt(candidates.length)]!;
-      slot = this.onlineDeviceOf(sender);
-    }
-    if (slot < 0) {
-      if (this.measuring) this.counters.senderOffline++;
-      return;
-    }
-    const deviceKey = deviceKeyOf(sender, slot);
-    const dev = sender * DEVICE_SLOTS + slot;
-    if (members === undefined) {
-      // The first to speak creates the group with every member, then sends (FIFO on its link).
-      members = candidates;
-      this.groupsCreated.set(groupId, members);
-      const others = members.filter((m) => m !== sender);
-      this.sendUp(deviceKey, groupCreateFrame(++this.clientSeq[dev]!, groupId, others), 0);
-    }
-    let copies = -1; // every member device but the sending one
-    for (const member of members) copies += this.population.deviceCountOf(member);
-    const seq = ++this.clientSeq[dev]!;
-    this.messages.add(MessageTable.keyOf(deviceKey, seq), this.sim.nowNs, copies, this.measuring);
-    if (this.measuring) {
-      this.counters.sent++;
-      this.counters.groupSent++;
-    }
-    this.sendUp(deviceKey, groupSendFrame(seq, groupId, this.messageBytes()), 0);
+  noteSenderOffline(): void {
+    if (this.measuring) this.counters.senderOffline++;
   }
 }
-

@@ -1,0 +1,195 @@
+/**
+ * The offered load: an open-loop Poisson stream of messages (it does not slow down when the
+ * deployment does), each from an online device of a sender to a recipient or a group, with sizes
+ * drawn from the scenario. Every draw here comes from one stream and happens at an arrival, so the
+ * messages offered are the same whatever the deployment does with them (DESIGN.md section 5).
+ */
+import { groupCreateFrame, groupSendFrame, sendFrame, type ClientFrame } from '../core/frames.js';
+import { deviceKeyOf } from '../core/ids.js';
+import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
+import { ZipfDistribution, type Distribution } from '../sim/distributions/index.js';
+import { hash64Uint32, type RandomStream } from '../sim/random.js';
+import type { Simulator } from '../sim/simulator.js';
+import { NS_PER_S } from '../sim/time.js';
+import { sizeDistribution } from './distribution-of.js';
+import type { Population } from './population.js';
+
+/** Draws to find an online sender (or a recipient other than the sender) before giving up. */
+const DRAWS_MAX = 16;
+const SALT_SENDER_RANK = 11;
+const SALT_RECIPIENT_RANK = 12;
+const SECONDS_PER_DAY = 86_400;
+
+/** What the workload needs of the deployment it loads. */
+export interface WorkloadHost {
+  /** An online device slot of the user, trying slots from `start` on, or -1. */
+  onlineSlotOf(user: number, start: number): number;
+  nextClientSeq(deviceKey: number): number;
+  sendFromDevice(deviceKey: number, frame: ClientFrame): void;
+  noteMessageSent(deviceKey: number, seq: number, copies: number, isGroup: boolean): void;
+  noteSenderOffline(): void;
+}
+
+export class Workload {
+  private readonly scenario: ResolvedScenario;
+  private readonly population: Population;
+  private readonly sim: Simulator;
+  private readonly host: WorkloadHost;
+  private readonly rng: RandomStream;
+  private readonly kindArrival: number;
+  private readonly arrivalRatePerNs: number;
+  private readonly textBytes: Distribution;
+  private readonly mediaBytes: Distribution;
+  /** Activity ranks of senders (perUserPerDay with a zipf skew), or null for uniform senders. */
+  private readonly senderZipf: ZipfDistribution | null;
+  /** Popularity ranks of recipients per region, or null entries for uniform recipients. */
+  private readonly recipientZipf: Array<ZipfDistribution | null>;
+  /** Groups that have been created (by their first sender), with their members. */
+  private readonly groupsCreated = new Map<number, readonly number[]>();
+
+  /** `onlineFractionAt(region)` is the share of the region's users online at the start. */
+  constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, host: WorkloadHost, onlineFractionAt: (region: ResolvedRegion) => number) {
+    this.scenario = scenario;
+    this.population = population;
+    this.sim = sim;
+    this.rng = rng;
+    this.host = host;
+    this.textBytes = sizeDistribution(scenario.workload.sizes.text.sizeBytes);
+    this.mediaBytes = sizeDistribution(scenario.workload.sizes.media.sizeBytes);
+    this.kindArrival = sim.register('workload.arrival', () => this.onArrival());
+    this.arrivalRatePerNs = this.totalArrivalRatePerSecond(onlineFractionAt) / NS_PER_S;
+    const arrivals = scenario.workload.arrivals;
+    this.senderZipf = arrivals.kind === 'perUserPerDay' && arrivals.senderZipfSkew > 0 ? new ZipfDistribution(arrivals.senderZipfSkew, population.users) : null;
+    const recipients = scenario.workload.recipients;
+    this.recipientZipf = scenario.regions.map((r) => (recipients.pick === 'zipf' && recipients.zipfSkew > 0 && r.users > 0 ? new ZipfDistribution(recipients.zipfSkew, r.users) : null));
+  }
+
+  /** Schedules the first arrival. */
+  start(): void {
+    if (this.arrivalRatePerNs > 0) this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
+  }
+
+  /**
+   * Messages per second: the scenario's stream, or the users' daily mean scaled by how many are
+   * online at the start (messages come from online users), held for the run.
+   */
+  private totalArrivalRatePerSecond(onlineFractionAt: (region: ResolvedRegion) => number): number {
+    const arrivals = this.scenario.workload.arrivals;
+    if (arrivals.kind === 'totalPerSecond') return arrivals.messagesPerSecond;
+    let rate = 0;
+    for (const region of this.scenario.regions) {
+      const onlineRatio = region.online.fractionMean > 0 ? onlineFractionAt(region) / region.online.fractionMean : 0;
+      rate += ((region.users * arrivals.messagesPerUserPerDayMean) / SECONDS_PER_DAY) * onlineRatio;
+    }
+    return rate;
+  }
+
+  private nextArrivalGapNs(): number {
+    return Math.max(1, Math.round(this.rng.nextExponential() / this.arrivalRatePerNs));
+  }
+
+  private onArrival(): void {
+    this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
+    if (this.population.groups > 0 && this.rng.nextFloat() < this.scenario.workload.groups.fraction) this.sendGroupMessage();
+    else this.sendOneToOne();
+  }
+
+  /** A sender: uniform over all users, or by activity rank when senders are Zipf-skewed. */
+  private pickSender(): number {
+    if (this.senderZipf === null) return this.rng.nextInt(this.population.users);
+    return this.userOfRank(this.senderZipf.sample(this.rng), 0, this.population.users, SALT_SENDER_RANK);
+  }
+
+  /** A recipient in a region: uniform, or by popularity rank when recipients are Zipf-skewed. */
+  private pickRecipientIn(region: ResolvedRegion): number {
+    const zipf = this.recipientZipf[region.index];
+    if (zipf === null || zipf === undefined) return region.userIdFirst + this.rng.nextInt(region.users);
+    return this.userOfRank(zipf.sample(this.rng), region.userIdFirst, region.users, SALT_RECIPIENT_RANK);
+  }
+
+  /**
+   * Which user holds an activity rank: a hash of the rank, so that the busiest users are scattered
+   * over ids and servers rather than being the first ids (a near-bijection is enough here).
+   */
+  private userOfRank(rank: number, first: number, count: number, salt: number): number {
+    return first + (hash64Uint32(this.scenario.seed >>> 0, rank, salt) % count);
+  }
+
+  /** An online device of the user, from a random first slot, or -1. */
+  private onlineDeviceOf(user: number): number {
+    const count = this.population.deviceCountOf(user);
+    return this.host.onlineSlotOf(user, count > 1 ? this.rng.nextInt(count) : 0);
+  }
+
+  private messageBytes(): number {
+    const sizes = this.scenario.workload.sizes;
+    const dist = this.rng.nextFloat() < sizes.media.fraction ? this.mediaBytes : this.textBytes;
+    return Math.max(1, Math.round(dist.sample(this.rng)));
+  }
+
+  private sendOneToOne(): void {
+    let sender = -1;
+    let slot = -1;
+    for (let i = 0; i < DRAWS_MAX && slot < 0; i++) {
+      sender = this.pickSender();
+      slot = this.onlineDeviceOf(sender);
+    }
+    if (slot < 0) return this.host.noteSenderOffline();
+    const recipient = this.pickRecipient(sender);
+    if (recipient < 0) return;
+    const deviceKey = deviceKeyOf(sender, slot);
+    const seq = this.host.nextClientSeq(deviceKey);
+    // Every device of the recipient, and the sender's other devices.
+    const copies = this.population.deviceCountOf(recipient) + this.population.deviceCountOf(sender) - 1;
+    this.host.noteMessageSent(deviceKey, seq, copies, false);
+    this.host.sendFromDevice(deviceKey, sendFrame(seq, recipient, this.messageBytes()));
+  }
+
+  private pickRecipient(sender: number): number {
+    const regions = this.scenario.regions;
+    const senderRegion = this.population.regionOf(sender);
+    let region = senderRegion;
+    if (regions.length > 1 && this.rng.nextFloat() >= this.scenario.workload.recipients.sameRegionFraction) {
+      // Another region, in proportion to its users.
+      let pick = this.rng.nextFloat() * (this.population.users - senderRegion.users);
+      for (const r of regions) {
+        if (r === senderRegion) continue;
+        region = r;
+        if ((pick -= r.users) < 0) break;
+      }
+    }
+    if (region.users < 2 && region === senderRegion) return -1;
+    for (let i = 0; i < DRAWS_MAX; i++) {
+      const user = this.pickRecipientIn(region);
+      if (user !== sender) return user;
+    }
+    return -1;
+  }
+
+  private sendGroupMessage(): void {
+    const groupId = this.rng.nextInt(this.population.groups);
+    let members = this.groupsCreated.get(groupId);
+    const candidates = members ?? this.population.groupMembers(groupId);
+    if (candidates.length < 2) return this.sendOneToOne();
+    let sender = -1;
+    let slot = -1;
+    for (let i = 0; i < DRAWS_MAX && slot < 0; i++) {
+      sender = candidates[this.rng.nextInt(candidates.length)]!;
+      slot = this.onlineDeviceOf(sender);
+    }
+    if (slot < 0) return this.host.noteSenderOffline();
+    const deviceKey = deviceKeyOf(sender, slot);
+    if (members === undefined) {
+      // The first to speak creates the group with every member, then sends (FIFO on its link).
+      members = candidates;
+      this.groupsCreated.set(groupId, members);
+      const others = members.filter((m) => m !== sender);
+      this.host.sendFromDevice(deviceKey, groupCreateFrame(this.host.nextClientSeq(deviceKey), groupId, others));
+    }
+    let copies = -1; // every member device but the sending one
+    for (const member of members) copies += this.population.deviceCountOf(member);
+    const seq = this.host.nextClientSeq(deviceKey);
+    this.host.noteMessageSent(deviceKey, seq, copies, true);
+    this.host.sendFromDevice(deviceKey, groupSendFrame(seq, groupId, this.messageBytes()));
+  }
+}
