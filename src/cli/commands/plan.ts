@@ -1,5 +1,5 @@
 /**
- * `chatscale plan scenario --slo EXPR... --vary FIELD [--range a..b] [--seeds 3] [--json]`: the
+ * `chatscale plan scenario --slo EXPR... --vary FIELD [--range a..b] [--seeds 3] [--json] [--report f.html]`: the
  * smallest integer value of FIELD meeting every SLO, bracketed analytically (M/M/c) and confirmed
  * by simulation with several seeds. Exit 1 when no value in the range meets the SLOs.
  */
@@ -7,10 +7,14 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { analyticBracket, planSearch, utilisationLimit, type PlanResult } from '../../plan/search/plan-search.js';
 import { estimateLoad } from '../../plan/search/analytic.js';
+import { VERSION } from '../../engine/version.js';
+import { renderPlanHtml } from '../../report/html/plan-html.js';
 import { renderPlanText } from '../../report/plan-table.js';
+import { renderPlanMarkdown } from '../../report/planning-markdown.js';
 import type { ResolvedScenario } from '../../scenario/resolved.js';
 import { createRunPool } from '../../sweep/pool.js';
 import { BadInputError, GateFailedError, type InputProblem } from '../errors.js';
+import { reportPathProblems, writeReport } from '../run-output.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
 import { processIo, type CommandIo } from './compare.js';
 import { parseJobs, type PoolDeps } from './sweep.js';
@@ -29,6 +33,7 @@ interface PlanFlags {
   seed?: string;
   jobs?: string;
   json?: boolean;
+  report?: string;
 }
 
 function parseRange(text: string, problems: InputProblem[]): { min: number; max: number } | null {
@@ -59,6 +64,7 @@ export function registerPlan(program: Command, io: CommandIo = processIo, deps: 
     .option('--seed <n>', 'first seed')
     .option('--jobs <n>', 'runs at once when confirming seeds (default: all cores)')
     .option('--json', 'print the plan (curve, answer, binding constraint) as one JSON object')
+    .option('--report <file>', 'also write a report: .md for Markdown, .html for a self-contained page with the capacity curve')
     .action(async (argument: string, flags: PlanFlags) => {
       const problems: InputProblem[] = [];
       const slos = sloFlags(flags.slo, problems);
@@ -69,6 +75,7 @@ export function registerPlan(program: Command, io: CommandIo = processIo, deps: 
       if (!(seedCount >= 1 && seedCount <= PLAN_SEEDS_MAX)) problems.push({ field: '--seeds', reason: `expected an integer from 1 to ${PLAN_SEEDS_MAX}, got ${JSON.stringify(flags.seeds)}` });
       let range = flags.range === undefined ? null : parseRange(flags.range, problems);
       const jobs = flags.jobs === undefined ? availableParallelism() : parseJobs(flags.jobs, problems);
+      problems.push(...reportPathProblems(flags.report));
       if (problems.length > 0) throw new BadInputError(problems);
 
       const { scenario: base } = loadScenarioArgument(argument, { set: flags.set, seed: flags.seed });
@@ -118,6 +125,10 @@ export function registerPlan(program: Command, io: CommandIo = processIo, deps: 
         await pool.close();
       }
       io.out(flags.json === true ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan));
+      if (flags.report !== undefined) {
+        const context = { scenario: base.name, version: VERSION };
+        await writeReport(flags.report, { markdown: () => renderPlanMarkdown(plan, context), html: () => renderPlanHtml(plan, context) });
+      }
       if (plan.answer === null) throw new GateFailedError(`plan: no ${field} in ${range.min}..${range.max} meets ${plan.slos.join(', ')}`);
     });
 }

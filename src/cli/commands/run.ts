@@ -49,7 +49,7 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
     .option('--json', 'print only the JSON results contract on stdout')
     .option('--csv <dir>', 'also write the time series as <dir>/timeseries.csv')
     .option('--report <file>', 'also write a report: .md for Markdown, .html for a self-contained page with charts')
-    .action((argument: string, flags: RunFlags) => {
+    .action(async (argument: string, flags: RunFlags) => {
       const { scenario, file } = loadScenarioArgument(argument, flags);
       checkReportPath(flags.report);
       const refused = admissionProblems(scenario, Math.min(os.totalmem(), os.freemem() + process.memoryUsage.rss()) * 0.8);
@@ -80,7 +80,7 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
         writeFileSync(join(flags.csv, 'timeseries.csv'), renderRunOutput.csv(result));
       }
       io.stdout(renderRunOutput.main(result, flags, io.stdoutIsTty));
-      if (flags.report !== undefined) renderRunOutput.report(result, flags.report);
+      if (flags.report !== undefined) await renderRunOutput.report(result, flags.report);
       if (result.partial && result.stoppedBy === 'interrupted') io.stderr('interrupted: the report above covers the simulated time before Ctrl-C\n');
     });
 }

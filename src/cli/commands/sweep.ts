@@ -1,12 +1,14 @@
 /**
  * `chatscale sweep scenario --vary k=a..b:step --vary k2=x,y [--repeat N] [--jobs N] [--out f.jsonl]
- * [--shard i/n]`: a grid of runs on worker threads. Each finished run is appended to the JSONL
+ * [--shard i/n] [--report f.html]`: a grid of runs on worker threads. Each finished run is appended to the JSONL
  * file as one line; rerunning with the same --out skips what is there (resume). `--shard i/n`
  * runs the runs whose index mod n == i; `chatscale merge` joins the shards' files.
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { VERSION } from '../../engine/version.js';
+import { renderSweepHtml, type SweepReport } from '../../report/html/sweep-html.js';
+import { renderSweepMarkdown } from '../../report/planning-markdown.js';
 import { renderSweepTable } from '../../report/sweep-table.js';
 import type { ResolvedScenario } from '../../scenario/resolved.js';
 import { buildGrid, gridRun, parseShard, parseVary, shardRunIndices, type Axis, type Shard, type SweepGrid } from '../../sweep/grid.js';
@@ -17,6 +19,7 @@ import { summarisePoints } from '../../sweep/summary.js';
 import { readExisting, runSweep, type FileProblem, type SweepOutcome } from '../../sweep/sweep.js';
 import { BadInputError, formatProblem, type InputProblem } from '../errors.js';
 import { progressReporter } from '../progress.js';
+import { reportPathProblems, writeReport } from '../run-output.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
 import { processIo, type CommandIo } from './compare.js';
 
@@ -51,6 +54,7 @@ interface SweepFlags {
   set: string[];
   seed?: string;
   json?: boolean;
+  report?: string;
 }
 
 export interface PreparedSweep {
@@ -84,6 +88,7 @@ export function prepareSweep(argument: string, flags: SweepFlags): PreparedSweep
   }
   const jobs = parseJobs(flags.jobs, problems);
   if (flags.out !== undefined && !flags.out.endsWith('.jsonl')) problems.push({ field: '--out', reason: `expected a file ending in .jsonl, got ${JSON.stringify(flags.out)}` });
+  problems.push(...reportPathProblems(flags.report));
   const grid = problems.length === 0 ? buildGrid(axes, Number.isNaN(repeats) ? -1 : repeats, base.seed) : null;
   if (grid !== null && 'reason' in grid) problems.push({ field: /--repeat/.test(grid.reason) ? '--repeat' : '--vary', reason: grid.reason });
   if (problems.length > 0 || grid === null || 'reason' in grid) throw new BadInputError(problems);
@@ -145,6 +150,21 @@ export function sweepJson(prepared: PreparedSweep, outcome: SweepOutcome, wallSe
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 
+/** What `--report` shows: the sweep's identity and its points so far, summarised. */
+export function sweepReport(prepared: PreparedSweep, outcome: SweepOutcome): SweepReport {
+  return {
+    sweep: prepared.id,
+    scenario: prepared.base.name,
+    version: VERSION,
+    runs: prepared.grid.runs,
+    points: prepared.grid.points,
+    repeats: prepared.grid.repeats,
+    shard: prepared.shard === null ? null : `${prepared.shard.index}/${prepared.shard.count}`,
+    complete: outcome.complete,
+    summaries: summarisePoints(outcome.lines.map((l) => l.line)),
+  };
+}
+
 export function registerSweep(program: Command, io: CommandIo = processIo, deps: PoolDeps = {}): void {
   program
     .command('sweep')
@@ -158,6 +178,7 @@ export function registerSweep(program: Command, io: CommandIo = processIo, deps:
     .option('--set <path=value>', 'override a field of the base scenario (repeatable)', collectRepeatable, [])
     .option('--seed <n>', 'base seed (repeat r uses seed + r)')
     .option('--json', 'print the summary as one JSON object')
+    .option('--report <file>', 'also write a report of the points: .md for Markdown, .html for a self-contained page with charts')
     .action(async (argument: string, flags: SweepFlags) => {
       const prepared = prepareSweep(argument, flags);
       const pool = createRunPool({
@@ -212,6 +233,10 @@ export function registerSweep(program: Command, io: CommandIo = processIo, deps:
             : `${prepared.out}: ${outcome.lines.length} of ${outcome.shareRuns} runs; rerun the same command to resume`,
         ];
         io.out(`${lines.join('\n')}\n`);
+      }
+      if (flags.report !== undefined) {
+        const report = sweepReport(prepared, outcome);
+        await writeReport(flags.report, { markdown: () => renderSweepMarkdown(report), html: () => renderSweepHtml(report) });
       }
       if (interrupted) {
         io.err(`interrupted: ${outcome.lines.length} of ${outcome.shareRuns} runs are in ${prepared.out}; rerun the same command to resume\n`);

@@ -1,5 +1,5 @@
 /**
- * `chatscale whatif base.yaml --set k=v ... [--against other.yaml] [--slo EXPR]... [--json]`: runs the
+ * `chatscale whatif base.yaml --set k=v ... [--against other.yaml] [--slo EXPR]... [--json] [--report f.html]`: runs the
  * base and a variant with the same seed (on two worker threads when compiled), prints them side by
  * side with deltas, and which SLOs flip. A report, not a gate: exit 0 unless the input is bad.
  */
@@ -9,9 +9,13 @@ import type { ResultInput } from '../../engine/compare.js';
 import { whatifReport } from '../../engine/whatif.js';
 import { evaluateSlos, parseSlos, type Slo } from '../../plan/search/slo.js';
 import { canonicalRunResult } from '../../report/json.js';
+import { VERSION } from '../../engine/version.js';
+import { renderWhatifHtml } from '../../report/html/whatif-html.js';
+import { renderWhatifMarkdown } from '../../report/planning-markdown.js';
 import { renderWhatifText } from '../../report/whatif-table.js';
 import { createRunPool } from '../../sweep/pool.js';
 import { BadInputError, type InputProblem } from '../errors.js';
+import { reportPathProblems, writeReport } from '../run-output.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
 import { processIo, type CommandIo } from './compare.js';
 import { parseJobs, type PoolDeps } from './sweep.js';
@@ -24,6 +28,7 @@ interface WhatifFlags {
   seed?: string;
   jobs?: string;
   json?: boolean;
+  report?: string;
 }
 
 /** Parses --slo flags into SLOs, or adds one problem per bad one. */
@@ -46,6 +51,7 @@ export function registerWhatif(program: Command, io: CommandIo = processIo, deps
     .option('--seed <n>', 'seed for both runs')
     .option('--jobs <n>', 'runs at once (default 2, or 1 on one core)')
     .option('--json', 'print the comparison, SLOs and both results as one JSON object')
+    .option('--report <file>', 'also write a report: .md for Markdown, .html for a self-contained page with charts')
     .action(async (argument: string, flags: WhatifFlags) => {
       const problems: InputProblem[] = [];
       const slos = sloFlags(flags.slo, problems);
@@ -53,6 +59,7 @@ export function registerWhatif(program: Command, io: CommandIo = processIo, deps
       if (flags.set.length === 0 && flags.against === undefined) {
         problems.push({ field: '--set', reason: 'nothing to compare: give the variant with --set path=value (repeatable) or --against other.yaml' });
       }
+      problems.push(...reportPathProblems(flags.report));
       if (problems.length > 0) throw new BadInputError(problems);
       const { scenario: base } = loadScenarioArgument(argument, { set: flags.setBoth, seed: flags.seed });
       // The variant runs with the base's seed, so the difference is the change, not the randomness.
@@ -74,6 +81,10 @@ export function registerWhatif(program: Command, io: CommandIo = processIo, deps
         io.out(`${JSON.stringify({ ...report, figures, results: { base: results[0], variant: results[1] } }, null, 2)}\n`);
       } else {
         io.out(renderWhatifText(report));
+      }
+      if (flags.report !== undefined) {
+        const context = { version: VERSION };
+        await writeReport(flags.report, { markdown: () => renderWhatifMarkdown(report, context), html: () => renderWhatifHtml(report, context) });
       }
     });
 }
