@@ -384,7 +384,7 @@ export function capacityLatencySpec(plan: PlanResult): TopLevelSpec | null {
     ...frame('Capacity curve: p99 latency', `each simulated ${plan.field}; green met every SLO on every seed run`),
     layer: [
       { data: { values: rows }, mark: { type: 'line', color: COLORS.analytic, strokeWidth: 1.5 }, encoding: { x: valueAxis(plan), y } },
-      { data: { values: rows }, mark: { type: 'point', filled: true, size: 70 }, encoding: { x: valueAxis(plan), y, color: resultColor, shape: { field: 'result', type: 'nominal', scale: { domain: ['pass', 'fail'], range: ['circle', 'cross'] } } } },
+      { data: { values: rows }, mark: { type: 'point', filled: true, size: 70, opacity: 1 }, encoding: { x: valueAxis(plan), y, color: resultColor, shape: { field: 'result', type: 'nominal', scale: { domain: ['pass', 'fail'], range: ['circle', 'cross'] } } } },
       ...markerLayers(plan, limit, 'p99Ms'),
     ],
   } as TopLevelSpec;
@@ -416,7 +416,7 @@ export function capacityCpuSpec(plan: PlanResult): TopLevelSpec | null {
       },
       {
         data: { values: rows },
-        mark: { type: 'point', filled: true, size: 70, strokeWidth: 0 },
+        mark: { type: 'point', filled: true, size: 70, strokeWidth: 0, opacity: 1 },
         encoding: {
           x: valueAxis(plan),
           y,
