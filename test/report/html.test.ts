@@ -244,3 +244,28 @@ describe('chart helpers', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 });
+
+describe('degenerate data', () => {
+  it('draws without a Vega warning: one latency value, all-zero series, one curve point, one sweep point, text axis values', async () => {
+    const run = sampleRunResult();
+    run.latency.endToEnd = { count: 5, meanMs: 60, p50Ms: 60, p90Ms: 60, p99Ms: 60, p999Ms: 60, maxMs: 60, cdf: [{ latencyMs: 60, fraction: 0.5 }, { latencyMs: 60, fraction: 1 }] };
+    const zeros = run.timeSeries.startMs.map(() => 0);
+    run.timeSeries = { ...run.timeSeries, sent: zeros, delivered: zeros, latencyP50Ms: zeros, latencyP99Ms: zeros, cpuUtilisationMean: zeros };
+    run.servers = run.servers.map((s) => ({ ...s, cpuUtilisation: 0 }));
+    expectSelfContained(await renderRunHtml(run), 5);
+
+    const plan = samplePlan();
+    plan.curve = plan.curve.slice(0, 1);
+    expectSelfContained(await renderPlanHtml(plan, { scenario: 'x', version: '0.1.0' }), 2);
+
+    const one = sampleSweep();
+    one.summaries = one.summaries.slice(0, 1);
+    expectSelfContained(await renderSweepHtml(one), 3);
+
+    const text = sampleSweep();
+    text.summaries = text.summaries.map((s) => ({ ...s, point: { 'costs.route': `exp(${s.point['chatServers.cores']}us)`, placement: s.point['placement']! } }));
+    const html = await renderSweepHtml(text);
+    expectSelfContained(html, 3);
+    expect(svgTexts(html)).toEqual(expect.arrayContaining(['exp(4us)', 'exp(8us)', 'exp(16us)', 'costs.route']));
+  });
+});
