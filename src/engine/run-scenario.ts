@@ -38,6 +38,13 @@ const round = (value: number, digits: number) => {
   return Math.round(value * f) / f;
 };
 
+/** The busiest full interval's count, per second (a last, shorter interval is not extrapolated). */
+function peakPerSecond(counts: readonly number[], intervalMs: number): number {
+  let peak = 0;
+  for (const count of counts) peak = Math.max(peak, count);
+  return intervalMs > 0 ? (peak * 1000) / intervalMs : 0;
+}
+
 export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}): RunResult {
   const wallClockMs = options.wallClockMs ?? (() => 0);
   const rssBytes = options.rssBytes ?? (() => 0);
@@ -90,6 +97,8 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
   const measureStartNs = sim.nowNs;
   let busyNsBefore = deployment.servers.map((s) => s.cpu.busyServerNs());
   let sentBefore = 0;
+  let connectsBefore = 0;
+  let loginsPerSecondPeak = 0;
   let deliveredBefore = 0;
   for (let startNs = measureStartNs; ok && startNs < scenario.durationNs; startNs += intervalNs) {
     const endNs = Math.min(startNs + intervalNs, scenario.durationNs);
@@ -115,6 +124,8 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     series.latencyP99Ms.push(summary.p99Ms);
     series.cpuUtilisationMean.push(spanNs > 0 && cores > 0 ? round(busyNs / (spanNs * cores), 6) : 0);
     series.connections.push(deployment.servers.reduce((sum, s) => sum + s.connections, 0));
+    if (spanNs > 0) loginsPerSecondPeak = Math.max(loginsPerSecondPeak, ((counters.connects - connectsBefore) * NS_PER_S) / spanNs);
+    connectsBefore = counters.connects;
     sentBefore = counters.sent;
     deliveredBefore = counters.deliveriesToDevices;
   }
@@ -189,6 +200,10 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     rates: {
       messagesInPerSecond: round(counters.sent / measuredSeconds, 3),
       messagesOutPerSecond: round(counters.deliveriesToDevices / measuredSeconds, 3),
+      messagesInPerSecondPeak: round(peakPerSecond(series.sent, series.intervalMs), 3),
+      messagesOutPerSecondPeak: round(peakPerSecond(series.delivered, series.intervalMs), 3),
+      loginsPerSecondPeak: round(loginsPerSecondPeak, 3),
+      connectionsPeak: series.connections.reduce((peak, c) => Math.max(peak, c), 0),
     },
     servers,
     links,

@@ -93,6 +93,13 @@ export interface RunResult {
   rates: {
     messagesInPerSecond: number;
     messagesOutPerSecond: number;
+    /** The busiest interval of the time series, per second: messages sent, copies delivered. */
+    messagesInPerSecondPeak: number;
+    messagesOutPerSecondPeak: number;
+    /** The busiest interval's device connects (logins) per second. */
+    loginsPerSecondPeak: number;
+    /** Devices connected at once, at most, over the measured window (sampled at interval ends). */
+    connectionsPeak: number;
   };
   servers: ServerResult[];
   links: LinkResult[];

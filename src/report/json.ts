@@ -85,7 +85,14 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
     },
     latency: { fields: { endToEnd: latencySummaryShape } satisfies Record<keyof RunResult['latency'], Shape> },
     rates: {
-      fields: { messagesInPerSecond: 'leaf', messagesOutPerSecond: 'leaf' } satisfies Record<keyof RunResult['rates'], 'leaf'>,
+      fields: {
+        messagesInPerSecond: 'leaf',
+        messagesOutPerSecond: 'leaf',
+        messagesInPerSecondPeak: 'leaf',
+        messagesOutPerSecondPeak: 'leaf',
+        loginsPerSecondPeak: 'leaf',
+        connectionsPeak: 'leaf',
+      } satisfies Record<keyof RunResult['rates'], 'leaf'>,
     },
     servers: { items: serverShape },
     links: { items: linkShape },

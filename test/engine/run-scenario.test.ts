@@ -78,6 +78,11 @@ describe('quickstart', () => {
     expect(first.operations['senderKey']).toBeGreaterThan(0);
     expect(first.operations['receipt']).toBeGreaterThan(0);
     expect(first.timeSeries.sent).toHaveLength(5);
+    // Peaks of the series: the busiest second sends at least the mean rate, devices log in.
+    expect(first.rates.messagesInPerSecondPeak).toBeGreaterThanOrEqual(first.rates.messagesInPerSecond);
+    expect(first.rates.messagesInPerSecondPeak).toBe(Math.max(...first.timeSeries.sent));
+    expect(first.rates.loginsPerSecondPeak).toBeGreaterThan(10);
+    expect(first.rates.connectionsPeak).toBe(Math.max(...first.timeSeries.connections));
   });
 
   it('is byte-identical for the same seed, apart from meta', () => {

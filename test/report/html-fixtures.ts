@@ -86,7 +86,7 @@ export function sampleWhatif(): WhatifReport {
   const variant = sampleRunResult();
   variant.latency.endToEnd = { ...base.latency.endToEnd, meanMs: 75.1, p50Ms: 70.2, p90Ms: 90.4, p99Ms: 240.5, p999Ms: 410.2, maxMs: 990.3 };
   variant.servers = variant.servers.map((s) => (s.role === 'chat' ? { ...s, cores: 8, cpuUtilisation: Math.min(0.99, s.cpuUtilisation * 1.8) } : s));
-  variant.rates = { messagesInPerSecond: 200_000, messagesOutPerSecond: 199_500 };
+  variant.rates = { ...base.rates, messagesInPerSecond: 200_000, messagesOutPerSecond: 199_500 };
   const parsed = parseSlos(['p99<200', 'cpu<0.9']);
   if (!parsed.ok) throw new Error('fixture SLOs');
   return whatifReport(base, variant, ['--set chatServers.cores=8'], (r) => evaluateSlos(parsed.slos, r), ['--set duration=10s']);
@@ -103,7 +103,7 @@ export function sampleSweep(): SweepReport {
         const { meta: _meta, ...simulated } = result;
         simulated.latency.endToEnd = { ...simulated.latency.endToEnd, p99Ms: 60 + 640 / cores + (placement === 'region' ? 5 : 0) + repeat, meanMs: 55 + 80 / cores };
         simulated.servers = simulated.servers.map((s) => ({ ...s, cpuUtilisation: Math.min(1, (s.cpuUtilisation * 8) / cores) }));
-        simulated.rates = { messagesInPerSecond: 200_000, messagesOutPerSecond: 199_000 + cores * 10 };
+        simulated.rates = { ...simulated.rates, messagesInPerSecond: 200_000, messagesOutPerSecond: 199_000 + cores * 10 };
         lines.push({ sweep: 'abc123', index, runs: 12, point: { 'chatServers.cores': cores, placement }, repeat, seed: 42 + repeat, result: simulated });
         index++;
       }
