@@ -11,6 +11,9 @@ import { DEVICE_STATE_BYTES_PER_USER } from '../model/deployment.js';
  */
 export const CONNECTED_DEVICE_BYTES = 320;
 
+/** The slice's map from user id to dense index, per user inside the slice (open addressing). */
+const SLICE_INDEX_BYTES_PER_USER = 40;
+
 export interface AdmissionProblem {
   field: string;
   reason: string;
@@ -23,15 +26,14 @@ function gib(bytes: number): string {
 /** Problems that stop this scenario from running here; empty when it may run. */
 export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailable: number): AdmissionProblem[] {
   const problems: AdmissionProblem[] = [];
-  if (scenario.fidelity === 'slice') {
-    problems.push({ field: 'fidelity', reason: 'slice fidelity is not implemented yet; use fidelity: full on a deployment that fits this machine' });
-  }
   const footprint = estimateFootprint(scenario);
   // The scenario layer budgets 800 B per connected device (DESIGN.md's ceiling); the engine's
   // measured cost is lower, and refusing runs that fit would be wrong, so it counts its own.
   const connectedBytes = footprint.connectedDevicesPeak * CONNECTED_DEVICE_BYTES;
-  // The engine also keeps a few numbers per possible device of every user (client state).
-  const clientStateBytes = scenario.totals.users * DEVICE_STATE_BYTES_PER_USER;
+  // The engine also keeps a few numbers per possible device of every user it simulates (client
+  // state): all users in full fidelity, those homed on the slice's servers (plus an index) in a slice.
+  const sliceShare = scenario.fidelity === 'slice' ? Math.min(1, scenario.sliceServers / scenario.totals.chatServers) : 1;
+  const clientStateBytes = scenario.totals.users * sliceShare * (DEVICE_STATE_BYTES_PER_USER + (sliceShare < 1 ? SLICE_INDEX_BYTES_PER_USER : 0));
   const totalBytes = footprint.totalBytes - footprint.connectedDevicesBytes + connectedBytes + clientStateBytes;
   if (totalBytes > memoryBytesAvailable) {
     problems.push({
@@ -39,7 +41,7 @@ export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailab
       reason:
         `needs about ${gib(totalBytes)} (${gib(connectedBytes)} for ${Math.round(footprint.connectedDevicesPeak).toLocaleString('en-US')} connected devices, ` +
         `${gib(clientStateBytes)} of client state for ${scenario.totals.users.toLocaleString('en-US')} users) but ${gib(memoryBytesAvailable)} is available; ` +
-        'simulate fewer users or servers (fidelity: slice, when it lands, simulates a few servers of a large deployment)',
+        (scenario.fidelity === 'slice' ? 'simulate fewer servers (a smaller sliceServers) or fewer users' : 'simulate a few of its servers in detail with fidelity: slice and sliceServers: k, or fewer users'),
     });
   }
   return problems;

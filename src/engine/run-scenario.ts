@@ -6,7 +6,8 @@
 import { OP_NAMES } from '../core/ops.js';
 import { latencyCdf } from '../metrics/latency-cdf.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
-import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
+import type { LinkResult, RunResult, ServerResult, SliceResult, TimeSeries } from '../metrics/run-result.js';
+import { tQuantile995 } from '../metrics/t-quantile.js';
 import { Deployment } from '../model/deployment.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { RandomStreams } from '../sim/random.js';
@@ -43,6 +44,34 @@ function peakPerSecond(counts: readonly number[], intervalMs: number): number {
   let peak = 0;
   for (const count of counts) peak = Math.max(peak, count);
   return intervalMs > 0 ? (peak * 1000) / intervalMs : 0;
+}
+
+/**
+ * What a slice of k chat servers says about all N: per-server CPU as the slice's mean with a 99%
+ * t interval over its servers; device traffic and connections scaled by N / k (users are spread
+ * over servers by the placement, so each server's share is alike).
+ */
+function sliceResult(deployment: Deployment, servers: ServerResult[], measuredSeconds: number, totalServers: number, series: TimeSeries): SliceResult {
+  const cpu = servers.filter((s) => s.role === 'chat').map((s) => s.cpuUtilisation);
+  const k = cpu.length;
+  const mean = k > 0 ? cpu.reduce((a, b) => a + b, 0) / k : 0;
+  const variance = k > 1 ? cpu.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1) : 0;
+  const halfWidth = k > 1 ? tQuantile995(k - 1) * Math.sqrt(variance / k) : 0;
+  const scale = totalServers / Math.max(1, k);
+  const counters = deployment.counters;
+  const sentInside = counters.sent - counters.sentFromOutside;
+  return {
+    simulatedServers: k,
+    totalServers,
+    derived: {
+      cpuUtilisationMean: round(mean, 6),
+      cpuUtilisationCi99Low: round(Math.max(0, mean - halfWidth), 6),
+      cpuUtilisationCi99High: round(mean + halfWidth, 6),
+      messagesInPerSecond: round((sentInside / measuredSeconds) * scale, 3),
+      messagesOutPerSecond: round((counters.deliveriesToDevices / measuredSeconds) * scale, 3),
+      connectionsPeak: Math.round(series.connections.reduce((peak, c) => Math.max(peak, c), 0) * scale),
+    },
+  };
 }
 
 export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}): RunResult {
@@ -138,7 +167,9 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
   OP_NAMES.forEach((name, op) => {
     operations[name] = deployment.servers.reduce((sum, s) => sum + s.opCounts[op]!, 0);
   });
-  const servers: ServerResult[] = deployment.servers.map((s) => ({
+  // In a slice, only the simulated servers are reported (the derived block covers the rest).
+  const simulatedServers = deployment.servers.filter((s) => deployment.outside.isSimulatedServer(s.index));
+  const servers: ServerResult[] = simulatedServers.map((s) => ({
     id: `chat-${s.index}`,
     role: 'chat',
     region: s.region.name,
@@ -178,6 +209,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     lost: l.lost,
   }));
   const pending = deployment.messages.countedPending();
+  const slice = deployment.outside.isSlice ? sliceResult(deployment, servers, measuredSeconds, scenario.totals.chatServers, series) : undefined;
   const wallSeconds = (wallClockMs() - wallStartMs) / 1000;
   return {
     scenario: scenario.name,
@@ -209,6 +241,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     links,
     operations,
     timeSeries: series,
+    ...(slice === undefined ? {} : { slice }),
     meta: {
       wallSeconds: round(wallSeconds, 3),
       events: sim.eventsProcessed,

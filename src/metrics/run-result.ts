@@ -68,6 +68,26 @@ export interface TimeSeries {
   connections: number[];
 }
 
+/**
+ * With fidelity: slice, what the k simulated chat servers say about the whole deployment of N.
+ * Everything else in the result describes the slice; these figures are derived, not simulated.
+ */
+export interface SliceResult {
+  simulatedServers: number;
+  totalServers: number;
+  derived: {
+    /** Mean CPU utilisation of a chat server, with its 99% confidence interval over the slice. */
+    cpuUtilisationMean: number;
+    cpuUtilisationCi99Low: number;
+    cpuUtilisationCi99High: number;
+    /** Messages sent by devices, and copies delivered to devices, per second, deployment-wide. */
+    messagesInPerSecond: number;
+    messagesOutPerSecond: number;
+    /** Devices connected at once, at most, deployment-wide. */
+    connectionsPeak: number;
+  };
+}
+
 export interface RunResult {
   scenario: string;
   seed: number;
@@ -105,6 +125,8 @@ export interface RunResult {
   links: LinkResult[];
   operations: Record<string, number>;
   timeSeries: TimeSeries;
+  /** Present only with fidelity: slice. */
+  slice?: SliceResult;
   meta: {
     wallSeconds: number;
     events: number;

@@ -60,6 +60,12 @@ export class CostModel {
     return dist === null || dist === undefined ? 0 : dist.sample(this.rng) * this.scale;
   }
 
+  /** Mean cost in ns of one core operation (cost table times scale). */
+  meanNs(op: number): number {
+    const dist = this.byOp[op];
+    return dist === null || dist === undefined ? 0 : dist.mean * this.scale;
+  }
+
   /** Cost in ns of pushing a non-message frame (receipt, group event) to a device. */
   receiptPushNs(): number {
     return this.receiptPush === null ? 0 : this.receiptPush.sample(this.rng) * this.scale;

@@ -28,6 +28,14 @@ export interface WorkloadHost {
   sendFromDevice(deviceKey: number, frame: ClientFrame): void;
   noteMessageSent(deviceKey: number, seq: number, copies: number, isGroup: boolean): void;
   noteSenderOffline(): void;
+  /** Slice fidelity: whether the user is homed on a simulated server (always true in full). */
+  isSimulatedUser(user: number): boolean;
+  /** The share of the user's region online now. */
+  onlineFractionOf(user: number): number;
+  /** Slice fidelity: a message from a device homed outside the slice; returns its client seq. */
+  messageFromOutside(senderKey: number, recipientUser: number, bytes: number): number;
+  /** Slice fidelity: a group message from a device homed outside the slice; returns its client seq. */
+  groupMessageFromOutside(senderKey: number, groupId: number, members: readonly number[], create: boolean, bytes: number): number;
 }
 
 export class Workload {
@@ -46,6 +54,8 @@ export class Workload {
   private readonly recipientZipf: Array<ZipfDistribution | null>;
   /** Groups that have been created (by their first sender), with their members. */
   private readonly groupsCreated = new Map<number, readonly number[]>();
+  /** Slice fidelity: only messages that touch a simulated server are generated in detail. */
+  private readonly slice: boolean;
 
   /** `onlineFractionAt(region)` is the share of the region's users online at the start. */
   constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, host: WorkloadHost, onlineFractionAt: (region: ResolvedRegion) => number) {
@@ -54,6 +64,7 @@ export class Workload {
     this.sim = sim;
     this.rng = rng;
     this.host = host;
+    this.slice = scenario.fidelity === 'slice' && scenario.sliceServers < scenario.totals.chatServers;
     this.textBytes = sizeDistribution(scenario.workload.sizes.text.sizeBytes);
     this.mediaBytes = sizeDistribution(scenario.workload.sizes.media.sizeBytes);
     this.kindArrival = sim.register('workload.arrival', () => this.onArrival());
@@ -118,7 +129,14 @@ export class Workload {
   /** An online device of the user, from a random first slot, or -1. */
   private onlineDeviceOf(user: number): number {
     const count = this.population.deviceCountOf(user);
-    return this.host.onlineSlotOf(user, count > 1 ? this.rng.nextInt(count) : 0);
+    const start = count > 1 ? this.rng.nextInt(count) : 0;
+    if (!this.slice || this.host.isSimulatedUser(user)) return this.host.onlineSlotOf(user, start);
+    // Homed outside the slice: its sessions are not simulated, so online with the region's share.
+    return this.rng.nextFloat() < this.host.onlineFractionOf(user) ? start : -1;
+  }
+
+  private isInside(user: number): boolean {
+    return !this.slice || this.host.isSimulatedUser(user);
   }
 
   private messageBytes(): number {
@@ -137,10 +155,18 @@ export class Workload {
     if (slot < 0) return this.host.noteSenderOffline();
     const recipient = this.pickRecipient(sender);
     if (recipient < 0) return;
+    const senderInside = this.isInside(sender);
+    const recipientInside = this.isInside(recipient);
+    if (!senderInside && !recipientInside) return; // between two servers outside the slice
     const deviceKey = deviceKeyOf(sender, slot);
+    if (!senderInside) {
+      const seq = this.host.messageFromOutside(deviceKey, recipient, this.messageBytes());
+      this.host.noteMessageSent(deviceKey, seq, this.population.deviceCountOf(recipient), false);
+      return;
+    }
     const seq = this.host.nextClientSeq(deviceKey);
-    // Every device of the recipient, and the sender's other devices.
-    const copies = this.population.deviceCountOf(recipient) + this.population.deviceCountOf(sender) - 1;
+    // Every device of the recipient (inside the slice), and the sender's other devices.
+    const copies = (recipientInside ? this.population.deviceCountOf(recipient) : 0) + this.population.deviceCountOf(sender) - 1;
     this.host.noteMessageSent(deviceKey, seq, copies, false);
     this.host.sendFromDevice(deviceKey, sendFrame(seq, recipient, this.messageBytes()));
   }
@@ -178,16 +204,26 @@ export class Workload {
       slot = this.onlineDeviceOf(sender);
     }
     if (slot < 0) return this.host.noteSenderOffline();
+    const senderInside = this.isInside(sender);
+    let copies = senderInside ? -1 : 0; // every member device inside the slice but the sending one
+    for (const member of candidates) if (this.isInside(member)) copies += this.population.deviceCountOf(member);
+    if (!senderInside && copies === 0) return; // no member inside the slice
     const deviceKey = deviceKeyOf(sender, slot);
+    const create = members === undefined;
     if (members === undefined) {
       // The first to speak creates the group with every member, then sends (FIFO on its link).
       members = candidates;
       this.groupsCreated.set(groupId, members);
-      const others = members.filter((m) => m !== sender);
-      this.host.sendFromDevice(deviceKey, groupCreateFrame(this.host.nextClientSeq(deviceKey), groupId, others));
+      if (senderInside) {
+        const others = members.filter((m) => m !== sender);
+        this.host.sendFromDevice(deviceKey, groupCreateFrame(this.host.nextClientSeq(deviceKey), groupId, others));
+      }
     }
-    let copies = -1; // every member device but the sending one
-    for (const member of members) copies += this.population.deviceCountOf(member);
+    if (!senderInside) {
+      const seq = this.host.groupMessageFromOutside(deviceKey, groupId, members, create, this.messageBytes());
+      this.host.noteMessageSent(deviceKey, seq, copies, true);
+      return;
+    }
     const seq = this.host.nextClientSeq(deviceKey);
     this.host.noteMessageSent(deviceKey, seq, copies, true);
     this.host.sendFromDevice(deviceKey, groupSendFrame(seq, groupId, this.messageBytes()));

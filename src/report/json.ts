@@ -10,7 +10,7 @@
  */
 import { compareCodeUnits } from '../metrics/counters.js';
 import { roundFigure } from '../metrics/rounding.js';
-import type { LatencyCdfPoint, LatencySummary, LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
+import type { LatencyCdfPoint, LatencySummary, LinkResult, RunResult, ServerResult, SliceResult, TimeSeries } from '../metrics/run-result.js';
 
 /** How to order an object's keys: known keys in contract order, each with the shape of its value. */
 type Shape = { fields: Record<string, Shape | 'leaf' | 'sorted'> } | { items: Shape };
@@ -98,6 +98,22 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
     links: { items: linkShape },
     operations: 'sorted',
     timeSeries: timeSeriesShape,
+    slice: {
+      fields: {
+        simulatedServers: 'leaf',
+        totalServers: 'leaf',
+        derived: {
+          fields: {
+            cpuUtilisationMean: 'leaf',
+            cpuUtilisationCi99Low: 'leaf',
+            cpuUtilisationCi99High: 'leaf',
+            messagesInPerSecond: 'leaf',
+            messagesOutPerSecond: 'leaf',
+            connectionsPeak: 'leaf',
+          } satisfies Record<keyof SliceResult['derived'], 'leaf'>,
+        },
+      },
+    },
     meta: {
       fields: {
         wallSeconds: 'leaf',

@@ -1,0 +1,189 @@
+/**
+ * Slice fidelity (DESIGN.md section 4): k of the deployment's N chat servers run in full detail,
+ * and this class stands in for the other N - k. It speaks the routing core's server-to-server
+ * protocol (the frames a real peer would send), so the simulated cores cannot tell it from peers:
+ * - Frames that simulated servers send to a server outside the slice end here (their bytes are
+ *   counted on the links); a message routed outside earns its sender the delivery receipts the
+ *   recipient's online devices would send back, after the round trip they would take.
+ * - Messages that users homed outside send to users homed inside arrive as the `ToUser` frames
+ *   their homes would send, after the sender's access link, its home's routing cost and the hop.
+ * Group messages are fanned out by the core when the group's home is simulated; for a group homed
+ * outside, the outside home's fan-out to members inside the slice is generated the same way.
+ * What the outside costs itself (CPU, queues) is not simulated: the derived cluster figures scale
+ * the slice's.
+ */
+import { NO_DEVICE } from '../core/chat-server.js';
+import { DEFAULT_WIRE } from '../core/config.js';
+import { ClientKind, DeviceKind, Envelope, ReceiptType, ServerFrame, ServerKind, groupCreateFrame, groupSendFrame } from '../core/frames.js';
+import { userOf } from '../core/ids.js';
+import type { ResolvedScenario } from '../scenario/resolved.js';
+import type { Distribution } from '../sim/distributions/index.js';
+import type { RandomStream } from '../sim/random.js';
+import type { Simulator } from '../sim/simulator.js';
+import type { Population } from './population.js';
+import { FramePool } from './transit.js';
+
+/** What the outside needs of the deployment. */
+export interface OutsideHost {
+  /** Sends a frame over the links from server `from` to server `to` (as a peer would). */
+  sendHop(from: number, to: number, frame: ServerFrame): void;
+  /** The share of a user's region online now. */
+  onlineFractionOf(user: number): number;
+  /** One-way access latency of a user's region, drawn. */
+  accessLatencyNs(user: number): number;
+  /** One-way latency between two servers, drawn (hop inside a region, or the link between two). */
+  hopLatencyNs(from: number, to: number): number;
+  /** Mean CPU cost of an operation at a chat server, in ns (cost table times scale). */
+  meanCostNs(op: 'route' | 'deliver' | 'ack'): number;
+}
+
+export class OutsideWorld {
+  /** 1 for a server simulated in full, 0 for one this class stands in for. */
+  readonly simulated: Uint8Array;
+  readonly simulatedCount: number;
+  /** Frames simulated servers sent out of the slice, and frames generated into it. */
+  framesOut = 0;
+  framesIn = 0;
+  private readonly population: Population;
+  private readonly sim: Simulator;
+  private readonly rng: RandomStream;
+  private readonly host: OutsideHost;
+  private readonly kindEmit: number;
+  /** Frames the outside will send into the slice: a = from, b = to, ref = frame. */
+  private readonly pending = new FramePool<ServerFrame>();
+  /** Client sequence numbers of devices homed outside, for the messages they send in. */
+  private readonly outsideSeq = new Map<number, number>();
+  private readonly headerBytes = DEFAULT_WIRE.envelopeHeaderBytes;
+
+  constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, host: OutsideHost) {
+    this.population = population;
+    this.sim = sim;
+    this.rng = rng;
+    this.host = host;
+    const total = scenario.totals.chatServers;
+    const k = scenario.fidelity === 'slice' ? Math.min(total, Math.max(1, scenario.sliceServers)) : total;
+    this.simulated = new Uint8Array(total);
+    // Every (N/k)-th server: the slice spreads over the regions in proportion to their servers.
+    for (let i = 0; i < k; i++) this.simulated[Math.floor((i * total) / k)] = 1;
+    this.simulatedCount = k;
+    this.kindEmit = sim.register('outside.emit', (slot) => this.emit(slot));
+  }
+
+  get isSlice(): boolean {
+    return this.simulatedCount < this.simulated.length;
+  }
+
+  isSimulatedServer(server: number): boolean {
+    return this.simulated[server] === 1;
+  }
+
+  isSimulatedUser(user: number): boolean {
+    return this.simulated[this.population.homeOf(user)] === 1;
+  }
+
+  /** A frame a simulated server sent to a server outside the slice. */
+  receive(from: number, to: number, frame: ServerFrame): void {
+    this.framesOut++;
+    const env = frame.env;
+    if (frame.kind === ServerKind.ToUser && env !== null && env.kind === DeviceKind.Message) {
+      this.receiptsFromOutside(to, from, env, frame.arg);
+    } else if (frame.kind === ServerKind.GroupRequest && frame.client !== null && frame.client.kind === ClientKind.GroupSend) {
+      this.groupFanOutFromOutside(to, frame.device, frame.client.to, frame.client.seq, frame.client.bytes, 0);
+    }
+    // Receipts, group creation and the rest need no answer from the outside.
+  }
+
+  /**
+   * A message from a device homed outside to a user homed inside: the `ToUser` frame its home
+   * sends, after the device's access link, its home's routing cost and the hop. Returns the client
+   * seq, which with the device key is the message id.
+   */
+  messageIn(senderKey: number, recipientUser: number, bytes: number): number {
+    const seq = this.nextSeq(senderKey);
+    const senderUser = userOf(senderKey);
+    const env = new Envelope(DeviceKind.Message, senderKey, recipientUser, seq, 0, bytes + this.headerBytes);
+    const frame = new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, recipientUser, env, null, null, env.bytes + this.headerBytes);
+    const delayNs = this.host.accessLatencyNs(senderUser) + this.host.meanCostNs('route');
+    this.emitAfter(delayNs, this.population.homeOf(senderUser), this.population.homeOf(recipientUser), frame);
+    return seq;
+  }
+
+  /**
+   * A group message from a device homed outside. To a group homed outside: that home's fan-out to
+   * the members inside the slice. To a group homed inside: the request the sender's home sends it
+   * (the group is created by its first request, as a client would). Returns the client seq.
+   */
+  groupMessageIn(senderKey: number, groupId: number, members: readonly number[], create: boolean, bytes: number): number {
+    const senderUser = userOf(senderKey);
+    const senderHome = this.population.homeOf(senderUser);
+    const groupHome = this.population.groupHomeOf(groupId);
+    const delayNs = this.host.accessLatencyNs(senderUser) + this.host.meanCostNs('route');
+    if (this.simulated[groupHome] === 1) {
+      if (create) {
+        const others = members.filter((m) => m !== senderUser);
+        const createFrame = groupCreateFrame(this.nextSeq(senderKey), groupId, others);
+        this.emitAfter(delayNs, senderHome, groupHome, new ServerFrame(ServerKind.GroupRequest, senderKey, 0, 0, null, createFrame, null, this.headerBytes + others.length * 8));
+      }
+      const seq = this.nextSeq(senderKey);
+      const send = groupSendFrame(seq, groupId, bytes);
+      this.emitAfter(delayNs, senderHome, groupHome, new ServerFrame(ServerKind.GroupRequest, senderKey, 0, 0, null, send, null, bytes + this.headerBytes));
+      return seq;
+    }
+    const seq = this.nextSeq(senderKey);
+    this.groupFanOutFromOutside(groupHome, senderKey, groupId, seq, bytes, delayNs + this.host.hopLatencyNs(senderHome, groupHome));
+    return seq;
+  }
+
+  private nextSeq(deviceKey: number): number {
+    const seq = (this.outsideSeq.get(deviceKey) ?? 0) + 1;
+    this.outsideSeq.set(deviceKey, seq);
+    return seq;
+  }
+
+  /** The group home outside fans a message out to the members homed in the slice (one frame per home). */
+  private groupFanOutFromOutside(groupHome: number, senderKey: number, groupId: number, seq: number, bytes: number, delayBeforeNs: number): void {
+    const byHome = new Map<number, number[]>();
+    for (const member of this.population.groupMembers(groupId)) {
+      const home = this.population.homeOf(member);
+      if (this.simulated[home] !== 1) continue;
+      let users = byHome.get(home);
+      if (users === undefined) byHome.set(home, (users = []));
+      users.push(member);
+    }
+    // The group home's own routing cost; the hop to each member home is the link's.
+    const delayNs = delayBeforeNs + this.host.meanCostNs('route');
+    for (const [home, users] of byHome) {
+      const env = new Envelope(DeviceKind.GroupMessage, senderKey, groupId, seq, 0, bytes + this.headerBytes);
+      const frame = new ServerFrame(ServerKind.ToUsers, senderKey, 0, 0, env, null, users, env.bytes + this.headerBytes + users.length * 8);
+      this.emitAfter(delayNs, groupHome, home, frame);
+    }
+  }
+
+  /**
+   * The delivery receipts a message routed outside earns: one per online device of the recipient,
+   * after its home's deliver cost, the access round trip and the device's ack (the hop back is
+   * the link's).
+   */
+  private receiptsFromOutside(recipientHome: number, senderHome: number, env: Envelope, recipientUser: number): void {
+    const devices = this.population.deviceCountOf(recipientUser);
+    const online = this.host.onlineFractionOf(recipientUser);
+    for (let slot = 0; slot < devices; slot++) {
+      if (this.rng.nextFloat() >= online) continue; // offline: its receipt comes after the window, if ever
+      const delayNs = this.host.meanCostNs('deliver') + 2 * this.host.accessLatencyNs(recipientUser) + this.host.meanCostNs('ack');
+      const receipt = new Envelope(DeviceKind.Receipt, recipientUser * 8 + slot, env.from, env.ref, ReceiptType.Delivered, DEFAULT_WIRE.receiptBytes);
+      const frame = new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, userOf(env.from), receipt, null, null, receipt.bytes + this.headerBytes);
+      this.emitAfter(delayNs, recipientHome, senderHome, frame);
+    }
+  }
+
+  private emitAfter(delayNs: number, from: number, to: number, frame: ServerFrame): void {
+    this.sim.scheduleIn(Math.max(0, delayNs), this.kindEmit, this.pending.put(from, to, frame));
+  }
+
+  private emit(slot: number): void {
+    const pending = this.pending;
+    pending.take(slot);
+    this.framesIn++;
+    this.host.sendHop(pending.a, pending.b, pending.ref!);
+  }
+}

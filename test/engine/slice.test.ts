@@ -1,0 +1,50 @@
+/**
+ * Slice fidelity against full fidelity (DESIGN.md section 4, issue 6): a slice of 4 of 16 chat
+ * servers, the rest stood in for by the outside world, must agree with the full run on per-server
+ * CPU utilisation within 2% and on p50 and p99 end-to-end latency within 5%.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/engine/run-scenario.js';
+import { loadScenario } from '../../src/scenario/index.js';
+
+function load(name: string, overrides: string[]) {
+  const result = loadScenario(`scenarios/${name}.yaml`, overrides);
+  if (!result.ok) throw new Error(result.problems.map((p) => p.reason).join('\n'));
+  return result.scenario;
+}
+
+const relative = (a: number, b: number) => Math.abs(a - b) / b;
+
+describe('slice fidelity agrees with full fidelity', () => {
+  // reference-chat shrunk to 160,000 users at 32,000 messages/s: each server still at 0.625.
+  const shape = ['duration=1100ms', 'warmup=100ms', 'regions.main.users=160000', 'workload.messagesPerSecond=32000/s', 'chatServers.cores=8', 'costs.route=exp(1250us)', 'costs.deliver=exp(1250us)'];
+  const full = runScenario(load('reference-chat', shape));
+  const slice = runScenario(load('reference-chat', [...shape, 'fidelity=slice', 'sliceServers=4']));
+  const chatCpu = (r: typeof full) => r.servers.filter((s) => s.role === 'chat').map((s) => s.cpuUtilisation);
+
+  it('simulates only the slice, and says so', () => {
+    expect(chatCpu(full)).toHaveLength(16);
+    expect(chatCpu(slice)).toHaveLength(4);
+    expect(slice.slice?.simulatedServers).toBe(4);
+    expect(slice.slice?.totalServers).toBe(16);
+    expect(full.slice).toBeUndefined();
+  });
+
+  it('on per-server CPU utilisation, within 2%', () => {
+    const fullMean = chatCpu(full).reduce((a, b) => a + b, 0) / 16;
+    expect(relative(slice.slice!.derived.cpuUtilisationMean, fullMean)).toBeLessThan(0.02);
+    expect(slice.slice!.derived.cpuUtilisationCi99Low).toBeLessThanOrEqual(fullMean);
+    expect(slice.slice!.derived.cpuUtilisationCi99High).toBeGreaterThanOrEqual(fullMean);
+  });
+
+  it('on p50 and p99 end-to-end latency, within 5%', () => {
+    expect(relative(slice.latency.endToEnd.p50Ms, full.latency.endToEnd.p50Ms)).toBeLessThan(0.05);
+    expect(relative(slice.latency.endToEnd.p99Ms, full.latency.endToEnd.p99Ms)).toBeLessThan(0.05);
+  });
+
+  it('derives the deployment-wide traffic from the slice', () => {
+    expect(relative(slice.slice!.derived.messagesInPerSecond, full.rates.messagesInPerSecond)).toBeLessThan(0.03);
+    expect(relative(slice.slice!.derived.messagesOutPerSecond, full.rates.messagesOutPerSecond)).toBeLessThan(0.03);
+    expect(slice.slice!.derived.connectionsPeak).toBe(full.rates.connectionsPeak);
+  });
+});
