@@ -3,7 +3,7 @@
  * resolves to reproduces the published figures it was derived from. The rates at the start are
  * computed the way the simulator sets them (src/model/workload.ts: each region's users x messages
  * per user per day / 86,400 s x its online share now / its day's mean, held for the run), so these
- * are the figures a run must reproduce once slice fidelity can run them (docs/published-scenarios.md).
+ * are the figures a slice run must reproduce (docs/published-scenarios.md).
  */
 import os from 'node:os';
 import { Command } from 'commander';
