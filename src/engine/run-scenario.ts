@@ -181,7 +181,8 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     cpuQueueMean: round(s.cpu.waitingMean(), 6),
     operations: s.opCounts.reduce((a, b) => a + b, 0),
     dropped: s.cpuDrops,
-    nicUtilisation: s.nicBitsPerSecond === null ? 0 : round(s.nicBusyNs / measuredNs, 6),
+    // Frames are charged to the NIC when queued; what is still queued at the end is taken back out.
+    nicUtilisation: s.nicBitsPerSecond === null ? 0 : round(Math.max(0, s.nicBusyNs - Math.max(0, s.nicFreeAtNs - sim.nowNs)) / measuredNs, 6),
   }));
   for (const service of [...deployment.directories, ...deployment.offlineStores]) {
     servers.push({
@@ -189,7 +190,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
       role: service.role,
       region: service.region,
       cores: 1,
-      cpuUtilisation: service.capacityOpsPerSecond === null ? 0 : round(service.busyNs / measuredNs, 6),
+      cpuUtilisation: service.capacityOpsPerSecond === null ? 0 : round(Math.max(0, service.busyNsUntil(sim.nowNs)) / measuredNs, 6),
       memoryBytesPeak: 0,
       connectionsPeak: 0,
       cpuQueuePeak: 0,
@@ -203,7 +204,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     id: l.id,
     from: l.from,
     to: l.to,
-    utilisation: l.bandwidthBitsPerSecond === null ? 0 : round(l.busyNs / measuredNs, 6),
+    utilisation: l.bandwidthBitsPerSecond === null ? 0 : round(Math.max(0, l.busyNs - Math.max(0, l.freeAtNs - sim.nowNs)) / measuredNs, 6),
     bytes: l.bytes,
     messages: l.messages,
     lost: l.lost,
@@ -227,6 +228,8 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
       deliveriesToDevices: counters.deliveriesToDevices,
       storedOffline: operations['store'] ?? 0,
       expired: operations['expire'] ?? 0,
+      rejected: counters.rejected,
+      unsent: counters.senderOffline,
     },
     latency: { endToEnd: { ...latency.summary(), cdf: latencyCdf(latency) } },
     rates: {

@@ -106,6 +106,10 @@ export interface RunResult {
     deliveriesToDevices: number;
     storedOffline: number;
     expired: number;
+    /** Client frames the routing core refused (counted in dropped when they carried a message). */
+    rejected: number;
+    /** Arrivals of the offered load that found no online device to send from (not in sent). */
+    unsent: number;
   };
   latency: {
     endToEnd: LatencySummary;

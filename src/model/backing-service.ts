@@ -43,6 +43,14 @@ export class BackingService {
     return waitNs + this.latency.sample(rng);
   }
 
+  /**
+   * Busy time up to `nowNs`: requests are charged when they arrive, so work still queued past the
+   * end of a run is taken back out (utilisation never exceeds 1).
+   */
+  busyNsUntil(nowNs: number): number {
+    return this.busyNs - Math.max(0, this.freeAtNs - nowNs);
+  }
+
   resetStatistics(): void {
     this.requests = 0;
     this.busyNs = 0;

@@ -13,6 +13,8 @@ export class MessageTable {
   private sendNs = new Float64Array(1024);
   private owed = new Int32Array(1024);
   private counted = new Uint8Array(1024);
+  /** 1 once any copy of the message was dropped: it then ends as dropped, not delivered. */
+  private lostCopy = new Uint8Array(1024);
   private readonly free: number[] = [];
   private next = 0;
 
@@ -36,26 +38,45 @@ export class MessageTable {
     this.sendNs[slot] = sendNs;
     this.owed[slot] = copiesOwed;
     this.counted[slot] = counted ? 1 : 0;
+    this.lostCopy[slot] = 0;
     this.index.set(key, slot);
   }
 
-  /** Set by settleCopy: the settled message's send time and whether it is counted. */
+  /** Set by settleCopy and dropMessage: the message's send time, whether it is counted, whether it lost a copy. */
   settledSendNs = 0;
   settledCounted = false;
+  settledLostCopy = false;
 
   /**
-   * One copy delivered or dropped; returns 1 when that was the last copy owed (the message is
-   * complete and leaves the table), 0 otherwise, -1 for an unknown message.
+   * One copy delivered (or, with `dropped`, refused at a bound); returns 1 when that was the last
+   * copy owed (the message is complete and leaves the table), 0 otherwise, -1 for an unknown one.
    */
-  settleCopy(key: number): number {
+  settleCopy(key: number, dropped = false): number {
     const slot = this.index.get(key, -1);
     if (slot < 0) return -1;
+    if (dropped) this.lostCopy[slot] = 1;
     this.settledSendNs = this.sendNs[slot]!;
     this.settledCounted = this.counted[slot] === 1;
+    this.settledLostCopy = this.lostCopy[slot] === 1;
     if (--this.owed[slot]! > 0) return 0;
     this.index.delete(key);
     this.free.push(slot);
     return 1;
+  }
+
+  /**
+   * Every copy still owed is lost at once (the frame carrying them was refused, or the message was
+   * rejected): returns true when the message was in the table; settled* describe it.
+   */
+  dropMessage(key: number): boolean {
+    const slot = this.index.get(key, -1);
+    if (slot < 0) return false;
+    this.settledSendNs = this.sendNs[slot]!;
+    this.settledCounted = this.counted[slot] === 1;
+    this.settledLostCopy = true;
+    this.index.delete(key);
+    this.free.push(slot);
+    return true;
   }
 
   /** Messages still owed a copy, of those counted. */
@@ -78,5 +99,8 @@ export class MessageTable {
     const counted = new Uint8Array(size);
     counted.set(this.counted);
     this.counted = counted;
+    const lostCopy = new Uint8Array(size);
+    lostCopy.set(this.lostCopy);
+    this.lostCopy = lostCopy;
   }
 }

@@ -87,9 +87,11 @@ export class Population implements ImplicitPopulation {
     const region = this.regions[hash64Uint32(this.seed, groupId, SALT_GROUP_REGION) % this.regions.length]!;
     const members: number[] = [];
     const seen = new Set<number>();
+    const groupKey = hash64Uint32(this.seed, groupId, SALT_GROUP_MEMBER);
     // Bounded: a few extra draws cover hash collisions in a small region.
     for (let i = 0; members.length < size && i < size * 4; i++) {
-      const user = region.userIdFirst + (hash64Uint32(this.seed + i, groupId, SALT_GROUP_MEMBER) % region.users);
+      // The group's own key, then the member's position: independent across seeds and groups.
+      const user = region.userIdFirst + (hash64Uint32(groupKey, i, SALT_GROUP_MEMBER) % region.users);
       if (!seen.has(user)) {
         seen.add(user);
         members.push(user);

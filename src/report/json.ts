@@ -81,6 +81,8 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
         deliveriesToDevices: 'leaf',
         storedOffline: 'leaf',
         expired: 'leaf',
+        rejected: 'leaf',
+        unsent: 'leaf',
       } satisfies Record<keyof RunResult['messages'], 'leaf'>,
     },
     latency: { fields: { endToEnd: latencySummaryShape } satisfies Record<keyof RunResult['latency'], Shape> },

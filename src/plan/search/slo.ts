@@ -70,7 +70,7 @@ function skeletonResult(): ResultInput {
     simulatedSeconds: 0,
     partial: false,
     stoppedBy: 'time',
-    messages: { sent: 0, delivered: 0, dropped: 0, pending: 0, deliveriesToDevices: 0, storedOffline: 0, expired: 0 },
+    messages: { sent: 0, delivered: 0, dropped: 0, pending: 0, deliveriesToDevices: 0, storedOffline: 0, expired: 0, rejected: 0, unsent: 0 },
     latency: { endToEnd: zeroLatency },
     rates: { messagesInPerSecond: 0, messagesOutPerSecond: 0, messagesInPerSecondPeak: 0, messagesOutPerSecondPeak: 0, loginsPerSecondPeak: 0, connectionsPeak: 0 },
     // One server per role, so the per-role figure keys are listed too.
@@ -173,8 +173,17 @@ export function sloValue(slo: Slo, result: ResultInput): number {
   return figure?.value ?? 0;
 }
 
+/** Whether an SLO reads an end-to-end latency figure (which means nothing without deliveries). */
+function readsLatency(slo: Slo): boolean {
+  return slo.metric.startsWith('latency.') || ['p50', 'p90', 'p99', 'p999', 'mean', 'max'].includes(slo.metric);
+}
+
 export function evaluateSlo(slo: Slo, result: ResultInput): SloEvaluation {
   const value = sloValue(slo, result);
+  if (readsLatency(slo) && result.latency.endToEnd.count === 0) {
+    // Nothing was delivered: a latency of 0 ms would pass any bound, so the SLO fails instead.
+    return { slo: slo.text, value: Infinity, limit: slo.limit, pass: false, margin: -Infinity };
+  }
   const below = slo.operator === '<' || slo.operator === '<=';
   const pass =
     slo.operator === '<' ? value < slo.limit : slo.operator === '<=' ? value <= slo.limit : slo.operator === '>' ? value > slo.limit : value >= slo.limit;
