@@ -1,9 +1,10 @@
 /** Renders a run's result for the CLI: the terminal summary or JSON, CSV and report files. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { RunResult } from '../metrics/run-result.js';
 import { renderRunJson, renderRunMarkdown, renderRunText, renderTimeSeriesCsv } from '../report/index.js';
 import { renderRunHtml } from '../report/html/run-html.js';
+import { outputFileProblems } from './output-path.js';
 import { BadInputError, type InputProblem } from './errors.js';
 
 export interface OutputFlags {
@@ -21,8 +22,7 @@ export function reportPathProblems(file: string | undefined): InputProblem[] {
   if (file === undefined) return [];
   const ext = extname(file).toLowerCase();
   if (ext !== '.md' && ext !== '.html') return [{ field: '--report', reason: `expected a file ending in .md or .html, got ${JSON.stringify(file)}` }];
-  if (existsSync(file)) return [{ field: '--report', reason: `${file} exists; choose another name or remove it (nothing is overwritten)` }];
-  return [];
+  return outputFileProblems(file, '--report');
 }
 
 /** Checks a --report path before a run starts, so a long run never ends in an unusable path. */

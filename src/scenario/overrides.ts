@@ -7,6 +7,9 @@
  * `--set workload.messagesPerUserPerDay=null --set workload.messagesPerSecond=1000/s`).
  */
 import { parseDocument } from 'yaml';
+
+/** Path segments that would reach an object's prototype rather than a field. */
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 import type { ScenarioProblem } from './problems.js';
 
 /** Problems in overrides name this as their file. */
@@ -58,10 +61,17 @@ export function applyOverrides(
   // Paths whose content came from overrides (set, or created on the way): their problems are `--set`'s.
   const ownedPaths: OwnedPath[] = [];
   for (const [overrideIndex, override] of overrides.entries()) {
+    // A path through an object's prototype machinery would write onto Object.prototype for the
+    // whole process: no scenario field has these names, so they are refused outright.
+    const forbidden = override.path.find((segment) => FORBIDDEN_SEGMENTS.has(segment));
+    if (forbidden !== undefined) {
+      problems.push({ problem: { file: OVERRIDE_FILE, field: override.path.join('.'), reason: `"${forbidden}" is not a scenario field` }, overrideIndex });
+      continue;
+    }
     let target: Record<string, unknown> = result;
     let blocked = false;
     for (const [index, segment] of override.path.slice(0, -1).entries()) {
-      const next = target[segment];
+      const next = Object.hasOwn(target, segment) ? target[segment] : undefined;
       if (next === undefined || next === null) {
         if (override.value === undefined) {
           blocked = true; // Removing below a missing field: nothing to remove.

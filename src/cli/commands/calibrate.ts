@@ -7,6 +7,7 @@
  * measuring is a function that returns data.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { outputFileProblems } from '../output-path.js';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -78,6 +79,7 @@ export function runCalibrate(flags: CalibrateFlags, io: CalibrateIo): CostProfil
   const seed = parseCount('seed', flags.seed, problems);
   if (flags.out.trim() === '') problems.push({ field: '--out', reason: 'expected a file name' });
   else if (io.exists(flags.out) && flags.force !== true) problems.push({ file: flags.out, field: '--out', reason: 'file exists; pass --force to overwrite it' });
+  else problems.push(...outputFileProblems(flags.out, '--out', { overwrite: true }));
   if (problems.length > 0) throw new BadInputError(problems);
   const cpuList = cpus();
   const options: CalibrateOptions = {

@@ -3,6 +3,7 @@
  * into exactly the file one unsharded run writes (lines in run order), and prints the summary.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { outputFileProblems } from '../output-path.js';
 import type { Command } from 'commander';
 import { renderSweepTable } from '../../report/sweep-table.js';
 import { mergePoints, type MergeInput } from '../../sweep/merge.js';
@@ -37,9 +38,11 @@ export function registerMerge(program: Command, io: CommandIo = processIo): void
       }
       if (!out.endsWith('.jsonl')) problems.push({ field: '--out', reason: `expected a file ending in .jsonl, got ${JSON.stringify(out)}` });
       if (files.includes(out)) problems.push({ field: '--out', reason: `${out} is also an input; write the merge to a new file` });
-      if (problems.length > 0) throw new BadInputError(problems);
+      const outProblems = files.includes(out) ? [] : outputFileProblems(out, '--out');
+      if (problems.length > 0) throw new BadInputError([...problems, ...outProblems]);
       const merged = mergePoints(inputs);
-      if (!merged.ok) throw new BadInputError(fileProblemsToInput(merged.problems));
+      if (!merged.ok) throw new BadInputError([...fileProblemsToInput(merged.problems), ...outProblems]);
+      if (outProblems.length > 0) throw new BadInputError(outProblems);
       try {
         writeFileSync(out, merged.text, { flag: 'wx' });
       } catch (error) {

@@ -11,6 +11,7 @@ import { admissionProblems } from '../../engine/admission.js';
 import { runScenario } from '../../engine/run-scenario.js';
 import type { RunResult } from '../../metrics/run-result.js';
 import { BadInputError } from '../errors.js';
+import { outputFolderProblems } from '../output-path.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
 import { checkReportPath, renderRunOutput, type OutputFlags } from '../run-output.js';
 import { progressReporter } from '../progress.js';
@@ -54,8 +55,12 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
       checkReportPath(flags.report);
       const refused = admissionProblems(scenario, Math.min(os.totalmem(), os.freemem() + process.memoryUsage.rss()) * 0.8);
       if (refused.length > 0) throw new BadInputError(refused.map((p) => ({ file, ...p })));
-      if (flags.csv !== undefined && existsSync(flags.csv) && existsSync(join(flags.csv, 'timeseries.csv'))) {
-        throw new BadInputError({ field: '--csv', reason: `${join(flags.csv, 'timeseries.csv')} exists; choose another folder or remove it (nothing is overwritten)` });
+      if (flags.csv !== undefined) {
+        const problems = outputFolderProblems(flags.csv, '--csv');
+        if (problems.length === 0 && existsSync(join(flags.csv, 'timeseries.csv'))) {
+          problems.push({ field: '--csv', reason: `${join(flags.csv, 'timeseries.csv')} exists; choose another folder or remove it (nothing is overwritten)` });
+        }
+        if (problems.length > 0) throw new BadInputError(problems);
       }
       let interrupted = false;
       const onSigint = () => {
@@ -75,11 +80,12 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
         progress?.done();
         process.off('SIGINT', onSigint);
       }
+      // The report first: whatever happens to the files after, the run's figures are not lost.
+      io.stdout(renderRunOutput.main(result, flags, io.stdoutIsTty));
       if (flags.csv !== undefined) {
         mkdirSync(flags.csv, { recursive: true });
-        writeFileSync(join(flags.csv, 'timeseries.csv'), renderRunOutput.csv(result));
+        writeFileSync(join(flags.csv, 'timeseries.csv'), renderRunOutput.csv(result), { flag: 'wx' });
       }
-      io.stdout(renderRunOutput.main(result, flags, io.stdoutIsTty));
       if (flags.report !== undefined) await renderRunOutput.report(result, flags.report);
       if (result.partial && result.stoppedBy === 'interrupted') io.stderr('interrupted: the report above covers the simulated time before Ctrl-C\n');
     });

@@ -17,6 +17,7 @@ import { filePointsStore } from '../../sweep/points-store.js';
 import { createRunPool } from '../../sweep/pool.js';
 import { summarisePoints } from '../../sweep/summary.js';
 import { readExisting, runSweep, type FileProblem, type SweepOutcome } from '../../sweep/sweep.js';
+import { outputFileProblems } from '../output-path.js';
 import { BadInputError, formatProblem, type InputProblem } from '../errors.js';
 import { progressReporter } from '../progress.js';
 import { reportPathProblems, writeReport } from '../run-output.js';
@@ -95,6 +96,9 @@ export function prepareSweep(argument: string, flags: SweepFlags): PreparedSweep
 
   const id = sweepId(base, grid, VERSION);
   const out = flags.out ?? `${base.name.replace(/[^\w.-]+/g, '-')}-sweep-${id.slice(0, 8)}${shard === null ? '' : `-shard-${shard.index}-of-${shard.count}`}.jsonl`;
+  // An existing points file is resumed, so only a folder in its place or a missing folder is bad.
+  const outProblems = outputFileProblems(out, '--out', { overwrite: true });
+  if (outProblems.length > 0) throw new BadInputError(outProblems);
   const existing = readExisting(filePointsStore(out), id, grid.runs);
   if (!existing.ok) throw new BadInputError(fileProblemsToInput(existing.problems));
   const done = new Set(existing.lines.map((l) => l.line.index));
