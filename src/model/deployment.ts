@@ -16,7 +16,7 @@
  * queueing on links between regions, and loss as a retransmission delay.
  */
 import { ChatServer } from '../core/chat-server.js';
-import { ClientKind, Code, DeviceKind, type ClientFrame, type Envelope, type ServerFrame, readFrame } from '../core/frames.js';
+import { ClientKind, Code, DeviceKind, ServerFrame, ServerKind, groupCreateFrame, readFrame, type ClientFrame, type Envelope } from '../core/frames.js';
 import { deviceKeyOf, slotOf, userOf } from '../core/ids.js';
 import { ImplicitDirectory } from '../core/memory/implicit-directory.js';
 import { NumMap } from '../core/record-table.js';
@@ -42,9 +42,10 @@ import { Workload, type WorkloadHost } from './workload.js';
 const DEVICE_SLOTS = 5;
 /**
  * Client state per user, allocated for every user whether active or not: per device slot an online
- * flag (1 byte), client seq (4), highest mailbox seq (8) and the FIFO clocks of its two links (16).
+ * flag (1 byte), client seq (4), highest mailbox seq (8) and the FIFO clocks of its two links (16);
+ * per user its place in the list of online users (4 + 4) and its count of devices online (1).
  */
-export const DEVICE_STATE_BYTES_PER_USER = DEVICE_SLOTS * (1 + 4 + 8 + 16);
+export const DEVICE_STATE_BYTES_PER_USER = DEVICE_SLOTS * (1 + 4 + 8 + 16) + (4 + 4 + 1);
 /** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 /** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
@@ -140,6 +141,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly mailboxHighest: Float64Array;
   private readonly upFreeNs: Float64Array;
   private readonly downFreeNs: Float64Array;
+  /** Users (by index) with at least one device online, in no order, and where each one stands. */
+  private readonly onlineUsers: Int32Array;
+  private readonly onlineUserPosition: Int32Array;
+  private readonly onlineDevicesOfUser: Uint8Array;
+  private onlineUsersCount = 0;
   /** Last arrival per ordered server pair, to keep server links FIFO under random latency. */
   private readonly pairLastNs: Float64Array;
   /** Frames the core refused, by its reason code (server acks that did not say accepted). */
@@ -203,6 +209,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.mailboxHighest = new Float64Array(deviceSlots);
     this.upFreeNs = new Float64Array(deviceSlots);
     this.downFreeNs = new Float64Array(deviceSlots);
+    const usersHere = deviceSlots / DEVICE_SLOTS;
+    this.onlineUsers = new Int32Array(usersHere);
+    this.onlineUserPosition = new Int32Array(usersHere);
+    this.onlineDevicesOfUser = new Uint8Array(usersHere);
     const serverCount = scenario.totals.chatServers;
     this.pairLastNs = new Float64Array(serverCount * serverCount);
 
@@ -263,7 +273,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
         const dev = index * DEVICE_SLOTS + slot;
         const isOnline = this.rngSession.nextFloat() < fraction;
         if (isOnline) {
-          this.online[dev] = 1;
+          this.setOnline(dev, index, 1);
           const server = this.servers[this.population.homeOf(user)]!;
           // Whatever the connect sends (nothing, at its home) is dropped: this is the state at time 0.
           server.core.connect(deviceKeyOf(user, slot), 0);
@@ -732,6 +742,27 @@ export class Deployment implements WorkloadHost, OutsideHost {
   // ---------------------------------------------------------------------------------------------
   // Sessions
 
+  /**
+   * Sets a device online or offline, keeping the list of users with a device online (swap-remove,
+   * O(1)), from which senders are drawn: the offered rate then holds at any online share.
+   */
+  private setOnline(dev: number, userIndex: number, value: 0 | 1): void {
+    if (this.online[dev] === value) return;
+    this.online[dev] = value;
+    const before = this.onlineDevicesOfUser[userIndex]!;
+    const after = before + (value === 1 ? 1 : -1);
+    this.onlineDevicesOfUser[userIndex] = after;
+    if (before === 0 && after === 1) {
+      this.onlineUserPosition[userIndex] = this.onlineUsersCount;
+      this.onlineUsers[this.onlineUsersCount++] = userIndex;
+    } else if (before === 1 && after === 0) {
+      const position = this.onlineUserPosition[userIndex]!;
+      const last = this.onlineUsers[--this.onlineUsersCount]!;
+      this.onlineUsers[position] = last;
+      this.onlineUserPosition[last] = position;
+    }
+  }
+
   private onlineFractionNow(region: ResolvedRegion): number {
     const localMs = this.scenario.startUtcMs + this.sim.nowNs / NS_PER_MS + region.utcOffsetMinutes * 60_000;
     const hour = (((localMs / 3_600_000) % 24) + 24) % 24;
@@ -779,11 +810,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
         this.sendUp(deviceKey, null, 1);
         if (this.measuring) this.counters.reconnects++;
       } else {
-        this.online[dev] = 0;
+        this.setOnline(dev, index, 0);
       }
       this.scheduleSessionToggle(dev, region, isReconnect);
     } else {
-      this.online[dev] = 1;
+      this.setOnline(dev, index, 1);
       this.sendUp(deviceKey, null, 1);
       this.scheduleSessionToggle(dev, region, true);
     }
@@ -801,6 +832,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
       if (this.online[base + slot] === 1) return slot;
     }
     return -1;
+  }
+
+  /** A user with a device online, uniformly, or -1 when nobody is online (full fidelity only). */
+  randomOnlineUser(rng: RandomStream): number {
+    if (this.onlineUsersCount === 0) return -1;
+    const index = this.onlineUsers[rng.nextInt(this.onlineUsersCount)]!;
+    return this.indexUser === null ? index : this.indexUser[index]!;
   }
 
   /** The next client sequence number of a device (1, 2, 3...). */
@@ -839,9 +877,24 @@ export class Deployment implements WorkloadHost, OutsideHost {
     return this.outside.messageIn(senderKey, recipientUser, bytes);
   }
 
-  groupMessageFromOutside(senderKey: number, groupId: number, members: readonly number[], create: boolean, bytes: number): number {
+  groupMessageFromOutside(senderKey: number, groupId: number, bytes: number): number {
     if (this.measuring) this.counters.sentFromOutside++;
-    return this.outside.groupMessageIn(senderKey, groupId, members, create, bytes);
+    return this.outside.groupMessageIn(senderKey, groupId, bytes);
+  }
+
+  ensureGroup(groupId: number, members: readonly number[]): void {
+    const home = this.population.groupHomeOf(groupId);
+    if (!this.outside.isSimulatedServer(home) || members.length === 0) return; // the outside keeps its own
+    const creator = members[0]!;
+    const request = new ServerFrame(ServerKind.GroupRequest, deviceKeyOf(creator, 0), 0, 0, null, groupCreateFrame(0, groupId, members.slice(1)), null, 0);
+    // Like the warm start: the group's creation happened before the run, so it is not charged and
+    // what it would send (the members' "group created" notices) is old news, dropped.
+    this.warmStarting = true;
+    this.beginCore();
+    this.servers[home]!.core.onServerFrame(this.population.homeOf(creator), request);
+    this.capture.deviceCount = 0;
+    this.capture.serverCount = 0;
+    this.warmStarting = false;
   }
 
   // ---------------------------------------------------------------------------------------------

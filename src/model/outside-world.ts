@@ -14,7 +14,7 @@
  */
 import { NO_DEVICE } from '../core/chat-server.js';
 import { DEFAULT_WIRE } from '../core/config.js';
-import { ClientKind, DeviceKind, Envelope, ReceiptType, ServerFrame, ServerKind, groupCreateFrame, groupSendFrame } from '../core/frames.js';
+import { ClientKind, DeviceKind, Envelope, ReceiptType, ServerFrame, ServerKind, groupSendFrame } from '../core/frames.js';
 import { userOf } from '../core/ids.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import type { Distribution } from '../sim/distributions/index.js';
@@ -110,27 +110,21 @@ export class OutsideWorld {
 
   /**
    * A group message from a device homed outside. To a group homed outside: that home's fan-out to
-   * the members inside the slice. To a group homed inside: the request the sender's home sends it
-   * (the group is created by its first request, as a client would). Returns the client seq.
+   * the members inside the slice. To a group homed inside: the request the sender's home sends it.
+   * Returns the client seq.
    */
-  groupMessageIn(senderKey: number, groupId: number, members: readonly number[], create: boolean, bytes: number): number {
+  groupMessageIn(senderKey: number, groupId: number, bytes: number): number {
     const senderUser = userOf(senderKey);
     const senderHome = this.population.homeOf(senderUser);
     const groupHome = this.population.groupHomeOf(groupId);
     const delayNs = this.host.accessLatencyNs(senderUser) + this.host.meanCostNs('route');
+    const seq = this.nextSeq(senderKey);
     if (this.simulated[groupHome] === 1) {
-      if (create) {
-        const others = members.filter((m) => m !== senderUser);
-        const createFrame = groupCreateFrame(this.nextSeq(senderKey), groupId, others);
-        this.emitAfter(delayNs, senderHome, groupHome, new ServerFrame(ServerKind.GroupRequest, senderKey, 0, 0, null, createFrame, null, this.headerBytes + others.length * 8));
-      }
-      const seq = this.nextSeq(senderKey);
       const send = groupSendFrame(seq, groupId, bytes);
       this.emitAfter(delayNs, senderHome, groupHome, new ServerFrame(ServerKind.GroupRequest, senderKey, 0, 0, null, send, null, bytes + this.headerBytes));
-      return seq;
+    } else {
+      this.groupFanOutFromOutside(groupHome, senderKey, groupId, seq, bytes, delayNs + this.host.hopLatencyNs(senderHome, groupHome));
     }
-    const seq = this.nextSeq(senderKey);
-    this.groupFanOutFromOutside(groupHome, senderKey, groupId, seq, bytes, delayNs + this.host.hopLatencyNs(senderHome, groupHome));
     return seq;
   }
 

@@ -4,7 +4,7 @@
  * drawn from the scenario. Every draw here comes from one stream and happens at an arrival, so the
  * messages offered are the same whatever the deployment does with them (DESIGN.md section 5).
  */
-import { groupCreateFrame, groupSendFrame, sendFrame, type ClientFrame } from '../core/frames.js';
+import { groupSendFrame, sendFrame, type ClientFrame } from '../core/frames.js';
 import { deviceKeyOf } from '../core/ids.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { ZipfDistribution, type Distribution } from '../sim/distributions/index.js';
@@ -35,7 +35,11 @@ export interface WorkloadHost {
   /** Slice fidelity: a message from a device homed outside the slice; returns its client seq. */
   messageFromOutside(senderKey: number, recipientUser: number, bytes: number): number;
   /** Slice fidelity: a group message from a device homed outside the slice; returns its client seq. */
-  groupMessageFromOutside(senderKey: number, groupId: number, members: readonly number[], create: boolean, bytes: number): number;
+  groupMessageFromOutside(senderKey: number, groupId: number, bytes: number): number;
+  /** A user with a device online, uniformly (full fidelity), or -1 when nobody is online. */
+  randomOnlineUser(rng: RandomStream): number;
+  /** Makes a group exist at its home before its first message (groups predate the run). */
+  ensureGroup(groupId: number, members: readonly number[]): void;
 }
 
 export class Workload {
@@ -148,9 +152,16 @@ export class Workload {
   private sendOneToOne(): void {
     let sender = -1;
     let slot = -1;
-    for (let i = 0; i < DRAWS_MAX && slot < 0; i++) {
-      sender = this.pickSender();
-      slot = this.onlineDeviceOf(sender);
+    if (this.senderZipf === null && !this.slice) {
+      // Senders uniform over the users online now: the offered rate holds at any online share.
+      sender = this.host.randomOnlineUser(this.rng);
+      if (sender >= 0) slot = this.onlineDeviceOf(sender);
+    } else {
+      // By activity rank (or, in a slice, over users partly outside): draw until one is online.
+      for (let i = 0; i < DRAWS_MAX && slot < 0; i++) {
+        sender = this.pickSender();
+        slot = this.onlineDeviceOf(sender);
+      }
     }
     if (slot < 0) return this.host.noteSenderOffline();
     const recipient = this.pickRecipient(sender);
@@ -209,18 +220,15 @@ export class Workload {
     for (const member of candidates) if (this.isInside(member)) copies += this.population.deviceCountOf(member);
     if (!senderInside && copies === 0) return; // no member inside the slice
     const deviceKey = deviceKeyOf(sender, slot);
-    const create = members === undefined;
     if (members === undefined) {
-      // The first to speak creates the group with every member, then sends (FIFO on its link).
+      // Groups predate the run: one used for the first time is made to exist at its home now,
+      // before any member's message can reach it (no creation traffic, no race with it).
       members = candidates;
       this.groupsCreated.set(groupId, members);
-      if (senderInside) {
-        const others = members.filter((m) => m !== sender);
-        this.host.sendFromDevice(deviceKey, groupCreateFrame(this.host.nextClientSeq(deviceKey), groupId, others));
-      }
+      this.host.ensureGroup(groupId, members);
     }
     if (!senderInside) {
-      const seq = this.host.groupMessageFromOutside(deviceKey, groupId, members, create, this.messageBytes());
+      const seq = this.host.groupMessageFromOutside(deviceKey, groupId, this.messageBytes());
       this.host.noteMessageSent(deviceKey, seq, copies, true);
       return;
     }

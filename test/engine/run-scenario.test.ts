@@ -74,7 +74,6 @@ describe('quickstart', () => {
     const crossRegion = first.links.filter((l) => l.from !== l.to);
     expect(crossRegion).toHaveLength(6);
     for (const link of first.links) expect(link.bytes).toBeGreaterThan(0);
-    expect(first.operations['groupChange']).toBeGreaterThan(0);
     expect(first.operations['senderKey']).toBeGreaterThan(0);
     expect(first.operations['receipt']).toBeGreaterThan(0);
     expect(first.timeSeries.sent).toHaveLength(5);
