@@ -42,10 +42,11 @@ import { Workload, type WorkloadHost } from './workload.js';
 const DEVICE_SLOTS = 5;
 /**
  * Client state per user, allocated for every user whether active or not: per device slot an online
- * flag (1 byte), client seq (4), highest mailbox seq (8) and the FIFO clocks of its two links (16);
+ * flag (1 byte), client seq (4), highest mailbox seq (8), the FIFO clocks of its two links (16) and
+ * its connection counts, client and server side (8);
  * per user its place in the list of online users (4 + 4) and its count of devices online (1).
  */
-export const DEVICE_STATE_BYTES_PER_USER = DEVICE_SLOTS * (1 + 4 + 8 + 16) + (4 + 4 + 1);
+export const DEVICE_STATE_BYTES_PER_USER = DEVICE_SLOTS * (1 + 4 + 8 + 16 + 8) + (4 + 4 + 1);
 /** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 /** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
@@ -141,6 +142,12 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly mailboxHighest: Float64Array;
   private readonly upFreeNs: Float64Array;
   private readonly downFreeNs: Float64Array;
+  /**
+   * Connections opened by each device (client side) and seen by its server (server side): a frame
+   * pushed on connection n and arriving after the device opened n + 1 is dropped, as TCP would.
+   */
+  private readonly clientConnection: Int32Array;
+  private readonly serverConnection: Int32Array;
   /** Users (by index) with at least one device online, in no order, and where each one stands. */
   private readonly onlineUsers: Int32Array;
   private readonly onlineUserPosition: Int32Array;
@@ -209,6 +216,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.mailboxHighest = new Float64Array(deviceSlots);
     this.upFreeNs = new Float64Array(deviceSlots);
     this.downFreeNs = new Float64Array(deviceSlots);
+    this.clientConnection = new Int32Array(deviceSlots);
+    this.serverConnection = new Int32Array(deviceSlots);
     const usersHere = deviceSlots / DEVICE_SLOTS;
     this.onlineUsers = new Int32Array(usersHere);
     this.onlineUserPosition = new Int32Array(usersHere);
@@ -570,7 +579,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     if (arriveNs < this.downFreeNs[dev]!) arriveNs = this.downFreeNs[dev]!;
     this.downFreeNs[dev] = arriveNs;
     if (this.measuring) this.counters.bytesDown += env.bytes;
-    this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, 0, env));
+    // Stamped with the connection it leaves on, so a device that has since reconnected drops it.
+    this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, this.serverConnection[dev]!, env));
   }
 
   sendHop(from: number, to: number, frame: ServerFrame): void {
@@ -630,7 +640,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
     } else if (control === 0) {
       core.onClientFrame(deviceKey, frame!);
     } else if (control === 1) {
-      core.connect(deviceKey, this.mailboxHighest[this.denseIndex(deviceKey)]!);
+      const dev = this.denseIndex(deviceKey);
+      this.serverConnection[dev]!++;
+      core.connect(deviceKey, this.mailboxHighest[dev]!);
       this.noteConnection(server, +1);
       if (this.measuring) this.counters.connects++;
     } else {
@@ -655,8 +667,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const deviceKey = down.a;
     const env = down.ref!;
     const dev = this.denseIndex(deviceKey);
-    if (this.online[dev] === 0) {
-      // The connection closed while the frame was in flight; the home re-sends after reconnect.
+    if (this.online[dev] === 0 || down.b !== this.clientConnection[dev]) {
+      // The connection it came on closed while it was in flight; the home re-sends it on the next.
       if (this.measuring) this.counters.lostAtClosedDevices++;
       return;
     }
@@ -807,6 +819,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.sendUp(deviceKey, null, 2);
       if (isReconnect) {
         // The close and the new connect travel in order on the device's link.
+        this.clientConnection[dev]!++;
         this.sendUp(deviceKey, null, 1);
         if (this.measuring) this.counters.reconnects++;
       } else {
@@ -815,6 +828,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.scheduleSessionToggle(dev, region, isReconnect);
     } else {
       this.setOnline(dev, index, 1);
+      this.clientConnection[dev]!++;
       this.sendUp(deviceKey, null, 1);
       this.scheduleSessionToggle(dev, region, true);
     }

@@ -129,7 +129,9 @@ describe('message accounting (review)', () => {
       'workload.online.meanSession=5s',
       'workload.groups.share=50%',
     ]);
-    // Today: tens of thousands of duplicate arrivals settle a copy owed to another device.
+    // Still failing: frames on a closed connection are now dropped at the device (connection
+    // counts), which took this from 42,975 to a few thousand; the rest come back from the home
+    // after a reconnect with a sequence at or below the device's highest (see the closing note).
     expect(duplicatesCounted).toBe(0);
   });
 
