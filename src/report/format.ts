@@ -3,6 +3,7 @@
  * column (latencies, percentages), so a column lines up; thousands separators on counts. Every
  * figure goes through metrics/rounding.ts first, so a report shows what the JSON holds.
  */
+import type { RunResult } from '../metrics/run-result.js';
 import { roundFigure } from '../metrics/rounding.js';
 import { formatBytes, formatCount, formatDurationNs } from '../scenario/format-units.js';
 
@@ -26,4 +27,22 @@ export function formatSeconds(seconds: number): string {
 /** A count or a mean: `2,000,000`, `0.5`. */
 export function formatFigure(value: number): string {
   return formatCount(roundFigure('value', value));
+}
+
+/** The messages section of a run's report, as (label, value) rows: one list for every format. */
+export function messageFigureRows(result: RunResult): Array<[string, string]> {
+  const m = result.messages;
+  return [
+    ['sent', formatFigure(m.sent)],
+    ['delivered', formatFigure(m.delivered)],
+    ['dropped', formatFigure(m.dropped)],
+    ['pending', formatFigure(m.pending)],
+    ['deliveries to devices', formatFigure(m.deliveriesToDevices)],
+    ['stored offline', formatFigure(m.storedOffline)],
+    ['expired', formatFigure(m.expired)],
+    ['rejected', formatFigure(m.rejected)],
+    ['unsent (no sender online)', formatFigure(m.unsent)],
+    ['messages in per second', formatFigure(result.rates.messagesInPerSecond)],
+    ['messages out per second', formatFigure(result.rates.messagesOutPerSecond)],
+  ];
 }

@@ -5,7 +5,7 @@
  */
 import { sortedRecord } from '../metrics/counters.js';
 import type { RunResult, ServerResult } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows } from './format.js';
 import { roleCounts, serverView } from './servers.js';
 import { renderMarkdownTable, type Align } from './table.js';
 
@@ -46,21 +46,12 @@ export function renderRunMarkdown(result: RunResult): string {
     out.push('', `> **Partial:** the run was cut short (${result.stoppedBy}); figures cover the simulated time so far.`);
   }
 
-  const m = result.messages;
   section(
     'Messages',
     renderMarkdownTable(
       [
         ['figure', 'value'],
-        ['sent', formatFigure(m.sent)],
-        ['delivered', formatFigure(m.delivered)],
-        ['dropped', formatFigure(m.dropped)],
-        ['pending', formatFigure(m.pending)],
-        ['deliveries to devices', formatFigure(m.deliveriesToDevices)],
-        ['stored offline', formatFigure(m.storedOffline)],
-        ['expired', formatFigure(m.expired)],
-        ['messages in per second', formatFigure(result.rates.messagesInPerSecond)],
-        ['messages out per second', formatFigure(result.rates.messagesOutPerSecond)],
+        ...messageFigureRows(result),
       ],
       ['left', 'right'],
     ),
