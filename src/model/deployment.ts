@@ -200,10 +200,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
     if (this.outside.isSlice) {
       const insideUsers: number[] = [];
       this.userIndex = new NumMap(1024);
-      for (let user = 0; user < this.population.users; user++) {
-        if (!this.outside.isSimulatedUser(user)) continue;
-        this.userIndex.set(user, insideUsers.length);
-        insideUsers.push(user);
+      // The slice's users, server by server, found by running the placement backwards.
+      for (let server = 0; server < this.outside.simulated.length; server++) {
+        if (!this.outside.isSimulatedServer(server)) continue;
+        this.population.forEachUserOf(server, (user) => {
+          this.userIndex!.set(user, insideUsers.length);
+          insideUsers.push(user);
+        });
       }
       this.indexUser = Float64Array.from(insideUsers);
     } else {

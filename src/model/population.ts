@@ -6,6 +6,7 @@
 import type { ImplicitPopulation } from '../core/memory/implicit-directory.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { hash64Float, hash64Uint32 } from '../sim/random.js';
+import { FeistelPermutation } from './permutation.js';
 
 /** Groups a user belongs to on average; with the mean group size it sets the number of groups. */
 export const GROUP_MEMBERSHIPS_PER_USER = 3;
@@ -28,6 +29,8 @@ export class Population implements ImplicitPopulation {
   private readonly deviceCumulative: number[];
   private readonly deviceCounts: number[];
   private readonly groupSize: ResolvedScenario['workload']['groups']['size'];
+  /** Per region, the keyed permutation of its users that hash placement deals round its servers. */
+  private readonly permutations: FeistelPermutation[];
 
   constructor(scenario: ResolvedScenario) {
     this.seed = scenario.seed >>> 0;
@@ -43,6 +46,7 @@ export class Population implements ImplicitPopulation {
       this.deviceCumulative.push(cumulative);
       this.deviceCounts.push(devices);
     }
+    this.permutations = scenario.regions.map((r) => new FeistelPermutation(Math.max(1, r.users), hash64Uint32(this.seed, r.index, SALT_HOME)));
     this.groupSize = scenario.workload.groups.size;
     const groupShare = scenario.workload.groups.fraction;
     this.groups = groupShare > 0 ? Math.max(1, Math.round((this.users * GROUP_MEMBERSHIPS_PER_USER) / this.groupSizeMean())) : 0;
@@ -58,9 +62,22 @@ export class Population implements ImplicitPopulation {
     const region = this.regionOf(userId);
     const servers = region.chatServers;
     const local = userId - region.userIdFirst;
-    // least-loaded needs state; over an implicit population a uniform hash is its steady state.
-    const slot = this.placement === 'modulo' ? local % servers.count : hash64Uint32(this.seed, userId, SALT_HOME) % servers.count;
+    // hash: a keyed permutation of the region's users, dealt round the servers, so that it can be
+    // run backwards (usersOfServer). least-loaded needs state; over an implicit population a
+    // uniform spread is its steady state, so it places as hash does.
+    const slot = this.placement === 'modulo' ? local % servers.count : this.permutations[region.index]!.forward(local) % servers.count;
     return servers.serverIndexFirst + slot;
+  }
+
+  /** Calls `visit` with every user homed on `server`, in a fixed order, touching no one else. */
+  forEachUserOf(server: number, visit: (userId: number) => void): void {
+    const region = this.regions.find((r) => server >= r.chatServers.serverIndexFirst && server < r.chatServers.serverIndexFirst + r.chatServers.count);
+    if (region === undefined) return;
+    const slot = server - region.chatServers.serverIndexFirst;
+    const permutation = this.permutations[region.index]!;
+    for (let j = slot; j < region.users; j += region.chatServers.count) {
+      visit(region.userIdFirst + (this.placement === 'modulo' ? j : permutation.inverse(j)));
+    }
   }
 
   /** Number of devices of a user: a draw from devicesPerUser keyed by the user id. */

@@ -1,0 +1,37 @@
+/** The implicit population's placement can be run backwards: a server's users, and only them. */
+import { describe, expect, it } from 'vitest';
+import { Population } from '../../src/model/population.js';
+import { loadScenario } from '../../src/scenario/index.js';
+
+function population(placement: string) {
+  const result = loadScenario('scenarios/quickstart.yaml', [`chatServers.placement=${placement}`]);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return new Population(result.scenario);
+}
+
+describe.each(['hash', 'modulo'])('placement %s', (placement) => {
+  const people = population(placement);
+
+  it('lists exactly the users homed on each server', () => {
+    const listed = new Int32Array(people.users).fill(-1);
+    for (let server = 0; server < people.serverCount; server++) {
+      people.forEachUserOf(server, (user) => {
+        expect(listed[user]).toBe(-1);
+        listed[user] = server;
+      });
+    }
+    let mismatches = 0;
+    for (let user = 0; user < people.users; user++) if (listed[user] !== people.homeOf(user)) mismatches++;
+    expect(mismatches).toBe(0);
+  });
+
+  it('spreads a region evenly over its servers', () => {
+    // eu: 80,000 users on 3 servers.
+    const counts = [0, 1, 2].map((server) => {
+      let n = 0;
+      people.forEachUserOf(server, () => n++);
+      return n;
+    });
+    expect(counts).toEqual([26_667, 26_667, 26_666]);
+  });
+});
