@@ -75,7 +75,6 @@ const B_SPILL = 4;
 const MASK_SHIFT = 3;
 const COUNT_SHIFT = 8;
 const COUNT_ONE = 1 << COUNT_SHIFT;
-const LOW_BITS = COUNT_ONE - 1;
 
 /** Counters since construction (a snapshot; plain numbers). */
 export interface CoreStats {

@@ -45,7 +45,6 @@ const TWO_POW_32 = 4_294_967_296;
 const SUM_LOW_SPAN = 1_099_511_627_776; // 2^40
 /** Buckets allocated up front cover values below 2^32 ns (4.29 s); larger values grow the array. */
 const INITIAL_COUNTS_LENGTH = (21 + 2) * SUB_BUCKET_HALF_COUNT;
-const NS_PER_MS = 1_000_000;
 
 export const LATENCY_HISTOGRAM_FORMAT = 'chatscale-latency-v1';
 

@@ -17,7 +17,6 @@ import { DEFAULT_WIRE } from '../core/config.js';
 import { ClientKind, DeviceKind, Envelope, ReceiptType, ServerFrame, ServerKind, groupSendFrame } from '../core/frames.js';
 import { userOf } from '../core/ids.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
-import type { Distribution } from '../sim/distributions/index.js';
 import type { RandomStream } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
 import type { Population } from './population.js';
