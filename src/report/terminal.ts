@@ -36,6 +36,7 @@ export function renderRunText(result: RunResult, options: RenderTextOptions): st
   const s = styles(new Chalk({ level: options.color ? 1 : 0 }));
   const sections = [
     header(result, s),
+    slice(result, s),
     messages(result, s),
     latency(result, s),
     servers(result.servers, s),
@@ -58,6 +59,21 @@ function header(result: RunResult, s: Styles): string[] {
   return lines;
 }
 
+/** With fidelity: slice, what the simulated servers say about the whole deployment (derived). */
+function slice(result: RunResult, s: Styles): string[] {
+  const slice = result.slice;
+  if (slice === undefined) return [];
+  const d = slice.derived;
+  return [
+    s.title(`Deployment, derived from a slice of ${slice.simulatedServers} of ${slice.totalServers} chat servers`),
+    `  chat-server CPU    ${formatPercent(d.cpuUtilisationMean)} (99% CI ${formatPercent(d.cpuUtilisationCi99Low)} to ${formatPercent(d.cpuUtilisationCi99High)})`,
+    `  messages in        ${formatFigure(d.messagesInPerSecond)}/s`,
+    `  copies delivered   ${formatFigure(d.messagesOutPerSecond)}/s`,
+    `  connections peak   ${formatFigure(d.connectionsPeak)}`,
+    '  (the sections below describe the slice)',
+  ];
+}
+
 function countCell(value: number, s: Styles, badWhenPositive = false): Cell {
   return { text: formatFigure(value), ...(badWhenPositive && value > 0 ? { style: s.bad } : {}) };
 }
@@ -72,6 +88,8 @@ function messages(result: RunResult, s: Styles): string[] {
     ['to devices', countCell(m.deliveriesToDevices, s)],
     ['stored offline', countCell(m.storedOffline, s)],
     ['expired', countCell(m.expired, s, true)],
+    ['rejected', countCell(m.rejected, s, true)],
+    ['unsent', countCell(m.unsent, s)],
   ];
   return [s.title('Messages'), ...renderTable(rows, { align: ['left', 'right', 'left'] })];
 }

@@ -16,6 +16,8 @@ Messages
   to devices      2,600,000
   stored offline      3,400
   expired                 0
+  rejected                0
+  unsent                  0
 
 End-to-end latency (ms)
       count    mean     p50     p90     p99   p99.9     max
