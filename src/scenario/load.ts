@@ -176,7 +176,19 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
   const schema = schemaFor(options.distributionValidators ?? DEFAULT_DISTRIBUTION_VALIDATORS);
   const result = schema.safeParse(data);
   const pathProblems: PathProblem[] = [];
-  if (!result.success) for (const issue of result.error.issues) pathProblems.push(...issueToProblems(issue, schema as z.ZodType));
+  if (!result.success) {
+    // One value can fail several checks (1e20 is neither a safe integer nor under the maximum);
+    // the user gets one line for it: the last check's, which is the most specific.
+    const byPath = new Map<string, PathProblem>();
+    for (const issue of result.error.issues) {
+      for (const problem of issueToProblems(issue, schema as z.ZodType)) {
+        const key = problem.path.join('\u0000');
+        byPath.delete(key);
+        byPath.set(key, problem);
+      }
+    }
+    pathProblems.push(...byPath.values());
+  }
   for (const cross of crossCheck(data)) pathProblems.push({ path: cross.path, reason: cross.reason, pointAt: cross.pointAt ?? 'value' });
   pathProblems.push(...checkProfile(data, baseDir));
 

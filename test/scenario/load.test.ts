@@ -343,3 +343,15 @@ describe('region and link names', () => {
     ]);
   });
 });
+
+describe('one line per bad value', () => {
+  test('a value failing several checks is reported once, by its most specific reason', () => {
+    const result = loadScenario('scenarios/quickstart.yaml', ['seed=1e20', 'chatServers.cores=1e308']);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => `${p.field}: ${p.reason}`)).toEqual([
+      'seed: expected a non-negative integer of at most 9007199254740991, got 100000000000000000000',
+      'chatServers.cores: expected a positive integer of at most 4096, got 1e+308',
+    ]);
+  });
+});
