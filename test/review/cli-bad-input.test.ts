@@ -11,17 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/program.js';
+import { SMALL } from './small-scenario.js';
 
-const SMALL = `name: small
-seed: 3
-duration: 2s
-regions:
-  eu: { timezone: Europe/Berlin, users: 2000 }
-chatServers: { perRegion: 2, cores: 2 }
-workload:
-  online: { share: 100% }
-  messagesPerSecond: 500/s
-`;
 
 interface CliOutcome {
   code: number;

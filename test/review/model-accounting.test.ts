@@ -19,17 +19,8 @@ import { MessageTable } from '../../src/model/message-table.js';
 import { Population } from '../../src/model/population.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import type { ResolvedScenario } from '../../src/scenario/resolved.js';
+import { SMALL } from './small-scenario.js';
 
-const SMALL = `name: small
-seed: 3
-duration: 2s
-regions:
-  eu: { timezone: Europe/Berlin, users: 2000 }
-chatServers: { perRegion: 2, cores: 2 }
-workload:
-  online: { share: 100% }
-  messagesPerSecond: 500/s
-`;
 
 const GROUPS = `name: groups
 seed: 3

@@ -11,17 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/engine/run-scenario.js';
 import { evaluateSlos, parseSlos } from '../../src/plan/search/slo.js';
 import { loadScenario } from '../../src/scenario/index.js';
+import { SMALL } from './small-scenario.js';
 
-const SMALL = `name: small
-seed: 3
-duration: 2s
-regions:
-  eu: { timezone: Europe/Berlin, users: 2000 }
-chatServers: { perRegion: 2, cores: 2 }
-workload:
-  online: { share: 100% }
-  messagesPerSecond: 500/s
-`;
 
 describe('latency SLOs over no deliveries (review)', () => {
   it('p99<100 does not pass when every message is still waiting for a core', () => {
