@@ -2,31 +2,16 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerRun } from '../../src/cli/commands/run.js';
-import { exitCodeFor } from '../../src/cli/program.js';
+import { runCommand } from '../helpers/run-cli.js';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const program = new Command().exitOverride().configureOutput({ writeErr: (t) => (err += t), writeOut: (t) => (out += t) });
-  registerRun(program, { stdout: (t) => (out += t), stderr: (t) => (err += t), stderrIsTty: false, stdoutIsTty: false });
-  try {
-    await program.parseAsync(['run', ...args], { from: 'user' });
-    return { code: 0, out, err };
-  } catch (error) {
-    const code = exitCodeFor(error, (t) => (err += t));
-    return { code, out, err };
-  }
-}
 
 const quick = ['--set', 'duration=1500ms', '--set', 'warmup=500ms'];
 
 describe('chatscale run', () => {
   it('prints only the results contract with --json, and writes the CSV series', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'chatscale-run-')), 'series');
-    const { code, out, err } = await run(['quickstart', ...quick, '--json', '--csv', dir]);
+    const { code, out, err } = await runCommand(['quickstart', ...quick, '--json', '--csv', dir]);
     expect(err).toBe('');
     expect(code).toBe(0);
     const result = JSON.parse(out);
@@ -38,7 +23,7 @@ describe('chatscale run', () => {
   });
 
   it('reports every bad --set at once and exits 2 without a stack', async () => {
-    const { code, out, err } = await run(['quickstart', '--set', 'chatServers.cores=0', '--set', 'duration=banana', '--json']);
+    const { code, out, err } = await runCommand(['quickstart', '--set', 'chatServers.cores=0', '--set', 'duration=banana', '--json']);
     expect(code).toBe(2);
     expect(out).toBe('');
     const lines = err.trim().split('\n');
@@ -48,7 +33,7 @@ describe('chatscale run', () => {
   });
 
   it('names a missing scenario file and exits 2', async () => {
-    const { code, err } = await run(['no-such-scenario.yaml']);
+    const { code, err } = await runCommand(['no-such-scenario.yaml']);
     expect(code).toBe(2);
     expect(err.trim()).toBe('error: no-such-scenario.yaml: no such file');
   });
@@ -58,10 +43,10 @@ describe('chatscale run', () => {
     mkdirSync(join(dir, 'series'));
     writeFileSync(join(dir, 'series', 'timeseries.csv'), 'mine');
     writeFileSync(join(dir, 'report.md'), 'mine too');
-    const csv = await run(['quickstart', ...quick, '--csv', join(dir, 'series')]);
+    const csv = await runCommand(['quickstart', ...quick, '--csv', join(dir, 'series')]);
     expect(csv.code).toBe(2);
     expect(readFileSync(join(dir, 'series', 'timeseries.csv'), 'utf8')).toBe('mine');
-    const report = await run(['quickstart', ...quick, '--report', join(dir, 'report.md')]);
+    const report = await runCommand(['quickstart', ...quick, '--report', join(dir, 'report.md')]);
     expect(report.code).toBe(2);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe('mine too');
   });

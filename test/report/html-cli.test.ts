@@ -6,14 +6,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerPlan } from '../../src/cli/commands/plan.js';
-import { registerRun } from '../../src/cli/commands/run.js';
 import { registerSweep } from '../../src/cli/commands/sweep.js';
 import { registerWhatif } from '../../src/cli/commands/whatif.js';
-import { exitCodeFor } from '../../src/cli/program.js';
 import { runCli } from '../planning/cli-harness.js';
+import { runCommand } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatscale-report-'));
 const file = (name: string) => join(dir, name);
@@ -22,18 +20,6 @@ const TINY = ['regions.main.users=10000', 'workload.messagesPerSecond=20000/s', 
 const tinySets = TINY.flatMap((s) => ['--set', s]);
 const tinyBoth = TINY.flatMap((s) => ['--set-both', s]);
 
-async function runCommand(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const program = new Command().exitOverride().configureOutput({ writeErr: (t) => (err += t), writeOut: (t) => (out += t) });
-  registerRun(program, { stdout: (t) => (out += t), stderr: (t) => (err += t), stderrIsTty: false, stdoutIsTty: false });
-  try {
-    await program.parseAsync(['run', ...args], { from: 'user' });
-    return { code: 0, out, err };
-  } catch (error) {
-    return { code: exitCodeFor(error, (t) => (err += t)), out, err };
-  }
-}
 
 const svgCount = (html: string): number => (html.match(/<svg\b/g) ?? []).length;
 

@@ -6,12 +6,10 @@
  * are the figures a slice run must reproduce (docs/published-scenarios.md).
  */
 import os from 'node:os';
-import { Command } from 'commander';
 import { describe, expect, test } from 'vitest';
-import { registerRun } from '../../src/cli/commands/run.js';
-import { exitCodeFor } from '../../src/cli/program.js';
 import { Population } from '../../src/model/population.js';
 import { formatScenarioProblem, loadScenario, NS_PER_HOUR, NS_PER_MS, NS_PER_S, onlineFractionAt, type ResolvedRegion, type ResolvedScenario } from '../../src/scenario/index.js';
+import { runCommand } from '../helpers/run-cli.js';
 
 const SECONDS_PER_DAY = 86_400;
 const MS_PER_DAY = SECONDS_PER_DAY * 1000;
@@ -244,26 +242,13 @@ describe('new-years-eve', () => {
   });
 });
 
-/** `chatscale run` in-process: exit code and what it printed. */
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const program = new Command().exitOverride().configureOutput({ writeErr: (t) => (err += t), writeOut: (t) => (out += t) });
-  registerRun(program, { stdout: (t) => (out += t), stderr: (t) => (err += t), stderrIsTty: false, stdoutIsTty: false });
-  try {
-    await program.parseAsync(['run', ...args], { from: 'user' });
-    return { code: 0, out, err };
-  } catch (error) {
-    return { code: exitCodeFor(error, (t) => (err += t)), out, err };
-  }
-}
 
 // At full fidelity each needs over 100 GiB (147 M to 1.2 B connected devices): refused before
 // anything is allocated. On a machine that large the run would start, so the test stands aside.
 describe.skipIf(os.totalmem() > 96 * GIB)('at full fidelity, run refuses them: exit 2, one line per problem, no stack', () => {
   for (const file of ['scenarios/whatsapp-2014.yaml', 'scenarios/global-2025.yaml', 'scenarios/new-years-eve.yaml']) {
     test(file, async () => {
-      const { code, out, err } = await runCli([file, '--set', 'fidelity=full']);
+      const { code, out, err } = await runCommand([file, '--set', 'fidelity=full']);
       expect(code).toBe(2);
       expect(out).toBe('');
       const lines = err.trimEnd().split('\n');
