@@ -3,7 +3,7 @@
  * column (latencies, percentages), so a column lines up; thousands separators on counts. Every
  * figure goes through metrics/rounding.ts first, so a report shows what the JSON holds.
  */
-import type { RunResult } from '../metrics/run-result.js';
+import type { RunResult, ServerResult } from '../metrics/run-result.js';
 import { roundFigure } from '../metrics/rounding.js';
 import { formatBytes, formatCount, formatDurationNs } from '../scenario/format-units.js';
 
@@ -27,6 +27,23 @@ export function formatSeconds(seconds: number): string {
 /** A count or a mean: `2,000,000`, `0.5`. */
 export function formatFigure(value: number): string {
   return formatCount(roundFigure('value', value));
+}
+
+/** One server's row in the Markdown and HTML server tables (the id as given, formatted by the caller). */
+export function serverFigureRow(server: ServerResult, id: string): string[] {
+  return [
+    id,
+    server.role,
+    server.region,
+    formatCount(server.cores),
+    formatPercent(server.cpuUtilisation),
+    formatBytes(server.memoryBytesPeak),
+    formatFigure(server.connectionsPeak),
+    formatFigure(server.cpuQueuePeak),
+    formatFigure(server.cpuQueueMean),
+    formatFigure(server.operations),
+    formatFigure(server.dropped),
+  ];
 }
 
 /** The messages section of a run's report, as (label, value) rows: one list for every format. */

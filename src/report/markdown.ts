@@ -5,7 +5,7 @@
  */
 import { sortedRecord } from '../metrics/counters.js';
 import type { RunResult, ServerResult } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows, serverFigureRow } from './format.js';
 import { roleCounts, serverView } from './servers.js';
 import { renderMarkdownTable, type Align } from './table.js';
 
@@ -16,19 +16,7 @@ const SERVER_HEADER = ['id', 'role', 'region', 'cores', 'cpu', 'memory peak', 'c
 const SERVER_ALIGN: Align[] = ['left', 'left', 'left', ...Array<Align>(8).fill('right')];
 
 function serverRow(server: ServerResult): string[] {
-  return [
-    `\`${server.id}\``,
-    server.role,
-    server.region,
-    formatCount(server.cores),
-    formatPercent(server.cpuUtilisation),
-    formatBytes(server.memoryBytesPeak),
-    formatFigure(server.connectionsPeak),
-    formatFigure(server.cpuQueuePeak),
-    formatFigure(server.cpuQueueMean),
-    formatFigure(server.operations),
-    formatFigure(server.dropped),
-  ];
+  return serverFigureRow(server, `\`${server.id}\``);
 }
 
 export function renderRunMarkdown(result: RunResult): string {
