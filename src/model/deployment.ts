@@ -18,12 +18,11 @@
 import { ChatServer } from '../core/chat-server.js';
 import { ClientKind, Code, DeviceKind, ServerFrame, ServerKind, groupCreateFrame, readFrame, type ClientFrame, type Envelope } from '../core/frames.js';
 import { deviceKeyOf, slotOf, userOf } from '../core/ids.js';
-import { ImplicitDirectory } from '../core/memory/implicit-directory.js';
-import { NumMap } from '../core/record-table.js';
 import { MemoryOfflineStore } from '../core/memory/offline-store.js';
 import { Op, OP_COUNT } from '../core/ops.js';
 import type { OpSink, Timers, Transport } from '../core/ports.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
+import { CounterStream } from '../sim/counter-stream.js';
 import type { Distribution } from '../sim/distributions/index.js';
 import { MultiServerQueue } from '../sim/multi-server-queue.js';
 import type { RandomStream, RandomStreams } from '../sim/random.js';
@@ -34,6 +33,7 @@ import { CostModel } from './cost-model.js';
 import { durationDistribution } from './distribution-of.js';
 import { MessageTable } from './message-table.js';
 import { Population } from './population.js';
+import { DenseSessionDirectory } from './dense-directory.js';
 import { FramePool, SlotPool } from './transit.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
@@ -127,14 +127,18 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly rngReads: RandomStream;
   private readonly rngNet: RandomStream;
   private readonly rngSession: RandomStream;
-  private readonly directory: ImplicitDirectory;
+  private readonly directory: DenseSessionDirectory;
   private readonly accessLatency: Distribution[];
   private readonly interServerLatency: Distribution[];
   /** Link index between two regions (regionA * regions + regionB), or the region's own LAN. */
   private readonly linkOf: Int32Array;
 
-  /** Slice fidelity: user id to dense user index, and back; null in full fidelity (index = id). */
-  private readonly userIndex: NumMap | null;
+  /**
+   * Slice fidelity: each simulated server's first dense user index (-1 for the others), and dense
+   * index to user id; null in full fidelity (index = id). Computed, not a map: a slice of a
+   * billion-user deployment holds tens of millions of users.
+   */
+  private readonly sliceFirstIndex: Float64Array | null;
   private readonly indexUser: Float64Array | null;
   // Per-device client state, dense index userIndex * 5 + slot.
   private readonly online: Uint8Array;
@@ -190,7 +194,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.rngReads = streams.stream('reads');
     this.rngNet = streams.stream('network');
     this.rngSession = streams.stream('sessions');
-    this.directory = new ImplicitDirectory(this.population);
     this.accessLatency = scenario.regions.map((r) => durationDistribution(r.accessLatencyNs));
     this.interServerLatency = scenario.regions.map((r) => durationDistribution(r.chatServers.interServerLatencyNs));
 
@@ -198,22 +201,28 @@ export class Deployment implements WorkloadHost, OutsideHost {
     // Client state exists for the users homed on simulated servers: all of them in full fidelity
     // (indexed by user id), the slice's in a slice (indexed densely, found through a map).
     if (this.outside.isSlice) {
-      const insideUsers: number[] = [];
-      this.userIndex = new NumMap(1024);
-      // The slice's users, server by server, found by running the placement backwards.
+      // The slice's users, server by server, found by running the placement backwards; a user's
+      // dense index is its server's first index plus its rank in placement order (userBase).
+      this.sliceFirstIndex = new Float64Array(this.outside.simulated.length).fill(-1);
+      let insideUsers = 0;
       for (let server = 0; server < this.outside.simulated.length; server++) {
         if (!this.outside.isSimulatedServer(server)) continue;
-        this.population.forEachUserOf(server, (user) => {
-          this.userIndex!.set(user, insideUsers.length);
-          insideUsers.push(user);
-        });
+        this.sliceFirstIndex[server] = insideUsers;
+        insideUsers += this.population.userCountOf(server);
       }
-      this.indexUser = Float64Array.from(insideUsers);
+      const indexUser = new Float64Array(insideUsers);
+      let index = 0;
+      for (let server = 0; server < this.outside.simulated.length; server++) {
+        if (this.outside.isSimulatedServer(server)) this.population.forEachUserOf(server, (user) => (indexUser[index++] = user));
+      }
+      this.indexUser = indexUser;
     } else {
-      this.userIndex = null;
+      this.sliceFirstIndex = null;
       this.indexUser = null;
     }
-    const deviceSlots = (this.indexUser === null ? this.population.users : this.indexUser.length) * DEVICE_SLOTS;
+    const usersInside = this.indexUser === null ? this.population.users : this.indexUser.length;
+    const deviceSlots = usersInside * DEVICE_SLOTS;
+    this.directory = new DenseSessionDirectory(this.population, deviceSlots, (deviceKey) => this.denseIndexOrNone(deviceKey));
     this.online = new Uint8Array(deviceSlots);
     this.clientSeq = new Int32Array(deviceSlots);
     this.mailboxHighest = new Float64Array(deviceSlots);
@@ -244,7 +253,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
       (r) => new BackingService(`offline-store-${r.name}`, 'offlineStore', r.name, durationDistribution(scenario.offlineStore.latencyNs), scenario.offlineStore.capacityOpsPerSecond),
     );
     this.buildServers();
-    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), this, (region) => this.onlineFractionNow(region));
+    const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
+    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region) => this.onlineFractionNow(region));
   }
 
   static zeroCounters() {
@@ -544,10 +554,25 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   /** Index of a user's first device slot in the client-state arrays (users inside the slice only). */
   private userBase(user: number): number {
-    if (this.userIndex === null) return user * DEVICE_SLOTS;
-    const index = this.userIndex.get(user, -1);
-    if (index < 0) throw new Error(`model: user ${user} is homed outside the slice and has no client state (broken invariant)`);
-    return index * DEVICE_SLOTS;
+    const base = this.userBaseOrNone(user);
+    if (base < 0) throw new Error(`model: user ${user} is homed outside the slice and has no client state (broken invariant)`);
+    return base;
+  }
+
+  /** `userBase`, or -1 for a user homed outside the slice (or no user at all). */
+  private userBaseOrNone(user: number): number {
+    if (this.sliceFirstIndex === null) return user < this.population.users ? user * DEVICE_SLOTS : -1;
+    if (!(user >= 0 && user < this.population.users)) return -1;
+    const servers = this.population.regionOf(user).chatServers;
+    const placement = this.population.placementIndexOf(user);
+    const first = this.sliceFirstIndex[servers.serverIndexFirst + (placement % servers.count)]!;
+    return first < 0 ? -1 : (first + Math.floor(placement / servers.count)) * DEVICE_SLOTS;
+  }
+
+  private denseIndexOrNone(deviceKey: number): number {
+    const slot = slotOf(deviceKey);
+    const base = slot < DEVICE_SLOTS ? this.userBaseOrNone(userOf(deviceKey)) : -1;
+    return base < 0 ? -1 : base + slot;
   }
 
   private sendUp(deviceKey: number, frame: ClientFrame | null, control: number, ackSeq = 0): void {
@@ -779,7 +804,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
   }
 
   private onlineFractionNow(region: ResolvedRegion): number {
-    const localMs = this.scenario.startUtcMs + this.sim.nowNs / NS_PER_MS + region.utcOffsetMinutes * 60_000;
+    return this.onlineFractionAt(region, this.sim.nowNs);
+  }
+
+  private onlineFractionAt(region: ResolvedRegion, atNs: number): number {
+    const localMs = this.scenario.startUtcMs + atNs / NS_PER_MS + region.utcOffsetMinutes * 60_000;
     const hour = (((localMs / 3_600_000) % 24) + 24) % 24;
     const curve = region.online.fractionByLocalHour;
     const h0 = Math.floor(hour);
@@ -885,8 +914,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     return this.outside.isSimulatedUser(user);
   }
 
-  onlineFractionOf(user: number): number {
-    return this.onlineFractionNow(this.population.regionOf(user));
+  onlineFractionOf(user: number, atNs = this.sim.nowNs): number {
+    return this.onlineFractionAt(this.population.regionOf(user), atNs);
   }
 
   messageFromOutside(senderKey: number, recipientUser: number, bytes: number): number {

@@ -59,19 +59,41 @@ export class Population implements ImplicitPopulation {
   }
 
   homeOf(userId: number): number {
-    const region = this.regionOf(userId);
-    const servers = region.chatServers;
-    const local = userId - region.userIdFirst;
-    // hash: a keyed permutation of the region's users, dealt round the servers, so that it can be
-    // run backwards (usersOfServer). least-loaded needs state; over an implicit population a
-    // uniform spread is its steady state, so it places as hash does.
-    const slot = this.placement === 'modulo' ? local % servers.count : this.permutations[region.index]!.forward(local) % servers.count;
-    return servers.serverIndexFirst + slot;
+    const servers = this.regionOf(userId).chatServers;
+    return servers.serverIndexFirst + (this.placementIndexOf(userId) % servers.count);
   }
 
-  /** Calls `visit` with every user homed on `server`, in a fixed order, touching no one else. */
+  /**
+   * Where placement deals the user in its region: the user is on the region's server
+   * `index mod count`, the `floor(index / count)`-th of that server's users (in `forEachUserOf`
+   * order). hash: a keyed permutation of the region's users, dealt round the servers, so that it
+   * can be run backwards (forEachUserOf). least-loaded needs state; over an implicit population a
+   * uniform spread is its steady state, so it places as hash does.
+   */
+  placementIndexOf(userId: number): number {
+    const region = this.regionOf(userId);
+    const local = userId - region.userIdFirst;
+    return this.placement === 'modulo' ? local : this.permutations[region.index]!.forward(local);
+  }
+
+  /** How many users are homed on a server. */
+  userCountOf(server: number): number {
+    const region = this.regionOfServer(server);
+    if (region === undefined) return 0;
+    const slot = server - region.chatServers.serverIndexFirst;
+    return region.users > slot ? Math.ceil((region.users - slot) / region.chatServers.count) : 0;
+  }
+
+  private regionOfServer(server: number): ResolvedRegion | undefined {
+    return this.regions.find((r) => server >= r.chatServers.serverIndexFirst && server < r.chatServers.serverIndexFirst + r.chatServers.count);
+  }
+
+  /**
+   * Calls `visit` with every user homed on `server`, in placement order (the n-th call is the
+   * user whose `placementIndexOf` divided by the server count is n), touching no one else.
+   */
   forEachUserOf(server: number, visit: (userId: number) => void): void {
-    const region = this.regions.find((r) => server >= r.chatServers.serverIndexFirst && server < r.chatServers.serverIndexFirst + r.chatServers.count);
+    const region = this.regionOfServer(server);
     if (region === undefined) return;
     const slot = server - region.chatServers.serverIndexFirst;
     const permutation = this.permutations[region.index]!;

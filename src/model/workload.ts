@@ -1,14 +1,24 @@
 /**
  * The offered load: an open-loop Poisson stream of messages (it does not slow down when the
  * deployment does), each from an online device of a sender to a recipient or a group, with sizes
- * drawn from the scenario. Every draw here comes from one stream and happens at an arrival, so the
- * messages offered are the same whatever the deployment does with them (DESIGN.md section 5).
+ * drawn from the scenario. Every draw here comes from the workload's own streams and happens at an
+ * arrival, so the messages offered are the same whatever the deployment does with them (DESIGN.md
+ * section 5).
+ *
+ * Slice fidelity generates the whole deployment's stream too (its rates and mix are the full
+ * deployment's), but most of its messages are between two servers outside the slice. Those are
+ * screened out ahead of time without a kernel event: after each arrival, the next ones are drawn
+ * in a dry run until one touches a user homed in the slice, and only that one is scheduled. A
+ * message's draws come from a counter stream keyed by its number, so the dry run and the real run
+ * at its time draw the same numbers; the dry run stops at the first user inside the slice, before
+ * anything that depends on the deployment's state (who is online there).
  */
 import { groupSendFrame, sendFrame, type ClientFrame } from '../core/frames.js';
 import { deviceKeyOf } from '../core/ids.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { ZipfDistribution, type Distribution } from '../sim/distributions/index.js';
 import { hash64Uint32, type RandomStream } from '../sim/random.js';
+import { CounterStream } from '../sim/counter-stream.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_S } from '../sim/time.js';
 import { sizeDistribution } from './distribution-of.js';
@@ -30,8 +40,8 @@ export interface WorkloadHost {
   noteSenderOffline(): void;
   /** Slice fidelity: whether the user is homed on a simulated server (always true in full). */
   isSimulatedUser(user: number): boolean;
-  /** The share of the user's region online now. */
-  onlineFractionOf(user: number): number;
+  /** The share of the user's region online at a time (ns; default now). */
+  onlineFractionOf(user: number, atNs?: number): number;
   /** Slice fidelity: a message from a device homed outside the slice; returns its client seq. */
   messageFromOutside(senderKey: number, recipientUser: number, bytes: number): number;
   /** Slice fidelity: a group message from a device homed outside the slice; returns its client seq. */
@@ -47,7 +57,10 @@ export class Workload {
   private readonly population: Population;
   private readonly sim: Simulator;
   private readonly host: WorkloadHost;
+  /** Draws of a message: the workload's stream, or in a slice the message's counter stream. */
   private readonly rng: RandomStream;
+  /** Gaps between arrivals: the workload's stream (the same object as `rng` in full fidelity). */
+  private readonly gaps: RandomStream;
   private readonly kindArrival: number;
   private readonly arrivalRatePerNs: number;
   private readonly textBytes: Distribution;
@@ -60,18 +73,32 @@ export class Workload {
   private readonly groupsCreated = new Map<number, readonly number[]>();
   /** Slice fidelity: only messages that touch a simulated server are generated in detail. */
   private readonly slice: boolean;
+  /** Slice fidelity: the counter stream `rng` is, and the number of the last message drawn. */
+  private readonly messageDraws: CounterStream | null;
+  private messageNumber = 0;
+  /** A dry run's time (ns), or -1 in a real run; and whether the dry run met a user inside. */
+  private dryRunAtNs = -1;
+  private touchesSlice = false;
+  /** Messages screened out of a slice without an event (between two servers outside). */
+  screenedOut = 0;
 
   /** `onlineFractionAt(region)` is the share of the region's users online at the start. */
-  constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, host: WorkloadHost, onlineFractionAt: (region: ResolvedRegion) => number) {
+  /**
+   * `rng` is the workload's stream; `messageDraws` the counter stream a slice draws its messages
+   * from (unused in full fidelity).
+   */
+  constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, messageDraws: CounterStream, host: WorkloadHost, onlineFractionAt: (region: ResolvedRegion) => number) {
     this.scenario = scenario;
     this.population = population;
     this.sim = sim;
-    this.rng = rng;
     this.host = host;
     this.slice = scenario.fidelity === 'slice' && scenario.sliceServers < scenario.totals.chatServers;
+    this.gaps = rng;
+    this.messageDraws = this.slice ? messageDraws : null;
+    this.rng = this.slice ? messageDraws : rng;
     this.textBytes = sizeDistribution(scenario.workload.sizes.text.sizeBytes);
     this.mediaBytes = sizeDistribution(scenario.workload.sizes.media.sizeBytes);
-    this.kindArrival = sim.register('workload.arrival', () => this.onArrival());
+    this.kindArrival = sim.register('workload.arrival', (messageNumber) => this.onArrival(messageNumber));
     this.arrivalRatePerNs = this.totalArrivalRatePerSecond(onlineFractionAt) / NS_PER_S;
     const arrivals = scenario.workload.arrivals;
     this.senderZipf = arrivals.kind === 'perUserPerDay' && arrivals.senderZipfSkew > 0 ? new ZipfDistribution(arrivals.senderZipfSkew, population.users) : null;
@@ -81,7 +108,9 @@ export class Workload {
 
   /** Schedules the first arrival. */
   start(): void {
-    if (this.arrivalRatePerNs > 0) this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
+    if (!(this.arrivalRatePerNs > 0)) return;
+    if (this.messageDraws === null) this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
+    else this.scheduleNextInSlice(this.sim.nowNs);
   }
 
   /**
@@ -100,13 +129,55 @@ export class Workload {
   }
 
   private nextArrivalGapNs(): number {
-    return Math.max(1, Math.round(this.rng.nextExponential() / this.arrivalRatePerNs));
+    return Math.max(1, Math.round(this.gaps.nextExponential() / this.arrivalRatePerNs));
   }
 
-  private onArrival(): void {
-    this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
+  private onArrival(messageNumber: number): void {
+    if (this.messageDraws === null) {
+      this.sim.scheduleIn(this.nextArrivalGapNs(), this.kindArrival, 0);
+    } else {
+      this.scheduleNextInSlice(this.sim.nowNs);
+      this.messageDraws.restart(messageNumber);
+    }
+    this.sendMessage();
+  }
+
+  private sendMessage(): void {
     if (this.population.groups > 0 && this.rng.nextFloat() < this.scenario.workload.groups.fraction) this.sendGroupMessage();
     else this.sendOneToOne();
+  }
+
+  /**
+   * Draws the arrivals after `fromNs` in dry runs, dropping those between two servers outside the
+   * slice, and schedules the first that touches the slice (none past the end of the run).
+   */
+  private scheduleNextInSlice(fromNs: number): void {
+    const draws = this.messageDraws!;
+    let atNs = fromNs;
+    for (;;) {
+      atNs += this.nextArrivalGapNs();
+      if (atNs > this.scenario.durationNs) return;
+      const number = ++this.messageNumber;
+      draws.restart(number);
+      this.dryRunAtNs = atNs;
+      this.touchesSlice = false;
+      this.sendMessage();
+      this.dryRunAtNs = -1;
+      const touches = this.touchesSlice;
+      this.touchesSlice = false;
+      if (touches) {
+        this.sim.scheduleAt(atNs, this.kindArrival, number);
+        return;
+      }
+      this.screenedOut++;
+    }
+  }
+
+  /** In a dry run: notes that the message touches the slice, so the dry run stops here. */
+  private stopsDryRun(): boolean {
+    if (this.dryRunAtNs < 0) return false;
+    this.touchesSlice = true;
+    return true;
   }
 
   /** A sender: uniform over all users, or by activity rank when senders are Zipf-skewed. */
@@ -130,13 +201,14 @@ export class Workload {
     return first + (hash64Uint32(this.scenario.seed >>> 0, rank, salt) % count);
   }
 
-  /** An online device of the user, from a random first slot, or -1. */
+  /** An online device of the user, from a random first slot, or -1 (also when a dry run stops). */
   private onlineDeviceOf(user: number): number {
     const count = this.population.deviceCountOf(user);
     const start = count > 1 ? this.rng.nextInt(count) : 0;
-    if (!this.slice || this.host.isSimulatedUser(user)) return this.host.onlineSlotOf(user, start);
+    if (!this.slice || this.host.isSimulatedUser(user)) return this.stopsDryRun() ? -1 : this.host.onlineSlotOf(user, start);
     // Homed outside the slice: its sessions are not simulated, so online with the region's share.
-    return this.rng.nextFloat() < this.host.onlineFractionOf(user) ? start : -1;
+    const atNs = this.dryRunAtNs >= 0 ? this.dryRunAtNs : this.sim.nowNs;
+    return this.rng.nextFloat() < this.host.onlineFractionOf(user, atNs) ? start : -1;
   }
 
   private isInside(user: number): boolean {
@@ -158,17 +230,19 @@ export class Workload {
       if (sender >= 0) slot = this.onlineDeviceOf(sender);
     } else {
       // By activity rank (or, in a slice, over users partly outside): draw until one is online.
-      for (let i = 0; i < DRAWS_MAX && slot < 0; i++) {
+      for (let i = 0; i < DRAWS_MAX && slot < 0 && !this.touchesSlice; i++) {
         sender = this.pickSender();
         slot = this.onlineDeviceOf(sender);
       }
     }
+    if (this.touchesSlice) return;
     if (slot < 0) return this.host.noteSenderOffline();
     const recipient = this.pickRecipient(sender);
     if (recipient < 0) return;
     const senderInside = this.isInside(sender);
     const recipientInside = this.isInside(recipient);
     if (!senderInside && !recipientInside) return; // between two servers outside the slice
+    if (this.stopsDryRun()) return;
     const deviceKey = deviceKeyOf(sender, slot);
     if (!senderInside) {
       const seq = this.host.messageFromOutside(deviceKey, recipient, this.messageBytes());
@@ -210,15 +284,17 @@ export class Workload {
     if (candidates.length < 2) return this.sendOneToOne();
     let sender = -1;
     let slot = -1;
-    for (let i = 0; i < DRAWS_MAX && slot < 0; i++) {
+    for (let i = 0; i < DRAWS_MAX && slot < 0 && !this.touchesSlice; i++) {
       sender = candidates[this.rng.nextInt(candidates.length)]!;
       slot = this.onlineDeviceOf(sender);
     }
+    if (this.touchesSlice) return;
     if (slot < 0) return this.host.noteSenderOffline();
     const senderInside = this.isInside(sender);
     let copies = senderInside ? -1 : 0; // every member device inside the slice but the sending one
     for (const member of candidates) if (this.isInside(member)) copies += this.population.deviceCountOf(member);
     if (!senderInside && copies === 0) return; // no member inside the slice
+    if (this.stopsDryRun()) return;
     const deviceKey = deviceKeyOf(sender, slot);
     if (members === undefined) {
       // Groups predate the run: one used for the first time is made to exist at its home now,

@@ -213,10 +213,16 @@ export class RandomStream {
   private gaussianSpare = 0;
   private hasGaussianSpare = false;
 
-  constructor(key: StreamKey, name: string) {
+  /** `source` replaces the Tyche-i generator (it returns int32 draws): see `CounterStream`. */
+  constructor(key: StreamKey, name: string, source?: () => number) {
     this.key = key;
     this.name = name;
-    this.nextInt32 = tycheFromKey(key);
+    this.nextInt32 = source ?? tycheFromKey(key);
+  }
+
+  /** Drops the normal kept from the last pair, so the next draw starts a pair afresh. */
+  protected forgetSpareGaussian(): void {
+    this.hasGaussianSpare = false;
   }
 
   /** Uniform integer in [0, 2^32). */
@@ -322,6 +328,12 @@ export class RandomStreams {
    * The stream with this name. The same name returns the same (shared, already advanced) stream
    * object; each component should use its own name.
    */
+  /** The key a stream of this name gets (for streams of another kind, e.g. `CounterStream`). */
+  keyOf(name: string): StreamKey {
+    checkName(name);
+    return childKey(this.key, name);
+  }
+
   stream(name: string): RandomStream {
     checkName(name);
     let stream = this.streams.get(name);

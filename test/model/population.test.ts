@@ -25,6 +25,21 @@ describe.each(['hash', 'modulo'])('placement %s', (placement) => {
     expect(mismatches).toBe(0);
   });
 
+  it('ranks a user by its placement index, in the order forEachUserOf lists them', () => {
+    let mismatches = 0;
+    for (let server = 0; server < people.serverCount; server++) {
+      let rank = 0;
+      people.forEachUserOf(server, (user) => {
+        const servers = people.regionOf(user).chatServers;
+        const index = people.placementIndexOf(user);
+        if (servers.serverIndexFirst + (index % servers.count) !== server || Math.floor(index / servers.count) !== rank) mismatches++;
+        rank++;
+      });
+      expect(rank).toBe(people.userCountOf(server));
+    }
+    expect(mismatches).toBe(0);
+  });
+
   it('spreads a region evenly over its servers', () => {
     // eu: 80,000 users on 3 servers.
     const counts = [0, 1, 2].map((server) => {

@@ -1,0 +1,33 @@
+/**
+ * A random stream whose draws are a pure function of (key, index, draw number): `restart(i)`
+ * rewinds to the first draw of item i, from any state. A model can then look at an item's draws
+ * ahead of time, drop the item if they show it is of no interest, and otherwise draw exactly the
+ * same numbers again when the item's time comes: slice fidelity screens the deployment's whole
+ * message stream this way without an event per message it drops (src/model/workload.ts).
+ */
+import { hash64Uint32, RandomStream, type StreamKey } from './random.js';
+
+/** Where the next draw comes from; shared with the source closure (set up before `this` exists). */
+interface Position {
+  index: number;
+  draw: number;
+}
+
+export class CounterStream extends RandomStream {
+  private readonly position: Position;
+
+  constructor(key: StreamKey, name: string) {
+    // One 32-bit seed from the whole key: the counter hash takes (seed, index, draw).
+    const seed = hash64Uint32(key[0] >>> 0, key[1] >>> 0, (key[2] ^ key[3]) >>> 0);
+    const position: Position = { index: 0, draw: 0 };
+    super(key, name, () => hash64Uint32(seed, position.index, position.draw++) | 0);
+    this.position = position;
+  }
+
+  /** Rewinds to the first draw of item `index` (a non-negative integer up to 2^53). */
+  restart(index: number): void {
+    this.position.index = index;
+    this.position.draw = 0;
+    this.forgetSpareGaussian();
+  }
+}

@@ -1,0 +1,30 @@
+/** The simulator's directory passes the core's directory contract, with and without dense indexes. */
+import { describe, expect, it } from 'vitest';
+import { deviceKeyOf, NO_SERVER, slotOf, userOf } from '../../src/core/index.js';
+import { DenseSessionDirectory } from '../../src/model/dense-directory.js';
+import { directoryContract } from '../core/directory-contract.js';
+
+const population = {
+  homeOf: (user: number) => user % 7,
+  devicesOf: (user: number) => (user > 1_000_000 && user < 5e9 ? 0b11 : 0),
+  groupHomeOf: (group: number) => group % 3,
+};
+/** Users below 30 have dense indexes (5 slots each); the rest fall back to the hash table. */
+const indexOf = (deviceKey: number) => (userOf(deviceKey) < 30 && slotOf(deviceKey) < 5 ? userOf(deviceKey) * 5 + slotOf(deviceKey) : -1);
+
+directoryContract('DenseSessionDirectory', () => new DenseSessionDirectory(population, 150, indexOf));
+
+describe('DenseSessionDirectory', () => {
+  it('keeps indexed and unindexed sessions apart, and forgets a removed device', () => {
+    const directory = new DenseSessionDirectory(population, 150, indexOf);
+    const indexed = deviceKeyOf(9, 1);
+    const unindexed = deviceKeyOf(40, 1);
+    directory.setSession(indexed, 3);
+    directory.setSession(unindexed, 5);
+    expect([directory.sessionOf(indexed), directory.sessionOf(unindexed)]).toEqual([3, 5]);
+    expect(directory.addDevice(indexed)).toBe(true);
+    expect(directory.removeDevice(indexed)).toBe(true);
+    expect(directory.sessionOf(indexed)).toBe(NO_SERVER);
+    expect(directory.sessionOf(unindexed)).toBe(5);
+  });
+});
