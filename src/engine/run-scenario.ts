@@ -226,6 +226,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
       dropped: counters.droppedMessages,
       pending,
       deliveriesToDevices: counters.deliveriesToDevices,
+      backlogDeliveries: counters.backlogDeliveries,
       storedOffline: operations['store'] ?? 0,
       expired: operations['expire'] ?? 0,
       rejected: counters.rejected,

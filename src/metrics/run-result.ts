@@ -104,6 +104,11 @@ export interface RunResult {
     pending: number;
     /** Copies delivered to devices (a group message to 10 devices counts 10). */
     deliveriesToDevices: number;
+    /**
+     * Of deliveriesToDevices, copies of the warm start's offline backlog (offlineStore.warmBacklog):
+     * sent before the run, so in no other count and in no latency figure.
+     */
+    backlogDeliveries: number;
     storedOffline: number;
     expired: number;
     /** Client frames the routing core refused (counted in dropped when they carried a message). */

@@ -16,7 +16,8 @@
  * queueing on links between regions, and loss as a retransmission delay.
  */
 import { ChatServer } from '../core/chat-server.js';
-import { ClientKind, Code, DeviceKind, ServerFrame, ServerKind, groupCreateFrame, readFrame, type ClientFrame, type Envelope } from '../core/frames.js';
+import { DEFAULT_WIRE } from '../core/config.js';
+import { ClientKind, Code, DeviceKind, Envelope, ServerFrame, ServerKind, groupCreateFrame, readFrame, type ClientFrame } from '../core/frames.js';
 import { deviceKeyOf, slotOf, userOf } from '../core/ids.js';
 import { MemoryOfflineStore } from '../core/memory/offline-store.js';
 import { Op, OP_COUNT } from '../core/ops.js';
@@ -29,6 +30,7 @@ import type { RandomStream, RandomStreams } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_HOUR, NS_PER_MS, NS_PER_S } from '../sim/time.js';
 import { BackingService } from './backing-service.js';
+import { OfflineBacklog, copiesPerMessage } from './backlog.js';
 import { CostModel } from './cost-model.js';
 import { durationDistribution } from './distribution-of.js';
 import { MessageTable } from './message-table.js';
@@ -53,6 +55,11 @@ const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 const READ_WINDOW_NS = 60 * NS_PER_S;
 /** sendUp's control code for a device's cumulative ack (travels as a number, not a frame). */
 const CONTROL_ACK = 3;
+/**
+ * Client sequence numbers of the warm start's backlog messages start here: above every real one
+ * (client sequences are int32), so a device tells a backlog copy from a tracked message.
+ */
+const BACKLOG_REF_FIRST = 2 ** 31;
 
 export interface DeploymentObserver {
   /** A message copy reached a device: latency from the client's send, and whether it was counted. */
@@ -159,6 +166,12 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private onlineUsersCount = 0;
   /** Last arrival per ordered server pair, to keep server links FIFO under random latency. */
   private readonly pairLastNs: Float64Array;
+  /** The warm start's offline backlog, or null when the store starts empty. */
+  private readonly backlog: OfflineBacklog | null;
+  /** One bit per device slot: offline since before the run, its backlog not yet given. */
+  private readonly backlogOwed: Uint32Array;
+  private readonly rngBacklog: RandomStream;
+  private backlogRefNext = BACKLOG_REF_FIRST;
   /** Frames the core refused, by its reason code (server acks that did not say accepted). */
   readonly rejectedByCode = new Map<number, number>();
 
@@ -255,6 +268,23 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.buildServers();
     const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
     this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region) => this.onlineFractionNow(region));
+    this.rngBacklog = streams.stream('backlog');
+    this.backlog = scenario.offlineStore.warmBacklog ? this.buildBacklog() : null;
+    this.backlogOwed = new Uint32Array(this.backlog === null ? 0 : Math.ceil(deviceSlots / 32));
+  }
+
+  private buildBacklog(): OfflineBacklog {
+    let users = 0;
+    let online = 0;
+    for (const region of this.scenario.regions) {
+      users += region.users;
+      online += region.users * this.onlineFractionAt(region, 0);
+    }
+    const onlineShare = users > 0 ? online / users : 0;
+    const copies = copiesPerMessage(this.scenario, this.population, onlineShare);
+    const messagesInAt = (atNs: number) => this.workload.totalArrivalRatePerSecond((region) => this.onlineFractionAt(region, atNs));
+    const offlineDevices = this.population.users * this.scenario.workload.devicesPerUserMean * (1 - onlineShare);
+    return new OfflineBacklog(messagesInAt, copies.toOffline, offlineDevices, this.scenario.offlineStore.retentionNs);
   }
 
   static zeroCounters() {
@@ -268,6 +298,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
       reorderedAtDevices: 0,
       lostAtClosedDevices: 0,
       senderOffline: 0,
+      /** Copies of the warm start's backlog delivered (counted in deliveriesToDevices too). */
+      backlogDeliveries: 0,
       serverAcks: 0,
       reads: 0,
       connects: 0,
@@ -302,6 +334,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
           this.capture.deviceCount = 0;
           this.capture.serverCount = 0;
           this.noteConnection(server, +1);
+        } else if (this.backlog !== null) {
+          this.backlogOwed[dev >>> 5]! |= 1 << (dev & 31);
         }
         this.scheduleSessionToggle(dev, region, isOnline);
       }
@@ -723,7 +757,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private onMessageCopy(deviceKey: number, env: Envelope): void {
     const table = this.messages;
     const done = table.settleCopy(MessageTable.keyOf(env.from, env.ref));
-    if (done < 0) return;
+    if (done < 0) {
+      if (env.ref >= BACKLOG_REF_FIRST) this.onBacklogCopy(deviceKey, env);
+      return;
+    }
     const counted = table.settledCounted;
     this.observer.delivered(this.sim.nowNs - table.settledSendNs, counted);
     if (counted) {
@@ -734,6 +771,19 @@ export class Deployment implements WorkloadHost, OutsideHost {
         else this.counters.delivered++;
       }
     }
+    this.maybeRead(deviceKey, env);
+  }
+
+  /** A copy of the warm start's backlog reached its device: a delivery, with no latency to record. */
+  private onBacklogCopy(deviceKey: number, env: Envelope): void {
+    if (this.measuring) {
+      this.counters.deliveriesToDevices++;
+      this.counters.backlogDeliveries++;
+    }
+    this.maybeRead(deviceKey, env);
+  }
+
+  private maybeRead(deviceKey: number, env: Envelope): void {
     // A recipient (not the sender's own other device) reads it within a minute, or not in this run.
     if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngReads.nextFloat() < this.scenario.workload.read.within60sFraction) {
       const slot = this.reads.put({ deviceKey, senderKey: env.from, senderSeq: env.ref });
@@ -859,11 +909,43 @@ export class Deployment implements WorkloadHost, OutsideHost {
       }
       this.scheduleSessionToggle(dev, region, isReconnect);
     } else {
+      if (this.backlog !== null && (this.backlogOwed[dev >>> 5]! & (1 << (dev & 31))) !== 0) {
+        this.backlogOwed[dev >>> 5]! &= ~(1 << (dev & 31));
+        this.restoreBacklog(deviceKey, region);
+      }
       this.setOnline(dev, index, 1);
       this.clientConnection[dev]!++;
       this.sendUp(deviceKey, null, 1);
       this.scheduleSessionToggle(dev, region, true);
     }
+  }
+
+  /**
+   * Puts in the device's mailbox, at its home, what it would have missed while offline before the
+   * run (backlog.ts), as the frames a peer would have sent then: uncharged, like the rest of the
+   * warm start. The device drains them over the connection it is opening now.
+   */
+  private restoreBacklog(deviceKey: number, region: ResolvedRegion): void {
+    const p = this.onlineFractionNow(region);
+    if (!(p > 0 && p < 1)) return;
+    const meanOfflineNs = (region.online.sessionMeanNs * (1 - p)) / p;
+    const user = userOf(deviceKey);
+    const home = this.population.homeOf(user);
+    const core = this.servers[home]!.core;
+    const room = this.scenario.offlineStore.messagesPerDeviceMax - core.queueDepth(deviceKey).stored;
+    const copies = Math.min(room, this.backlog!.drawCopies(meanOfflineNs, this.rngBacklog));
+    const header = DEFAULT_WIRE.envelopeHeaderBytes;
+    this.warmStarting = true;
+    for (let i = 0; i < copies; i++) {
+      const sender = this.rngBacklog.nextInt(this.population.users);
+      const bytes = this.workload.messageBytesFrom(this.rngBacklog) + header;
+      const env = new Envelope(DeviceKind.Message, deviceKeyOf(sender, 0), user, this.backlogRefNext++, 0, bytes);
+      this.beginCore();
+      core.onServerFrame(this.population.homeOf(sender), new ServerFrame(ServerKind.ToDevice, deviceKey, 0, 0, env, null, null, bytes + header));
+      this.capture.deviceCount = 0;
+      this.capture.serverCount = 0;
+    }
+    this.warmStarting = false;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -149,6 +149,20 @@ export class Population implements ImplicitPopulation {
     return Math.min(hi, Math.max(lo, Math.floor(x)));
   }
 
+  /**
+   * The probability of each whole group size from `min` to `max` as `groupSizeOf` draws them
+   * (index 0 is `min`): the bounded Pareto's mass between s and s + 1, exactly.
+   */
+  groupSizeProbabilities(): { min: number; probabilities: Float64Array } {
+    const size = this.groupSize;
+    const probabilities = new Float64Array(size.max - size.min + 1);
+    if (size.kind === 'uniform' || size.min === size.max) return { min: size.min, probabilities: probabilities.fill(1 / probabilities.length) };
+    const { paretoAlpha: a, min: lo, max: hi } = size;
+    const cdf = (x: number) => (1 - Math.pow(lo / x, a)) / (1 - Math.pow(lo / hi, a));
+    for (let s = lo; s < hi; s++) probabilities[s - lo] = cdf(s + 1) - cdf(s);
+    return { min: lo, probabilities };
+  }
+
   private groupSizeMean(): number {
     const size = this.groupSize;
     if (size.kind === 'uniform') return (size.min + size.max) / 2;

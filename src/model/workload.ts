@@ -117,7 +117,7 @@ export class Workload {
    * Messages per second: the scenario's stream, or the users' daily mean scaled by how many are
    * online at the start (messages come from online users), held for the run.
    */
-  private totalArrivalRatePerSecond(onlineFractionAt: (region: ResolvedRegion) => number): number {
+  totalArrivalRatePerSecond(onlineFractionAt: (region: ResolvedRegion) => number): number {
     const arrivals = this.scenario.workload.arrivals;
     if (arrivals.kind === 'totalPerSecond') return arrivals.messagesPerSecond;
     let rate = 0;
@@ -216,9 +216,14 @@ export class Workload {
   }
 
   private messageBytes(): number {
+    return this.messageBytesFrom(this.rng);
+  }
+
+  /** A message's size (bytes): text or media, from the scenario's size distributions. */
+  messageBytesFrom(rng: RandomStream): number {
     const sizes = this.scenario.workload.sizes;
-    const dist = this.rng.nextFloat() < sizes.media.fraction ? this.mediaBytes : this.textBytes;
-    return Math.max(1, Math.round(dist.sample(this.rng)));
+    const dist = rng.nextFloat() < sizes.media.fraction ? this.mediaBytes : this.textBytes;
+    return Math.max(1, Math.round(dist.sample(rng)));
   }
 
   private sendOneToOne(): void {
@@ -277,19 +282,38 @@ export class Workload {
     return -1;
   }
 
+  /**
+   * A group message comes from an online member: a group is drawn, then its sender uniformly among
+   * the members with a device online (each member's device found as for any sender). A group with
+   * nobody online is passed over for another (up to DRAWS_MAX draws), so the offered rate holds at
+   * any online share: messages come from people who are online, and a group with more of them
+   * online is the likelier to be written to.
+   */
   private sendGroupMessage(): void {
-    const groupId = this.rng.nextInt(this.population.groups);
-    let members = this.groupsCreated.get(groupId);
-    const candidates = members ?? this.population.groupMembers(groupId);
-    if (candidates.length < 2) return this.sendOneToOne();
-    let sender = -1;
-    let slot = -1;
-    for (let i = 0; i < DRAWS_MAX && slot < 0 && !this.touchesSlice; i++) {
-      sender = candidates[this.rng.nextInt(candidates.length)]!;
-      slot = this.onlineDeviceOf(sender);
+    for (let draw = 0; draw < DRAWS_MAX; draw++) {
+      const groupId = this.rng.nextInt(this.population.groups);
+      const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
+      if (members.length < 2) return this.sendOneToOne();
+      let sender = -1;
+      let slot = -1;
+      let online = 0;
+      for (const member of members) {
+        const memberSlot = this.onlineDeviceOf(member);
+        if (this.touchesSlice) return;
+        if (memberSlot < 0) continue;
+        // Reservoir sampling: the k-th online member replaces the pick with probability 1/k.
+        if (this.rng.nextInt(++online) === 0) {
+          sender = member;
+          slot = memberSlot;
+        }
+      }
+      if (sender >= 0) return this.sendGroupMessageFrom(groupId, members, sender, slot);
     }
-    if (this.touchesSlice) return;
-    if (slot < 0) return this.host.noteSenderOffline();
+    this.host.noteSenderOffline();
+  }
+
+  private sendGroupMessageFrom(groupId: number, candidates: readonly number[], sender: number, slot: number): void {
+    let members = this.groupsCreated.get(groupId);
     const senderInside = this.isInside(sender);
     let copies = senderInside ? -1 : 0; // every member device inside the slice but the sending one
     for (const member of candidates) if (this.isInside(member)) copies += this.population.deviceCountOf(member);

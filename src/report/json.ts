@@ -79,6 +79,7 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
         dropped: 'leaf',
         pending: 'leaf',
         deliveriesToDevices: 'leaf',
+        backlogDeliveries: 'leaf',
         storedOffline: 'leaf',
         expired: 'leaf',
         rejected: 'leaf',

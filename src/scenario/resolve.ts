@@ -173,6 +173,7 @@ export function resolveScenario(parsed: ScenarioParsed, context: ResolveContext)
       queueMax: parsed.offlineStore.queueMax,
       messagesPerDeviceMax: parsed.offlineStore.messagesPerDeviceMax,
       retentionNs: parsed.offlineStore.retention,
+      warmBacklog: parsed.offlineStore.warmBacklog,
     },
     costs: {
       scale: parsed.costs.scale,

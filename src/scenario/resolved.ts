@@ -111,6 +111,8 @@ export interface ResolvedService {
 export interface ResolvedOfflineStore extends ResolvedService {
   messagesPerDeviceMax: number;
   retentionNs: number;
+  /** Whether devices offline since before the run come back to a steady-state backlog. */
+  warmBacklog: boolean;
 }
 
 export interface ResolvedCost {

@@ -245,6 +245,12 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
     retention: positiveDuration('a positive duration such as 30d')
       .prefault('30d')
       .describe('How long a message waits for an offline device before it expires (default 30d).'),
+    warmBacklog: z
+      .boolean({ error: 'must be true or false' })
+      .default(true)
+      .describe(
+        'Steady-state start for offline devices (default true): a device offline since before the run gets, when it comes online, the backlog its time offline would have left in the store, so drains and messages out are at their steady rate from the start. false: the store starts empty.',
+      ),
   }).describe('Store-and-forward for devices that are offline. One service per region.');
 
   const costShape: Record<string, z.ZodType> = {};

@@ -7,6 +7,7 @@
  */
 import os from 'node:os';
 import { describe, expect, test } from 'vitest';
+import { copiesPerMessage as modelCopiesPerMessage } from '../../src/model/backlog.js';
 import { Population } from '../../src/model/population.js';
 import { formatScenarioProblem, loadScenario, NS_PER_HOUR, NS_PER_MS, NS_PER_S, onlineFractionAt, type ResolvedRegion, type ResolvedScenario } from '../../src/scenario/index.js';
 import { runCommand } from '../helpers/run-cli.js';
@@ -61,37 +62,16 @@ function loginsPerSecond(s: ResolvedScenario): number {
   }, 0);
 }
 
-/** Mean members of a group as the simulator draws them (whole members), over many group ids. */
-function groupSizeMeanDrawn(s: ResolvedScenario): number {
-  const population = new Population(s);
-  const samples = 200_000;
-  let sum = 0;
-  for (let groupId = 0; groupId < samples; groupId++) sum += population.groupSizeOf(groupId);
-  return sum / samples;
-}
-
 /**
- * Message copies (deliveries to devices) per message in at the start: a one-to-one message goes to
- * every device of the recipient and the sender's other devices, a group message to every member
- * device but the sender's. Senders are users with a device online, so users with more devices send
- * a little more often: the sender's mean devices is weighted by 1 - (1 - p)^devices.
+ * Message copies (deliveries to devices) per message in at the start, as the model makes them
+ * (src/model/backlog.ts): every device of a one-to-one recipient and the sender's other devices,
+ * every member device of a group but the sender's; senders and groups weighted by being online.
+ * Taken at the users' online share at the start.
  */
 function copiesPerMessage(s: ResolvedScenario): number {
-  const { devicesPerUser, devicesPerUserMean, groups } = s.workload;
-  let weighted = 0;
-  let weight = 0;
-  for (const region of s.regions) {
-    const p = onlineFractionAtUtc(region, s.startUtcMs);
-    for (const { devices, fraction } of devicesPerUser) {
-      const senderWeight = region.users * fraction * (1 - (1 - p) ** devices);
-      weighted += senderWeight * devices;
-      weight += senderWeight;
-    }
-  }
-  const senderDevicesMean = weighted / weight;
-  const oneToOne = devicesPerUserMean + senderDevicesMean - 1;
-  const group = groupSizeMeanDrawn(s) * devicesPerUserMean - 1;
-  return (1 - groups.fraction) * oneToOne + groups.fraction * group;
+  let online = 0;
+  for (const region of s.regions) online += region.users * onlineFractionAtUtc(region, s.startUtcMs);
+  return modelCopiesPerMessage(s, new Population(s), online / s.totals.users).all;
 }
 
 describe('whatsapp-2014: Rick Reed, Erlang Factory 2014', () => {
