@@ -40,15 +40,21 @@ import { FramePool, SlotPool } from './transit.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 
-/** Devices a user may have (primary plus four companions): dense device index = user * 5 + slot. */
-const DEVICE_SLOTS = 5;
 /**
- * Client state per user, allocated for every user whether active or not: per device slot an online
- * flag (1 byte), client seq (4), highest mailbox seq (8), the FIFO clocks of its two links (16) and
- * its connection counts, client and server side (8);
- * per user its place in the list of online users (4 + 4) and its count of devices online (1).
+ * Client state per user, allocated for every user whether active or not: per device slot (as many
+ * as the scenario's most devices per user, at most 5) an online flag (1 byte), client seq (4),
+ * highest mailbox seq (8), the FIFO clocks of its two links (16) and its connection counts, client
+ * and server side (8); per user its place in the list of online users (4 + 4) and its count of
+ * devices online (1).
  */
-export const DEVICE_STATE_BYTES_PER_USER = DEVICE_SLOTS * (1 + 4 + 8 + 16 + 8) + (4 + 4 + 1);
+export function deviceStateBytesPerUser(slotsPerUser: number): number {
+  return slotsPerUser * (1 + 4 + 8 + 16 + 8) + (4 + 4 + 1);
+}
+
+/** Device slots kept per user: dense device index = user index x slots + slot. */
+export function deviceSlotsPerUser(scenario: ResolvedScenario): number {
+  return Math.max(1, ...scenario.workload.devicesPerUser.map((d) => d.devices));
+}
 /** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 /** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
@@ -146,6 +152,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * billion-user deployment holds tens of millions of users.
    */
   private readonly sliceFirstIndex: Float64Array | null;
+  /** Device slots per user in the client-state arrays (the most devices a user has here). */
+  private readonly slotsPerUser: number;
   private readonly indexUser: Float64Array | null;
   // Per-device client state, dense index userIndex * 5 + slot.
   private readonly online: Uint8Array;
@@ -234,7 +242,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.indexUser = null;
     }
     const usersInside = this.indexUser === null ? this.population.users : this.indexUser.length;
-    const deviceSlots = usersInside * DEVICE_SLOTS;
+    this.slotsPerUser = deviceSlotsPerUser(scenario);
+    const deviceSlots = usersInside * this.slotsPerUser;
     this.directory = new DenseSessionDirectory(this.population, deviceSlots, (deviceKey) => this.denseIndexOrNone(deviceKey));
     this.online = new Uint8Array(deviceSlots);
     this.clientSeq = new Int32Array(deviceSlots);
@@ -243,7 +252,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.downFreeNs = new Float64Array(deviceSlots);
     this.clientConnection = new Int32Array(deviceSlots);
     this.serverConnection = new Int32Array(deviceSlots);
-    const usersHere = deviceSlots / DEVICE_SLOTS;
+    const usersHere = usersInside;
     this.onlineUsers = new Int32Array(usersHere);
     this.onlineUserPosition = new Int32Array(usersHere);
     this.onlineDevicesOfUser = new Uint8Array(usersHere);
@@ -324,7 +333,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       const region = this.population.regionOf(user);
       const fraction = this.onlineFractionNow(region);
       for (let slot = 0; slot < count; slot++) {
-        const dev = index * DEVICE_SLOTS + slot;
+        const dev = index * this.slotsPerUser + slot;
         const isOnline = this.rngSession.nextFloat() < fraction;
         if (isOnline) {
           this.setOnline(dev, index, 1);
@@ -595,17 +604,17 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   /** `userBase`, or -1 for a user homed outside the slice (or no user at all). */
   private userBaseOrNone(user: number): number {
-    if (this.sliceFirstIndex === null) return user < this.population.users ? user * DEVICE_SLOTS : -1;
+    if (this.sliceFirstIndex === null) return user < this.population.users ? user * this.slotsPerUser : -1;
     if (!(user >= 0 && user < this.population.users)) return -1;
     const servers = this.population.regionOf(user).chatServers;
     const placement = this.population.placementIndexOf(user);
     const first = this.sliceFirstIndex[servers.serverIndexFirst + (placement % servers.count)]!;
-    return first < 0 ? -1 : (first + Math.floor(placement / servers.count)) * DEVICE_SLOTS;
+    return first < 0 ? -1 : (first + Math.floor(placement / servers.count)) * this.slotsPerUser;
   }
 
   private denseIndexOrNone(deviceKey: number): number {
     const slot = slotOf(deviceKey);
-    const base = slot < DEVICE_SLOTS ? this.userBaseOrNone(userOf(deviceKey)) : -1;
+    const base = slot < this.slotsPerUser ? this.userBaseOrNone(userOf(deviceKey)) : -1;
     return base < 0 ? -1 : base + slot;
   }
 
@@ -888,9 +897,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
   }
 
   private onSessionToggle(dev: number): void {
-    const index = Math.floor(dev / DEVICE_SLOTS);
+    const index = Math.floor(dev / this.slotsPerUser);
     const user = this.indexUser === null ? index : this.indexUser[index]!;
-    const deviceKey = deviceKeyOf(user, dev - index * DEVICE_SLOTS);
+    const deviceKey = deviceKeyOf(user, dev - index * this.slotsPerUser);
     const region = this.population.regionOf(user);
     const isOnline = this.online[dev] === 1;
     if (isOnline) {
