@@ -3,7 +3,7 @@
  * (DESIGN.md section 9): the estimate and the fix, not an out-of-memory crash.
  */
 import { estimateFootprint, type ResolvedScenario } from '../scenario/index.js';
-import { deviceSlotsPerUser, deviceStateBytesPerUser } from '../model/deployment.js';
+import { deviceStateBytesPerUser } from '../model/deployment.js';
 
 /**
  * Bytes per connected device in a run, routing core and simulator together, with a margin: peak
@@ -33,7 +33,7 @@ export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailab
   // The engine also keeps a few numbers per possible device of every user it simulates (client
   // state): all users in full fidelity, those homed on the slice's servers (plus an index) in a slice.
   const sliceShare = scenario.fidelity === 'slice' ? Math.min(1, scenario.sliceServers / scenario.totals.chatServers) : 1;
-  const clientStateBytes = scenario.totals.users * sliceShare * (deviceStateBytesPerUser(deviceSlotsPerUser(scenario)) + (sliceShare < 1 ? SLICE_INDEX_BYTES_PER_USER : 0));
+  const clientStateBytes = scenario.totals.users * sliceShare * (deviceStateBytesPerUser(scenario.workload.devicesPerUserMean) + (sliceShare < 1 ? SLICE_INDEX_BYTES_PER_USER : 0));
   const totalBytes = footprint.totalBytes - footprint.connectedDevicesBytes + connectedBytes + clientStateBytes;
   if (totalBytes > memoryBytesAvailable) {
     problems.push({

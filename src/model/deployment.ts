@@ -18,7 +18,7 @@
 import { ChatServer } from '../core/chat-server.js';
 import { DEFAULT_WIRE } from '../core/config.js';
 import { ClientKind, Code, DeviceKind, Envelope, ServerFrame, ServerKind, groupCreateFrame, readFrame, type ClientFrame } from '../core/frames.js';
-import { deviceKeyOf, slotOf, userOf } from '../core/ids.js';
+import { deviceKeyOf, SLOTS_PER_USER, slotOf, userOf } from '../core/ids.js';
 import { MemoryOfflineStore } from '../core/memory/offline-store.js';
 import { Op, OP_COUNT } from '../core/ops.js';
 import type { OpSink, Timers, Transport } from '../core/ports.js';
@@ -41,19 +41,13 @@ import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 
 /**
- * Client state per user, allocated for every user whether active or not: per device slot (as many
- * as the scenario's most devices per user, at most 5) an online flag (1 byte), client seq (4),
- * highest mailbox seq (8), the FIFO clocks of its two links (16) and its connection counts, client
- * and server side (8); per user its place in the list of online users (4 + 4) and its count of
- * devices online (1).
+ * Client state per user, allocated for every user whether active or not: per device an online
+ * flag (1 byte), client seq (4), highest mailbox seq (8), the FIFO clocks of its two links (16) and
+ * its connection counts, client and server side (8); per user where its devices start (4), its
+ * place in the list of online users (4 + 4) and its count of devices online (1).
  */
-export function deviceStateBytesPerUser(slotsPerUser: number): number {
-  return slotsPerUser * (1 + 4 + 8 + 16 + 8) + (4 + 4 + 1);
-}
-
-/** Device slots kept per user: dense device index = user index x slots + slot. */
-export function deviceSlotsPerUser(scenario: ResolvedScenario): number {
-  return Math.max(1, ...scenario.workload.devicesPerUser.map((d) => d.devices));
+export function deviceStateBytesPerUser(devicesPerUserMean: number): number {
+  return devicesPerUserMean * (1 + 4 + 8 + 16 + 8) + (4 + 4 + 4 + 1);
 }
 /** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
@@ -152,8 +146,12 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * billion-user deployment holds tens of millions of users.
    */
   private readonly sliceFirstIndex: Float64Array | null;
-  /** Device slots per user in the client-state arrays (the most devices a user has here). */
-  private readonly slotsPerUser: number;
+  /**
+   * Where each user's devices start in the per-device client-state arrays, by user index (one
+   * more entry at the end): a user's devices are packed, so a slice of 30 M users with 1.24
+   * devices each holds 37 M device records, not 150 M slots.
+   */
+  private readonly deviceFirst: Uint32Array;
   private readonly indexUser: Float64Array | null;
   // Per-device client state, dense index userIndex * 5 + slot.
   private readonly online: Uint8Array;
@@ -242,8 +240,14 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.indexUser = null;
     }
     const usersInside = this.indexUser === null ? this.population.users : this.indexUser.length;
-    this.slotsPerUser = deviceSlotsPerUser(scenario);
-    const deviceSlots = usersInside * this.slotsPerUser;
+    this.deviceFirst = new Uint32Array(usersInside + 1);
+    let deviceSlots = 0;
+    for (let index = 0; index < usersInside; index++) {
+      this.deviceFirst[index] = deviceSlots;
+      deviceSlots += this.population.deviceCountOf(this.indexUser === null ? index : this.indexUser[index]!);
+    }
+    if (deviceSlots > 0xffff_ffff) throw new RangeError(`model: ${deviceSlots} devices is more than the client-state index holds (2^32 - 1)`);
+    this.deviceFirst[usersInside] = deviceSlots;
     this.directory = new DenseSessionDirectory(this.population, deviceSlots, (deviceKey) => this.denseIndexOrNone(deviceKey));
     this.online = new Uint8Array(deviceSlots);
     this.clientSeq = new Int32Array(deviceSlots);
@@ -276,7 +280,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     );
     this.buildServers();
     const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
-    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region) => this.onlineFractionNow(region));
+    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs));
     this.rngBacklog = streams.stream('backlog');
     this.backlog = scenario.offlineStore.warmBacklog ? this.buildBacklog() : null;
     this.backlogOwed = new Uint32Array(this.backlog === null ? 0 : Math.ceil(deviceSlots / 32));
@@ -291,7 +295,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     }
     const onlineShare = users > 0 ? online / users : 0;
     const copies = copiesPerMessage(this.scenario, this.population, onlineShare);
-    const messagesInAt = (atNs: number) => this.workload.totalArrivalRatePerSecond((region) => this.onlineFractionAt(region, atNs));
+    const messagesInAt = (atNs: number) => this.workload.offeredPerSecondAt(atNs);
     const offlineDevices = this.population.users * this.scenario.workload.devicesPerUserMean * (1 - onlineShare);
     return new OfflineBacklog(messagesInAt, copies.toOffline, offlineDevices, this.scenario.offlineStore.retentionNs);
   }
@@ -333,7 +337,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       const region = this.population.regionOf(user);
       const fraction = this.onlineFractionNow(region);
       for (let slot = 0; slot < count; slot++) {
-        const dev = index * this.slotsPerUser + slot;
+        const dev = this.deviceFirst[index]! + slot;
         const isOnline = this.rngSession.nextFloat() < fraction;
         if (isOnline) {
           this.setOnline(dev, index, 1);
@@ -346,7 +350,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
         } else if (this.backlog !== null) {
           this.backlogOwed[dev >>> 5]! |= 1 << (dev & 31);
         }
-        this.scheduleSessionToggle(dev, region, isOnline);
+        this.scheduleSessionToggle(index * SLOTS_PER_USER + slot, region, isOnline);
       }
     }
     this.warmStarting = false;
@@ -604,18 +608,25 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   /** `userBase`, or -1 for a user homed outside the slice (or no user at all). */
   private userBaseOrNone(user: number): number {
-    if (this.sliceFirstIndex === null) return user < this.population.users ? user * this.slotsPerUser : -1;
+    const index = this.userIndexOrNone(user);
+    return index < 0 ? -1 : this.deviceFirst[index]!;
+  }
+
+  /** The user's index in the client-state arrays, or -1 for a user homed outside the slice. */
+  private userIndexOrNone(user: number): number {
     if (!(user >= 0 && user < this.population.users)) return -1;
+    if (this.sliceFirstIndex === null) return user;
     const servers = this.population.regionOf(user).chatServers;
     const placement = this.population.placementIndexOf(user);
     const first = this.sliceFirstIndex[servers.serverIndexFirst + (placement % servers.count)]!;
-    return first < 0 ? -1 : (first + Math.floor(placement / servers.count)) * this.slotsPerUser;
+    return first < 0 ? -1 : first + Math.floor(placement / servers.count);
   }
 
   private denseIndexOrNone(deviceKey: number): number {
-    const slot = slotOf(deviceKey);
-    const base = slot < this.slotsPerUser ? this.userBaseOrNone(userOf(deviceKey)) : -1;
-    return base < 0 ? -1 : base + slot;
+    const index = this.userIndexOrNone(userOf(deviceKey));
+    if (index < 0) return -1;
+    const dev = this.deviceFirst[index]! + slotOf(deviceKey);
+    return dev < this.deviceFirst[index + 1]! ? dev : -1;
   }
 
   private sendUp(deviceKey: number, frame: ClientFrame | null, control: number, ackSeq = 0): void {
@@ -880,7 +891,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * for meanSession x (1 - p) / p, so that a share p of devices is online in steady state; an online
    * device also reconnects (close, then connect at once) reconnectsPerHour times an hour.
    */
-  private scheduleSessionToggle(dev: number, region: ResolvedRegion, isOnline: boolean): void {
+  /** `toggle` names the device: its user's index x SLOTS_PER_USER + its slot. */
+  private scheduleSessionToggle(toggle: number, region: ResolvedRegion, isOnline: boolean): void {
     const p = this.onlineFractionNow(region);
     const reconnectsPerNs = region.online.reconnectsPerHour / NS_PER_HOUR;
     if (p >= 1 && reconnectsPerNs === 0) return; // always online: no sessions end in this run
@@ -893,13 +905,15 @@ export class Deployment implements WorkloadHost, OutsideHost {
     }
     if (!(ratePerNs > 0)) return;
     const atNs = this.sim.nowNs + Math.round(this.rngSession.nextExponential() / ratePerNs);
-    if (atNs <= this.scenario.durationNs) this.sim.scheduleAt(atNs, this.kindSession, dev);
+    if (atNs <= this.scenario.durationNs) this.sim.scheduleAt(atNs, this.kindSession, toggle);
   }
 
-  private onSessionToggle(dev: number): void {
-    const index = Math.floor(dev / this.slotsPerUser);
+  private onSessionToggle(toggle: number): void {
+    const index = Math.floor(toggle / SLOTS_PER_USER);
+    const slot = toggle - index * SLOTS_PER_USER;
+    const dev = this.deviceFirst[index]! + slot;
     const user = this.indexUser === null ? index : this.indexUser[index]!;
-    const deviceKey = deviceKeyOf(user, dev - index * this.slotsPerUser);
+    const deviceKey = deviceKeyOf(user, slot);
     const region = this.population.regionOf(user);
     const isOnline = this.online[dev] === 1;
     if (isOnline) {
@@ -916,7 +930,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       } else {
         this.setOnline(dev, index, 0);
       }
-      this.scheduleSessionToggle(dev, region, isReconnect);
+      this.scheduleSessionToggle(toggle, region, isReconnect);
     } else {
       if (this.backlog !== null && (this.backlogOwed[dev >>> 5]! & (1 << (dev & 31))) !== 0) {
         this.backlogOwed[dev >>> 5]! &= ~(1 << (dev & 31));
@@ -925,7 +939,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.setOnline(dev, index, 1);
       this.clientConnection[dev]!++;
       this.sendUp(deviceKey, null, 1);
-      this.scheduleSessionToggle(dev, region, true);
+      this.scheduleSessionToggle(toggle, region, true);
     }
   }
 
