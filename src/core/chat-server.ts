@@ -80,6 +80,9 @@ const B_SPILL = 4;
 const MASK_SHIFT = 3;
 const COUNT_SHIFT = 8;
 const COUNT_ONE = 1 << COUNT_SHIFT;
+/** The device-mask bits of a primary record, and their value for a user with no companions. */
+const MASK_BITS = 0b11111 << MASK_SHIFT;
+const PRIMARY_ONLY = 1 << MASK_SHIFT;
 
 /** Counters since construction (a snapshot; plain numbers). */
 export interface CoreStats {
@@ -540,10 +543,11 @@ export class ChatServer {
     this.accepted++;
     this.sink.charge(Op.Route, frame.bytes);
     this.sendAck(offset, deviceKey, seq, Code.Accepted, seq + 1);
+    const senderBits = records[offset + F_BITS]! | 0;
     // Routing may insert records, so `offset` is not used past this point.
     switch (frame.kind) {
       case ClientKind.Send:
-        this.routeMessage(deviceKey, frame, recipientPrimary);
+        this.routeMessage(deviceKey, frame, recipientPrimary, senderBits);
         break;
       case ClientKind.Read:
         this.routeRead(deviceKey, frame);
@@ -573,13 +577,20 @@ export class ChatServer {
     this.sendToSession(offset, deviceKey, ack);
   }
 
-  /** `recipientPrimary`: the offset of the recipient's primary record, or -1 (`RecordTable.find`). */
-  private routeMessage(senderKey: number, frame: ClientFrame, recipientPrimary: number): void {
+  /**
+   * `recipientPrimary`: the offset of the recipient's primary record, or -1 (`RecordTable.find`);
+   * `senderBits`: the bit field of the sender's record.
+   */
+  private routeMessage(senderKey: number, frame: ClientFrame, recipientPrimary: number, senderBits: number): void {
     const senderUser = userOf(senderKey);
     const env = new Envelope(DeviceKind.Message, senderKey, frame.to, frame.seq, 0, frame.bytes + this.headerBytes);
     if (frame.to !== senderUser) this.routeToUserAt(recipientPrimary, frame.to, env, NOBODY);
-    // The sender's other devices get a copy (they are homed here, like the sender).
-    this.routeToUser(senderUser, env, senderKey);
+    // The sender's other devices get a copy (they are homed here, like the sender). A primary
+    // device whose user has no companions has nobody to copy to, and routing to its user would
+    // only stamp the envelope (which is the sender's record's mask: nothing above changes it).
+    const senderIsPrimary = senderKey === senderUser * SLOTS_PER_USER;
+    if (senderIsPrimary && (senderBits & (B_MASK_LOADED | MASK_BITS)) === (B_MASK_LOADED | PRIMARY_ONLY)) this.stamp(env);
+    else this.routeToUser(senderUser, env, senderKey);
   }
 
   private routeRead(readerKey: number, frame: ClientFrame): void {
