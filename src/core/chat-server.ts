@@ -27,29 +27,34 @@
  * the core-1to1 benchmark).
  */
 import { checkLimits, DEFAULT_LIMITS, DEFAULT_WIRE, type ChatServerConfig, type CoreLimits, type WireSizes } from './config.js';
-import { EnvelopePool, NIL } from './envelope-pool.js';
-import {
-  ClientKind,
-  Code,
-  DeviceKind,
-  DropReason,
-  Envelope,
-  ReceiptType,
-  ServerFrame,
-  ServerKind,
-  type ClientFrame,
-} from './frames.js';
+import * as envelopePool from './envelope-pool.js';
+import * as frames from './frames.js';
+import type { ClientFrame } from './frames.js';
 import { Group } from './group.js';
-import { isDeviceKey, isServerId, isUserId, MAX_DEVICES_PER_USER, NO_SERVER, SLOTS_PER_USER, slotOf, userOf } from './ids.js';
-import { Op } from './ops.js';
+import * as ids from './ids.js';
+import * as ops from './ops.js';
+import * as ports from './ports.js';
 import type { Clock, CoreObserver, Directory, OfflineStore, OpSink, Timers, Transport } from './ports.js';
-import { StoreResult } from './ports.js';
 import { NumMap, RecordTable } from './record-table.js';
 
+// Module-local copies of the imported values the hot path uses. An imported binding is live (ES
+// module semantics), so V8 reloads it from its cell and re-checks it at every use, constants and
+// functions alike; a module-local const is folded into the compiled code instead.
+const { EnvelopePool, NIL } = envelopePool;
+const { ClientKind, Code, DeviceKind, DropReason, Envelope, ReceiptType, ServerFrame, ServerKind } = frames;
+type Envelope = frames.Envelope;
+type ServerFrame = frames.ServerFrame;
+const { isDeviceKey, isServerId, isUserId, MAX_DEVICES_PER_USER, NO_SERVER, SLOTS_PER_USER, slotOf, userOf } = ids;
+const { Op } = ops;
+const { StoreResult } = ports;
+
+// Exported values are cells too, even inside their own module: the code below uses local names.
+const SWEEP_TOKEN = 1;
+const NOBODY = -1;
 /** The token of the offline expiry sweep timer (the only timer the core schedules). */
-export const TIMER_SWEEP = 1;
+export const TIMER_SWEEP = SWEEP_TOKEN;
 /** "No device", where a device key is expected (e.g. nobody to exclude from a fan-out). */
-export const NO_DEVICE = -1;
+export const NO_DEVICE = NOBODY;
 
 // Device record layout: STRIDE doubles per record, field 0 the device key.
 const STRIDE = 8;
@@ -75,6 +80,9 @@ const B_SPILL = 4;
 const MASK_SHIFT = 3;
 const COUNT_SHIFT = 8;
 const COUNT_ONE = 1 << COUNT_SHIFT;
+/** The device-mask bits of a primary record, and their value for a user with no companions. */
+const MASK_BITS = 0b11111 << MASK_SHIFT;
+const PRIMARY_ONLY = 1 << MASK_SHIFT;
 
 /** Counters since construction (a snapshot; plain numbers). */
 export interface CoreStats {
@@ -167,7 +175,7 @@ export class ChatServer {
     this.pushWindow = limits.pushWindow;
     this.headerBytes = wire.envelopeHeaderBytes;
     this.scratch = new Array<Envelope | null>(limits.pushWindow).fill(null);
-    this.sweepHandle = this.timers.schedule(limits.sweepIntervalNs, TIMER_SWEEP);
+    this.sweepHandle = this.timers.schedule(limits.sweepIntervalNs, SWEEP_TOKEN);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -250,14 +258,14 @@ export class ChatServer {
   /** A timer scheduled through the `Timers` port is due. */
   onTimer(token: number): void {
     this.enter();
-    if (token !== TIMER_SWEEP) {
+    if (token !== SWEEP_TOKEN) {
       this.busy = false;
       return;
     }
     const cutoffNs = this.clock.nowNs() - this.limits.offlineTtlNs;
     const removed = this.store.expire(cutoffNs, this.limits.sweepMaxEntries, this.onExpired);
     const delayNs = removed >= this.limits.sweepMaxEntries ? this.limits.sweepBacklogDelayNs : this.limits.sweepIntervalNs;
-    this.sweepHandle = this.timers.schedule(delayNs, TIMER_SWEEP);
+    this.sweepHandle = this.timers.schedule(delayNs, SWEEP_TOKEN);
     this.sink.charge(Op.Timer, 0);
     this.busy = false;
   }
@@ -511,6 +519,10 @@ export class ChatServer {
       this.homeAckAt(offset, deviceKey, frame.seq);
       return Code.Accepted;
     }
+    // The recipient's record is looked up before the sender's is read: with a million devices both
+    // are usually cache misses, and issuing the two loads back to back overlaps their latency.
+    // Nothing below inserts or removes a record before routing, so the offset stays valid.
+    const recipientPrimary = frame.kind === ClientKind.Send ? this.table.find(frame.to * SLOTS_PER_USER) : -1;
     const records = this.table.records;
     const seq = frame.seq;
     const last = records[offset + F_LAST_SEQ]!;
@@ -531,10 +543,11 @@ export class ChatServer {
     this.accepted++;
     this.sink.charge(Op.Route, frame.bytes);
     this.sendAck(offset, deviceKey, seq, Code.Accepted, seq + 1);
+    const senderBits = records[offset + F_BITS]! | 0;
     // Routing may insert records, so `offset` is not used past this point.
     switch (frame.kind) {
       case ClientKind.Send:
-        this.routeMessage(deviceKey, frame);
+        this.routeMessage(deviceKey, frame, recipientPrimary, senderBits);
         break;
       case ClientKind.Read:
         this.routeRead(deviceKey, frame);
@@ -564,12 +577,20 @@ export class ChatServer {
     this.sendToSession(offset, deviceKey, ack);
   }
 
-  private routeMessage(senderKey: number, frame: ClientFrame): void {
+  /**
+   * `recipientPrimary`: the offset of the recipient's primary record, or -1 (`RecordTable.find`);
+   * `senderBits`: the bit field of the sender's record.
+   */
+  private routeMessage(senderKey: number, frame: ClientFrame, recipientPrimary: number, senderBits: number): void {
     const senderUser = userOf(senderKey);
     const env = new Envelope(DeviceKind.Message, senderKey, frame.to, frame.seq, 0, frame.bytes + this.headerBytes);
-    if (frame.to !== senderUser) this.routeToUser(frame.to, env, NO_DEVICE);
-    // The sender's other devices get a copy (they are homed here, like the sender).
-    this.routeToUser(senderUser, env, senderKey);
+    if (frame.to !== senderUser) this.routeToUserAt(recipientPrimary, frame.to, env, NOBODY);
+    // The sender's other devices get a copy (they are homed here, like the sender). A primary
+    // device whose user has no companions has nobody to copy to, and routing to its user would
+    // only stamp the envelope (which is the sender's record's mask: nothing above changes it).
+    const senderIsPrimary = senderKey === senderUser * SLOTS_PER_USER;
+    if (senderIsPrimary && (senderBits & (B_MASK_LOADED | MASK_BITS)) === (B_MASK_LOADED | PRIMARY_ONLY)) this.stamp(env);
+    else this.routeToUser(senderUser, env, senderKey);
   }
 
   private routeRead(readerKey: number, frame: ClientFrame): void {
@@ -577,7 +598,7 @@ export class ChatServer {
     this.receipts++;
     const receipt = new Envelope(DeviceKind.Receipt, readerKey, frame.to, frame.ref, ReceiptType.Read, bytes);
     this.sink.charge(Op.Receipt, bytes);
-    this.routeToUser(userOf(frame.to), receipt, NO_DEVICE);
+    this.routeToUser(userOf(frame.to), receipt, NOBODY);
   }
 
   private routeToGroupHome(senderKey: number, frame: ClientFrame): void {
@@ -595,8 +616,12 @@ export class ChatServer {
 
   /** Sends `env` to every device of `user` except `exclude`, through the user's home. */
   private routeToUser(user: number, env: Envelope, exclude: number): void {
-    // Fast path: a user homed here whose device mask is cached, found with one probe.
-    const primary = this.table.find(user * SLOTS_PER_USER);
+    this.routeToUserAt(this.table.find(user * SLOTS_PER_USER), user, env, exclude);
+  }
+
+  /** `routeToUser` where `primary` is the offset of the user's primary record, or -1. */
+  private routeToUserAt(primary: number, user: number, env: Envelope, exclude: number): void {
+    // Fast path: a user homed here whose device mask is cached.
     if (primary >= 0) {
       const bits = this.table.records[primary + F_BITS]! | 0;
       if ((bits & (B_HOMED_HERE | B_MASK_LOADED)) === (B_HOMED_HERE | B_MASK_LOADED)) {
@@ -645,8 +670,9 @@ export class ChatServer {
       this.queueForDeviceAt(primary, base, env);
       queued++;
     }
-    for (let slot = 1; slot < MAX_DEVICES_PER_USER; slot++) {
-      if ((mask & (1 << slot)) === 0) continue;
+    // Companions (slots 1..4), in slot order; most users have none, so the loop stops at the last set bit.
+    for (let slot = 1, rest = mask >>> 1; rest !== 0 && slot < MAX_DEVICES_PER_USER; slot++, rest >>>= 1) {
+      if ((rest & 1) === 0) continue;
       const deviceKey = base + slot;
       if (deviceKey === exclude) continue;
       this.queueForDeviceAt(this.table.find(deviceKey), deviceKey, env);
@@ -754,6 +780,25 @@ export class ChatServer {
 
   private homeAckAt(offset: number, deviceKey: number, upToSeq: number): void {
     this.sink.charge(Op.Ack, 0);
+    // A live client acks each push, so usually exactly the window's head is acked: it is unlinked
+    // and confirmed here, without the round trip through `scratch` (same effects, same order).
+    const records = this.table.records;
+    const pool = this.pool;
+    const head = records[offset + F_WIN_HEAD]!;
+    if (head !== NIL) {
+      const env = pool.items[head]!;
+      const next = pool.next[head]!;
+      if (env.seq <= upToSeq && (next === NIL || pool.items[next]!.seq > upToSeq)) {
+        pool.release(head);
+        records[offset + F_WIN_HEAD] = next;
+        if (next === NIL) records[offset + F_WIN_TAIL] = NIL;
+        const bits = (records[offset + F_BITS]! | 0) - COUNT_ONE;
+        records[offset + F_BITS] = bits;
+        this.confirmed(deviceKey, env);
+        if ((bits & B_SPILL) !== 0) this.pump(deviceKey);
+        return;
+      }
+    }
     const taken = this.takeAcked(offset, upToSeq);
     const spilling = (this.table.records[offset + F_BITS]! & B_SPILL) !== 0;
     this.confirmTaken(deviceKey, taken);
@@ -803,7 +848,7 @@ export class ChatServer {
     this.receipts++;
     const receipt = new Envelope(DeviceKind.Receipt, deviceKey, env.from, env.ref, ReceiptType.Delivered, bytes);
     this.sink.charge(Op.Receipt, bytes);
-    this.routeToUser(senderUser, receipt, NO_DEVICE);
+    this.routeToUser(senderUser, receipt, NOBODY);
   }
 
   /** Moves stored envelopes into the push window while it has room; expired ones are dropped. */
@@ -1088,11 +1133,17 @@ function validId(id: number): boolean {
   return Number.isInteger(id) && id >= 0 && id <= Number.MAX_SAFE_INTEGER;
 }
 
-/** Field checks of a sequenced client frame (semantic checks happen where the state is). */
+/**
+ * Field checks of a sequenced client frame (semantic checks happen where the state is). A
+ * one-to-one message is checked here, in a function small enough for V8 to inline into the hot
+ * path; other kinds in `validOtherFrame`.
+ */
 function validFrame(frame: ClientFrame): boolean {
+  return frame.kind === ClientKind.Send ? isUserId(frame.to) && validBytes(frame.bytes) : validOtherFrame(frame);
+}
+
+function validOtherFrame(frame: ClientFrame): boolean {
   switch (frame.kind) {
-    case ClientKind.Send:
-      return isUserId(frame.to) && validBytes(frame.bytes);
     case ClientKind.GroupSend:
       return validId(frame.to) && validBytes(frame.bytes);
     case ClientKind.Read:

@@ -6,12 +6,15 @@
  */
 import type { Envelope } from './frames.js';
 
-export const NIL = -1;
+// Local name for the hot code: an exported binding is a cell that V8 reloads at every use.
+const NONE = -1;
+/** "No slot": the end of a list. */
+export const NIL = NONE;
 
 export class EnvelopePool {
   next: Int32Array;
   items: (Envelope | null)[];
-  private free = NIL;
+  private free = NONE;
   private top = 0;
   /** Slots in use. */
   used = 0;
@@ -24,14 +27,14 @@ export class EnvelopePool {
   /** A slot holding `env` with no successor. */
   alloc(env: Envelope): number {
     let index: number;
-    if (this.free !== NIL) {
+    if (this.free !== NONE) {
       index = this.free;
       this.free = this.next[index]!;
     } else {
       if (this.top === this.next.length) this.grow();
       index = this.top++;
     }
-    this.next[index] = NIL;
+    this.next[index] = NONE;
     this.items[index] = env;
     this.used++;
     return index;

@@ -7,17 +7,24 @@
  *   of 2^50, and dividing by 8 is exact in binary floating point, so no precision is lost.
  * - A server id is a small non-negative integer. `NO_SERVER` (-1) means "nowhere".
  */
-export const SLOTS_PER_USER = 8;
-export const MAX_DEVICES_PER_USER = 5;
+// The functions below read module-local names: an exported binding is a cell that V8 reloads and
+// checks at every use, even inside its own module.
+const SLOTS = 8;
+const MAX_DEVICES = 5;
+const MAX_USER = 2 ** 50 - 1;
+const MAX_DEVICE_KEY = MAX_USER * SLOTS + 7;
+
+export const SLOTS_PER_USER = SLOTS;
+export const MAX_DEVICES_PER_USER = MAX_DEVICES;
 export const PRIMARY_SLOT = 0;
 export const NO_SERVER = -1;
 /** Largest user id whose device keys stay exact integers in a double. */
-export const MAX_USER_ID = 2 ** 50 - 1;
+export const MAX_USER_ID = MAX_USER;
 /** Bit mask with one bit per possible device slot (0..4). */
 export const ALL_SLOTS_MASK = 0b11111;
 
 export function deviceKeyOf(userId: number, slot: number): number {
-  return userId * SLOTS_PER_USER + slot;
+  return userId * SLOTS + slot;
 }
 
 export function userOf(deviceKey: number): number {
@@ -26,15 +33,15 @@ export function userOf(deviceKey: number): number {
 }
 
 export function slotOf(deviceKey: number): number {
-  return deviceKey % SLOTS_PER_USER;
+  return deviceKey % SLOTS;
 }
 
 export function isUserId(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value <= MAX_USER_ID;
+  return Number.isInteger(value) && value >= 0 && value <= MAX_USER;
 }
 
 export function isDeviceKey(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value <= MAX_USER_ID * SLOTS_PER_USER + 7 && value % SLOTS_PER_USER < MAX_DEVICES_PER_USER;
+  return Number.isInteger(value) && value >= 0 && value <= MAX_DEVICE_KEY && value % SLOTS < MAX_DEVICES;
 }
 
 export function isServerId(value: number): boolean {
