@@ -126,7 +126,7 @@ export class ChatServer {
   private readonly sink: OpSink;
   private readonly observer: CoreObserver | undefined;
 
-  private readonly table = new RecordTable(STRIDE, 1024);
+  private readonly table: RecordTable;
   private readonly pool = new EnvelopePool(1024);
   private readonly groups = new Map<number, Group>();
   private readonly homeCache = new NumMap(256);
@@ -163,6 +163,9 @@ export class ChatServer {
     }
     if (problems.length > 0) throw new CoreConfigError(problems);
     this.serverId = config.serverId;
+    // Room for the expected records at the table's load bound (5/8), within devicesMax.
+    const expected = Math.min(Math.max(0, config.recordsExpected ?? 0), limits.devicesMax);
+    this.table = new RecordTable(STRIDE, Math.max(1024, Math.ceil(expected * 1.6)));
     this.limits = limits;
     this.wire = wire;
     this.clock = config.clock;

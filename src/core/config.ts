@@ -81,6 +81,12 @@ export interface ChatServerConfig {
   observer?: CoreObserver;
   limits?: Partial<CoreLimits>;
   wire?: Partial<WireSizes>;
+  /**
+   * Records (users and devices) the host expects this instance to hold: the table is sized for
+   * them up front. Optional; a host that brings a million sessions up at once saves the table's
+   * doublings, each of which rehashes every record.
+   */
+  recordsExpected?: number;
 }
 
 /** Checks limits; returns one line per problem (empty when they are usable). */

@@ -494,6 +494,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
             groupSequenced: () => undefined,
           },
           limits: { offlineTtlNs: this.scenario.offlineStore.retentionNs },
+          // The warm start connects about users x devices x online share at once, each with a
+          // record for its device and one for its user.
+          recordsExpected: this.outside.isSimulatedServer(index)
+            ? this.population.userCountOf(index) * (this.scenario.workload.devicesPerUserMean + 1) * this.onlineFractionNow(region)
+            : 0,
         });
         const cpu = new MultiServerQueue(this.sim, {
           name: `chat-${index}`,

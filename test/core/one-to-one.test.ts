@@ -223,6 +223,26 @@ describe('host contract', () => {
     expect(String(error)).toMatch(/re-entered/);
   });
 
+  it('sizes its table for the records a host expects, and behaves the same', () => {
+    const make = (recordsExpected?: number) => {
+      const clock = new ManualClock();
+      const directory = new MemoryDirectory();
+      directory.registerUser(alice, 1);
+      directory.registerUser(bob, 1);
+      const transport = new QueueTransport();
+      const server = new ChatServer({ serverId: 0, clock, timers: new MemoryTimers(clock), transport, directory, store: new MemoryOfflineStore(), sink: new CountingSink(), recordsExpected });
+      server.connect(a0);
+      server.connect(b0);
+      server.onClientFrame(a0, sendFrame(1, bob, 1));
+      return { server, transport };
+    };
+    const plain = make();
+    const sized = make(100_000);
+    expect(sized.server.tableBytes()).toBeGreaterThan(plain.server.tableBytes() * 100);
+    expect(JSON.stringify(sized.transport)).toBe(JSON.stringify(plain.transport));
+    expect(sized.server.stats()).toEqual(plain.server.stats());
+  });
+
   it('reports every invalid limit at once', () => {
     const clock = new ManualClock();
     expect(
