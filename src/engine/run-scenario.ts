@@ -6,13 +6,13 @@
 import { OP_NAMES } from '../core/ops.js';
 import { latencyCdf } from '../metrics/latency-cdf.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
-import type { LinkResult, RunResult, ServerResult, SliceResult, TimeSeries } from '../metrics/run-result.js';
-import { tQuantile995 } from '../metrics/t-quantile.js';
+import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
 import { Deployment } from '../model/deployment.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { RandomStreams } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
 import { NS_PER_MS, NS_PER_S } from '../sim/time.js';
+import { derivedConnections, sliceResult, sliceStrata } from './slice-derivation.js';
 import { VERSION } from './version.js';
 
 export interface RunProgress {
@@ -44,34 +44,6 @@ function peakPerSecond(counts: readonly number[], intervalMs: number): number {
   let peak = 0;
   for (const count of counts) peak = Math.max(peak, count);
   return intervalMs > 0 ? (peak * 1000) / intervalMs : 0;
-}
-
-/**
- * What a slice of k chat servers says about all N: per-server CPU as the slice's mean with a 99%
- * t interval over its servers; device traffic and connections scaled by N / k (users are spread
- * over servers by the placement, so each server's share is alike).
- */
-function sliceResult(deployment: Deployment, servers: ServerResult[], measuredSeconds: number, totalServers: number, series: TimeSeries): SliceResult {
-  const cpu = servers.filter((s) => s.role === 'chat').map((s) => s.cpuUtilisation);
-  const k = cpu.length;
-  const mean = k > 0 ? cpu.reduce((a, b) => a + b, 0) / k : 0;
-  const variance = k > 1 ? cpu.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1) : 0;
-  const halfWidth = k > 1 ? tQuantile995(k - 1) * Math.sqrt(variance / k) : 0;
-  const scale = totalServers / Math.max(1, k);
-  const counters = deployment.counters;
-  const sentInside = counters.sent - counters.sentFromOutside;
-  return {
-    simulatedServers: k,
-    totalServers,
-    derived: {
-      cpuUtilisationMean: round(mean, 6),
-      cpuUtilisationCi99Low: round(Math.max(0, mean - halfWidth), 6),
-      cpuUtilisationCi99High: round(mean + halfWidth, 6),
-      messagesInPerSecond: round((sentInside / measuredSeconds) * scale, 3),
-      messagesOutPerSecond: round((counters.deliveriesToDevices / measuredSeconds) * scale, 3),
-      connectionsPeak: Math.round(series.connections.reduce((peak, c) => Math.max(peak, c), 0) * scale),
-    },
-  };
 }
 
 export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}): RunResult {
@@ -129,6 +101,8 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
   let connectsBefore = 0;
   let loginsPerSecondPeak = 0;
   let deliveredBefore = 0;
+  const strata = deployment.outside.isSlice ? sliceStrata(deployment) : null;
+  let derivedConnectionsPeak = 0;
   for (let startNs = measureStartNs; ok && startNs < scenario.durationNs; startNs += intervalNs) {
     const endNs = Math.min(startNs + intervalNs, scenario.durationNs);
     intervalLatency.reset();
@@ -153,6 +127,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     series.latencyP99Ms.push(summary.p99Ms);
     series.cpuUtilisationMean.push(spanNs > 0 && cores > 0 ? round(busyNs / (spanNs * cores), 6) : 0);
     series.connections.push(deployment.servers.reduce((sum, s) => sum + s.connections, 0));
+    if (strata !== null) derivedConnectionsPeak = Math.max(derivedConnectionsPeak, derivedConnections(deployment, strata));
     if (spanNs > 0) loginsPerSecondPeak = Math.max(loginsPerSecondPeak, ((counters.connects - connectsBefore) * NS_PER_S) / spanNs);
     connectsBefore = counters.connects;
     sentBefore = counters.sent;
@@ -210,7 +185,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     lost: l.lost,
   }));
   const pending = deployment.messages.countedPending();
-  const slice = deployment.outside.isSlice ? sliceResult(deployment, servers, measuredSeconds, scenario.totals.chatServers, series) : undefined;
+  const slice = strata !== null ? sliceResult(deployment, strata, servers, measuredSeconds, derivedConnectionsPeak) : undefined;
   const wallSeconds = (wallClockMs() - wallStartMs) / 1000;
   return {
     scenario: scenario.name,

@@ -120,6 +120,12 @@ export class Deployment implements WorkloadHost, OutsideHost {
   readonly messages = new MessageTable();
   /** Counted from the end of warm-up. */
   counters = Deployment.zeroCounters();
+  /**
+   * Counted from the end of warm-up, by region (for a slice's derived figures): messages sent by
+   * devices homed in the slice, by the sender's region; copies delivered, by the device's region.
+   */
+  readonly sentInsideByRegion: Float64Array;
+  readonly deliveriesByRegion: Float64Array;
   /** Whether statistics are being collected (after warm-up). */
   measuring = false;
 
@@ -209,6 +215,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.sim = sim;
     this.observer = observer;
     this.population = new Population(scenario);
+    this.sentInsideByRegion = new Float64Array(scenario.regions.length);
+    this.deliveriesByRegion = new Float64Array(scenario.regions.length);
     this.costs = new CostModel(scenario.costs, streams.stream('costs'));
     this.rngReads = streams.stream('reads');
     this.rngNet = streams.stream('network');
@@ -361,6 +369,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
   beginMeasuring(): void {
     this.measuring = true;
     this.counters = Deployment.zeroCounters();
+    this.sentInsideByRegion.fill(0);
+    this.deliveriesByRegion.fill(0);
     for (const server of this.servers) {
       server.cpu.resetStatistics();
       server.opCounts.fill(0);
@@ -790,6 +800,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.observer.delivered(this.sim.nowNs - table.settledSendNs, counted);
     if (counted) {
       this.counters.deliveriesToDevices++;
+      this.deliveriesByRegion[this.population.regionOf(userOf(deviceKey)).index]!++;
       // Complete: delivered only if no copy was lost on the way.
       if (done === 1) {
         if (table.settledLostCopy) this.counters.droppedMessages++;
@@ -804,6 +815,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     if (this.measuring) {
       this.counters.deliveriesToDevices++;
       this.counters.backlogDeliveries++;
+      this.deliveriesByRegion[this.population.regionOf(userOf(deviceKey)).index]!++;
     }
     this.maybeRead(deviceKey, env);
   }
@@ -1014,6 +1026,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     if (!this.measuring) return;
     this.counters.sent++;
     if (isGroup) this.counters.groupSent++;
+    const sender = userOf(deviceKey);
+    if (this.outside.isSimulatedUser(sender)) this.sentInsideByRegion[this.population.regionOf(sender).index]!++;
   }
 
   noteSenderOffline(): void {

@@ -36,6 +36,40 @@ export interface OutsideHost {
   meanCostNs(op: 'route' | 'deliver' | 'ack'): number;
 }
 
+/**
+ * How many of a slice's k servers each region gets (a stratified sample): in proportion to its
+ * servers by largest remainder, but at least one per region while k allows, so that every region's
+ * time of day and load is simulated and the derived figures can scale each region by its own
+ * N_r / k_r (src/engine/slice-derivation.ts). Never more than a region has.
+ */
+export function sliceServersByRegion(k: number, serversPerRegion: readonly number[]): number[] {
+  const total = serversPerRegion.reduce((a, b) => a + b, 0);
+  const counts = serversPerRegion.map(() => 0);
+  if (total === 0) return counts;
+  let left = Math.min(k, total);
+  // One each first (the largest regions first when k is short of the regions).
+  const bySize = serversPerRegion.map((n, r) => r).sort((a, b) => serversPerRegion[b]! - serversPerRegion[a]! || a - b);
+  for (const r of bySize) {
+    if (left === 0) break;
+    if (serversPerRegion[r]! > 0) {
+      counts[r] = 1;
+      left--;
+    }
+  }
+  // The rest by largest remainder of each region's share of all k.
+  const quota = serversPerRegion.map((n) => (n * Math.min(k, total)) / total);
+  while (left > 0) {
+    let best = -1;
+    for (let r = 0; r < counts.length; r++) {
+      if (counts[r]! >= serversPerRegion[r]!) continue;
+      if (best < 0 || quota[r]! - counts[r]! > quota[best]! - counts[best]!) best = r;
+    }
+    counts[best]!++;
+    left--;
+  }
+  return counts;
+}
+
 export class OutsideWorld {
   /** 1 for a server simulated in full, 0 for one this class stands in for. */
   readonly simulated: Uint8Array;
@@ -62,8 +96,11 @@ export class OutsideWorld {
     const total = scenario.totals.chatServers;
     const k = scenario.fidelity === 'slice' ? Math.min(total, Math.max(1, scenario.sliceServers)) : total;
     this.simulated = new Uint8Array(total);
-    // Every (N/k)-th server: the slice spreads over the regions in proportion to their servers.
-    for (let i = 0; i < k; i++) this.simulated[Math.floor((i * total) / k)] = 1;
+    const regions = scenario.regions.map((r) => r.chatServers);
+    sliceServersByRegion(k, regions.map((r) => r.count)).forEach((kr, r) => {
+      // Evenly through the region's servers.
+      for (let i = 0; i < kr; i++) this.simulated[regions[r]!.serverIndexFirst + Math.floor((i * regions[r]!.count) / kr)] = 1;
+    });
     this.simulatedCount = k;
     this.kindEmit = sim.register('outside.emit', (slot) => this.emit(slot));
   }

@@ -1,0 +1,99 @@
+/**
+ * What a slice of k chat servers says about all N (DESIGN.md section 4). The slice is a stratified
+ * sample: each region r has k_r of its N_r servers simulated (src/model/outside-world.ts), and
+ * regions differ in users per server and in time of day, so each region's figures are scaled by
+ * its own N_r / k_r, not by N / k. A region with no server in the slice (k below the number of
+ * regions) cannot be measured: the regions that are in it are scaled up to the whole deployment
+ * by servers, and the result says so only through its wider interval.
+ */
+import type { ServerResult, SliceResult } from '../metrics/run-result.js';
+import { tQuantile995 } from '../metrics/t-quantile.js';
+import type { Deployment } from '../model/deployment.js';
+
+const round = (value: number, digits: number) => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
+
+/** Per region (by index): servers simulated (k_r), servers in all (N_r), and the scale to apply. */
+export interface SliceStrata {
+  simulated: number[];
+  servers: number[];
+  /** N_r / k_r, times the share of servers the represented regions stand for; 0 for k_r = 0. */
+  scale: number[];
+}
+
+export function sliceStrata(deployment: Deployment): SliceStrata {
+  const regions = deployment.scenario.regions;
+  const servers = regions.map((r) => r.chatServers.count);
+  const simulated = regions.map((r) => {
+    let k = 0;
+    for (let s = 0; s < r.chatServers.count; s++) k += deployment.outside.isSimulatedServer(r.chatServers.serverIndexFirst + s) ? 1 : 0;
+    return k;
+  });
+  const total = servers.reduce((a, b) => a + b, 0);
+  const represented = servers.reduce((sum, n, r) => sum + (simulated[r]! > 0 ? n : 0), 0);
+  const coverage = represented > 0 ? total / represented : 0;
+  return { simulated, servers, scale: servers.map((n, r) => (simulated[r]! > 0 ? (n / simulated[r]!) * coverage : 0)) };
+}
+
+/**
+ * Per-server CPU utilisation of the whole deployment: the stratified mean (each region weighted by
+ * its share of servers) with a 99% t interval. A region's variance is its own sample variance, or
+ * with one server in the slice the variance pooled over the regions that have two or more.
+ */
+function cpuEstimate(strata: SliceStrata, cpuByRegion: number[][]): { mean: number; halfWidth: number } {
+  const weights = strata.servers.map((n, r) => (strata.simulated[r]! > 0 ? n : 0));
+  const weightTotal = weights.reduce((a, b) => a + b, 0);
+  if (weightTotal === 0) return { mean: 0, halfWidth: 0 };
+  const means = cpuByRegion.map((xs) => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : 0));
+  let pooledSquares = 0;
+  let pooledDf = 0;
+  const variances = cpuByRegion.map((xs, r) => {
+    if (xs.length < 2) return -1;
+    const squares = xs.reduce((a, x) => a + (x - means[r]!) ** 2, 0);
+    pooledSquares += squares;
+    pooledDf += xs.length - 1;
+    return squares / (xs.length - 1);
+  });
+  const pooled = pooledDf > 0 ? pooledSquares / pooledDf : 0;
+  let mean = 0;
+  let standardErrorSquared = 0;
+  cpuByRegion.forEach((xs, r) => {
+    if (xs.length === 0) return;
+    const w = weights[r]! / weightTotal;
+    mean += w * means[r]!;
+    standardErrorSquared += (w * w * (variances[r]! >= 0 ? variances[r]! : pooled)) / xs.length;
+  });
+  const halfWidth = pooledDf > 0 ? tQuantile995(pooledDf) * Math.sqrt(standardErrorSquared) : 0;
+  return { mean, halfWidth };
+}
+
+/** Devices connected at once across the deployment, from the simulated servers, scaled by region. */
+export function derivedConnections(deployment: Deployment, strata: SliceStrata): number {
+  let sum = 0;
+  for (const server of deployment.servers) {
+    if (deployment.outside.isSimulatedServer(server.index)) sum += server.connections * strata.scale[server.region.index]!;
+  }
+  return sum;
+}
+
+export function sliceResult(deployment: Deployment, strata: SliceStrata, servers: ServerResult[], measuredSeconds: number, derivedConnectionsPeak: number): SliceResult {
+  const regionIndex = new Map(deployment.scenario.regions.map((r) => [r.name, r.index]));
+  const cpuByRegion: number[][] = deployment.scenario.regions.map(() => []);
+  for (const server of servers) if (server.role === 'chat') cpuByRegion[regionIndex.get(server.region)!]!.push(server.cpuUtilisation);
+  const cpu = cpuEstimate(strata, cpuByRegion);
+  const scaled = (byRegion: Float64Array) => byRegion.reduce((sum, x, r) => sum + x * strata.scale[r]!, 0);
+  return {
+    simulatedServers: strata.simulated.reduce((a, b) => a + b, 0),
+    totalServers: strata.servers.reduce((a, b) => a + b, 0),
+    derived: {
+      cpuUtilisationMean: round(cpu.mean, 6),
+      cpuUtilisationCi99Low: round(Math.max(0, cpu.mean - cpu.halfWidth), 6),
+      cpuUtilisationCi99High: round(cpu.mean + cpu.halfWidth, 6),
+      messagesInPerSecond: round(scaled(deployment.sentInsideByRegion) / measuredSeconds, 3),
+      messagesOutPerSecond: round(scaled(deployment.deliveriesByRegion) / measuredSeconds, 3),
+      connectionsPeak: Math.round(derivedConnectionsPeak),
+    },
+  };
+}
