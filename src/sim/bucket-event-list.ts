@@ -105,6 +105,26 @@ export class BucketEventList implements EventList {
   push(timeNs: number, seq: number, kind: number, arg: number): void {
     this.pending++;
     const position = (timeNs - this.windowStartNs) * this.bucketsPerNs;
+    // The common case inline: into a bucket whose last block has room. Kept small so that V8
+    // inlines push into its caller; a call that is not inlined boxes timeNs (above 2^30) on the heap.
+    if (position >= this.lateBelow && position < this.bucketCount) {
+      const b = position | 0;
+      const q = this.bucketWritePos[b]!;
+      if ((q & BLOCK_MASK) !== 0) {
+        const blocks = this.blocks;
+        blocks[q] = timeNs;
+        blocks[q + 1] = seq;
+        blocks[q + 2] = kind;
+        blocks[q + 3] = arg;
+        this.bucketWritePos[b] = q + EVENT_STRIDE;
+        return;
+      }
+    }
+    this.pushSlow(position, timeNs, seq, kind, arg);
+  }
+
+  /** push() for a bucket's first event or a new block, the far list and the late heap. */
+  private pushSlow(position: number, timeNs: number, seq: number, kind: number, arg: number): void {
     if (position >= this.lateBelow) {
       if (position < this.bucketCount) this.appendToBucket(position | 0, timeNs, seq, kind, arg);
       else this.appendFar(timeNs, seq, kind, arg);
@@ -115,27 +135,40 @@ export class BucketEventList implements EventList {
   }
 
   pop(): boolean {
+    const pos = this.runPos;
+    // The common case first and small, so that it inlines into the dispatch loop.
+    if (pos !== this.runEnd && this.late.size === 0) {
+      const run = this.run;
+      this.pending--;
+      this.poppedTimeNs = run[pos]!;
+      this.poppedSeq = run[pos + 1]!;
+      this.poppedKind = run[pos + 2]!;
+      this.poppedArg = run[pos + 3]!;
+      this.runPos = pos + EVENT_STRIDE;
+      return true;
+    }
+    return this.popSlow();
+  }
+
+  /** pop() when the run is used up or the late heap holds events. */
+  private popSlow(): boolean {
     let pos = this.runPos;
     const late = this.late;
     if (pos === this.runEnd) {
-      if (late.size === 0) {
-        if (!this.refillNear()) return false;
-        pos = this.runPos;
-      } else {
-        return this.popLate();
-      }
+      if (late.size !== 0) return this.popLate();
+      if (!this.refillNear()) return false;
+      pos = this.runPos;
       // A refill may have gone back to small mode, where the late heap holds everything.
       if (pos === this.runEnd) return this.popLate();
+      if (late.size === 0) return this.pop();
     }
+    // The late heap's top wins only when strictly earlier in (time, seq).
     const run = this.run;
-    if (late.size !== 0) {
-      // The late heap's top wins only when strictly earlier in (time, seq).
-      const lt = late.peekTimeNs();
-      const rt = run[pos]!;
-      if (lt < rt || (lt === rt && late.peekSeq() < run[pos + 1]!)) return this.popLate();
-    }
+    const lt = late.peekTimeNs();
+    const rt = run[pos]!;
+    if (lt < rt || (lt === rt && late.peekSeq() < run[pos + 1]!)) return this.popLate();
     this.pending--;
-    this.poppedTimeNs = run[pos]!;
+    this.poppedTimeNs = rt;
     this.poppedSeq = run[pos + 1]!;
     this.poppedKind = run[pos + 2]!;
     this.poppedArg = run[pos + 3]!;
