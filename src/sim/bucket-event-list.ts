@@ -25,8 +25,15 @@ import { BinaryHeapEventList } from './binary-heap-event-list.js';
 import { EVENT_STRIDE, type EventList } from './event-list.js';
 import { BucketSorter } from './bucket-sort.js';
 
-/** Events per coarse bucket the width aims at, where the far events are densest. */
-const TARGET_PER_BUCKET = 512;
+/**
+ * Events per coarse bucket the width aims at, where the far events are densest: about the square
+ * root of the population, within these bounds. Larger buckets amortise their load and sort and keep
+ * fewer bucket tails in cache; smaller ones send fewer pushes to the late heap (a push lands in the
+ * current bucket about once in n / perBucket). Measured on the hold model, per CPU second: at 10^3
+ * pending 64 beat 512 by 22%, at 10^5 512 beat 64 by 25%, at 10^6 1024 beat 512 by 12%.
+ */
+const TARGET_PER_BUCKET_MIN = 64;
+const TARGET_PER_BUCKET_MAX = 1024;
 /** Events per storage block of a bucket (4 doubles each: 1 KiB per block). */
 const BLOCK_EVENTS = 32;
 const BLOCK_DOUBLES = BLOCK_EVENTS * EVENT_STRIDE;
@@ -352,7 +359,8 @@ export class BucketEventList implements EventList {
       const quarter = Math.max(1, Math.floor(sampleSize / 4));
       const spanNs = sample[quarter]! - minNs;
       const eventsInSpan = (quarter / sampleSize) * n;
-      widthNs = (spanNs / Math.max(1, eventsInSpan)) * TARGET_PER_BUCKET;
+      const perBucket = Math.min(TARGET_PER_BUCKET_MAX, Math.max(TARGET_PER_BUCKET_MIN, Math.sqrt(n)));
+      widthNs = (spanNs / Math.max(1, eventsInSpan)) * perBucket;
       if (!(widthNs >= 1)) widthNs = 1;
     }
     const bucketsPerNs = 1 / widthNs;
