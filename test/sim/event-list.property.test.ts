@@ -64,7 +64,9 @@ const opArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('clear' as const) }) },
 );
 
-function check(make: () => EventList, ops: Array<fc.infer<typeof opArb>>, randomSeed: number): void {
+type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
+
+function check(make: () => EventList, ops: Op[], randomSeed: number): void {
   const list = make();
   let reference = new SortedReference();
   let nextSeq = 0;
@@ -143,7 +145,7 @@ describe.each(implementations)('event list properties: %s', (_name, make) => {
   });
 
   it('orders a burst at one instant whose seqs are out of order, among many pending events', () => {
-    const ops: Array<fc.infer<typeof opArb>> = [
+    const ops: Op[] = [
       { op: 'burst', count: 700, delay: 0, spreadNs: 1e9, scrambled: false },
       { op: 'burst', count: 600, delay: 5e8, spreadNs: 0, scrambled: true },
       { op: 'pop', count: 200 },
