@@ -42,6 +42,13 @@ const BLOCK_MASK = BLOCK_DOUBLES - 1;
 /** At most this many buckets in a window: enough to span 10^6 exponential delays at the target. */
 const BUCKETS_MAX = 1 << 15;
 const FAR_SAMPLE_MAX = 1024;
+/**
+ * Tiny mode (a small mode with at most this many events) keeps them sorted in the run itself, so a
+ * pop takes pop()'s inlined fast path and a push is an insertion into a few slots (see insertTiny).
+ */
+const TINY_MAX = 8;
+/** Small mode turns tiny once its heap is down to this many events (hysteresis against TINY_MAX). */
+const TINY_ENTER_MAX = 4;
 /** Above this many pending events the list leaves small mode for buckets (see enterSmallMode). */
 const SMALL_MODE_MAX = 256;
 /** At or below this many far events a window is one wide bucket (see cutWindow). */
@@ -67,6 +74,8 @@ export class BucketEventList implements EventList {
   /** Next bucket to load. Positions below lateBelow go to the late heap: Infinity in small mode. */
   private nextBucket = 0;
   private lateBelow = Infinity;
+  /** Small mode with its events in the run rather than the late heap (see TINY_MAX). */
+  private tiny = false;
 
   /** Per bucket: where its next event goes in `blocks` (in doubles); 0 for an empty bucket. */
   private bucketWritePos = new Int32Array(BUCKETS_MAX);
@@ -107,6 +116,7 @@ export class BucketEventList implements EventList {
     this.windowStartNs = 0;
     this.bucketsPerNs = 0;
     this.lateBelow = Infinity;
+    this.tiny = false;
   }
 
   push(timeNs: number, seq: number, kind: number, arg: number): void {
@@ -135,6 +145,8 @@ export class BucketEventList implements EventList {
     if (position >= this.lateBelow) {
       if (position < this.bucketCount) this.appendToBucket(position | 0, timeNs, seq, kind, arg);
       else this.appendFar(timeNs, seq, kind, arg);
+    } else if (this.tiny) {
+      this.insertTiny(timeNs, seq, kind, arg);
     } else {
       this.late.push(timeNs, seq, kind, arg);
       if (this.late.size > SMALL_MODE_MAX && this.lateBelow === Infinity) this.leaveSmallMode();
@@ -195,7 +207,58 @@ export class BucketEventList implements EventList {
     this.poppedSeq = late.poppedSeq;
     this.poppedKind = late.poppedKind;
     this.poppedArg = late.poppedArg;
+    // In small mode the run is empty, so the heap's few remaining events can move there.
+    if (late.size <= TINY_ENTER_MAX && this.lateBelow === Infinity) this.enterTiny();
     return true;
+  }
+
+  /** From small mode to tiny mode: the late heap's events, popped in order, become the run. */
+  private enterTiny(): void {
+    const late = this.late;
+    const run = this.run;
+    let q = 0;
+    while (late.pop()) {
+      run[q] = late.poppedTimeNs;
+      run[q + 1] = late.poppedSeq;
+      run[q + 2] = late.poppedKind;
+      run[q + 3] = late.poppedArg;
+      q += EVENT_STRIDE;
+    }
+    this.runPos = 0;
+    this.runEnd = q;
+    this.tiny = true;
+  }
+
+  /** A push in tiny mode: insertion into the sorted run, or back to small mode past TINY_MAX events. */
+  private insertTiny(timeNs: number, seq: number, kind: number, arg: number): void {
+    const run = this.run;
+    let end = this.runEnd;
+    if (end - this.runPos >= TINY_MAX * EVENT_STRIDE) {
+      for (let q = this.runPos; q < end; q += EVENT_STRIDE) this.late.push(run[q]!, run[q + 1]!, run[q + 2]!, run[q + 3]!);
+      this.late.push(timeNs, seq, kind, arg);
+      this.runPos = 0;
+      this.runEnd = 0;
+      this.tiny = false;
+      return;
+    }
+    if (end + EVENT_STRIDE > run.length) {
+      run.copyWithin(0, this.runPos, end);
+      end -= this.runPos;
+      this.runPos = 0;
+    }
+    let j = end - EVENT_STRIDE;
+    while (j >= this.runPos && (run[j]! > timeNs || (run[j] === timeNs && run[j + 1]! > seq))) {
+      run[j + 4] = run[j]!;
+      run[j + 5] = run[j + 1]!;
+      run[j + 6] = run[j + 2]!;
+      run[j + 7] = run[j + 3]!;
+      j -= EVENT_STRIDE;
+    }
+    run[j + 4] = timeNs;
+    run[j + 5] = seq;
+    run[j + 6] = kind;
+    run[j + 7] = arg;
+    this.runEnd = end + EVENT_STRIDE;
   }
 
   peekTimeNs(): number {
