@@ -18,6 +18,10 @@
  * of being re-read from the far list at every re-cut. A coarse bucket is sorted in cache by
  * distribution (see sortBucketRun), which costs a few operations per event whatever its size.
  *
+ * With at most SMALL_MODE_MAX events pending there are no buckets: small mode keeps every event in
+ * the late heap, and tiny mode (at most TINY_MAX, e.g. M/M/1's one or two) keeps them sorted in the
+ * run itself.
+ *
  * Order is exactly (time, seq): an event's bucket is a monotonic function of its time (see push),
  * so buckets partition time in order, and each bucket is sorted by (time, seq).
  */
