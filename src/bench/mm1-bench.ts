@@ -62,7 +62,8 @@ export function mm1Bench(customers: number, clock: WallClockMs, options: Mm1Benc
   const arriveNs = new Float64Array(customers);
   const inSystemNs = new Float64Array(customers);
   let done = 0;
-  let inSystemNsSum = 0;
+  // A typed cell, not a `let`: a closure's variable holding a double is boxed anew on every update.
+  const inSystemNsSum = new Float64Array(1);
   const server = new MultiServerQueue(sim, {
     name: 'server',
     servers: 1,
@@ -70,7 +71,7 @@ export function mm1Bench(customers: number, clock: WallClockMs, options: Mm1Benc
     onDepart: (job) => {
       const ns = sim.nowNs - arriveNs[job]!;
       inSystemNs[done++] = ns;
-      inSystemNsSum += ns;
+      inSystemNsSum[0] += ns;
     },
   });
   let next = 0;
@@ -92,7 +93,7 @@ export function mm1Bench(customers: number, clock: WallClockMs, options: Mm1Benc
     customers,
     wallSeconds: elapsedMs / 1000,
     customersPerWallSecond: perWallSecond(customers, elapsedMs),
-    meanSeconds: done > 0 ? inSystemNsSum / done / NS_PER_S : Number.NaN,
+    meanSeconds: done > 0 ? inSystemNsSum[0]! / done / NS_PER_S : Number.NaN,
     meanSecondsTheory: 1 / (mu - lambda),
     // The same order statistics the peer reports: xs[n / 2] and xs[n * 0.99].
     p50Seconds: done > 0 ? sorted[Math.floor(done / 2)]! / NS_PER_S : Number.NaN,

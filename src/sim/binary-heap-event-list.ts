@@ -30,6 +30,14 @@ export class BinaryHeapEventList implements EventList {
     return this.count === 0 ? Infinity : this.data[0]!;
   }
 
+  /**
+   * Time of the earliest event; only meaningful when size > 0. Unlike peekTimeNs it never yields the
+   * constant Infinity, so V8 keeps the result a raw double instead of boxing it on the heap.
+   */
+  topTimeNs(): number {
+    return this.data[0]!;
+  }
+
   /** Sequence number of the earliest event; only meaningful when size > 0. */
   peekSeq(): number {
     return this.data[1]!;

@@ -2,74 +2,102 @@
  * A two-level ladder event list: the default event list of the kernel.
  *
  * Why not a binary heap: at 10^6 pending events a heap touches log2(10^6) = 20 cache lines per
- * operation, scattered over 32 MB, and runs at about 2 M holds per second here; even a heap of 32
- * events that sits in L1 costs about 60 ns per hold. This list keeps the events of the current bucket
- * as a sorted run read by a cursor (a pop is an array read), the rest of a time window in buckets
- * that are only appended to (contiguous blocks, so an insert touches one warm cache line), and
- * everything past the window in an unsorted "far" list. A bucket is sorted only when time reaches it,
- * as in a ladder queue (Tang, Goh and Thng, 2005) with one rung. Events scheduled into the current
- * bucket after it was sorted (zero-delay events, mostly) go to a small "late" heap, and a pop takes
- * the earlier of the run's head and the heap's top.
- * The window is re-cut from the far list when it is used up, with a bucket width chosen from a
- * sample of the far events so that a bucket holds about TARGET_PER_BUCKET events whatever the
- * distribution of delays.
+ * operation, scattered over 32 MB, and runs at about 2 M holds per second here. This list keeps the
+ * events of the current bucket as a sorted run read by a cursor (a pop is an array read), the rest of
+ * a time window in a few thousand coarse buckets that are only appended to, and everything past the
+ * window in an unsorted "far" list. A bucket is sorted only when time reaches it, as in a ladder
+ * queue (Tang, Goh and Thng, 2005). Events scheduled into the current bucket after it was sorted
+ * (zero-delay events, mostly) go to a small "late" heap, and a pop takes the earlier of the run's
+ * head and the heap's top.
  *
- * Order is exactly (time, seq): buckets partition time, and the near heap orders within one.
+ * Why few, coarse buckets (hundreds of events each) rather than many small ones: memory, not
+ * arithmetic, is the limit at 10^6 pending events. A push writes to the tail of its bucket; with a
+ * few thousand buckets those tails stay in cache and each bucket fills its blocks like a stream,
+ * whereas with tens of thousands every push missed the cache. And a window wide enough to hold every
+ * pending event means an event is moved once (pushed into its bucket, then sorted out of it) instead
+ * of being re-read from the far list at every re-cut. A coarse bucket is sorted in cache by
+ * distribution (see sortBucketRun), which costs a few operations per event whatever its size.
+ *
+ * With at most SMALL_MODE_MAX events pending there are no buckets: small mode keeps every event in
+ * the late heap, and tiny mode (at most TINY_MAX, e.g. M/M/1's one or two) keeps them sorted in the
+ * run itself.
+ *
+ * Order is exactly (time, seq): an event's bucket is a monotonic function of its time (see push),
+ * so buckets partition time in order, and each bucket is sorted by (time, seq).
  */
 import { BinaryHeapEventList } from './binary-heap-event-list.js';
 import { EVENT_STRIDE, type EventList } from './event-list.js';
+import { BucketSorter } from './bucket-sort.js';
 
-/** Events per bucket the width aims at: small enough to heapify in cache, large enough to amortise. */
-const TARGET_PER_BUCKET = 32;
+/**
+ * Events per coarse bucket the width aims at, where the far events are densest: about the square
+ * root of the population, within these bounds. Larger buckets amortise their load and sort and keep
+ * fewer bucket tails in cache; smaller ones send fewer pushes to the late heap (a push lands in the
+ * current bucket about once in n / perBucket). Measured on the hold model, per CPU second: at 10^3
+ * pending 64 beat 512 by 22%, at 10^5 512 beat 64 by 25%, at 10^6 1024 beat 512 by 12%.
+ */
+const TARGET_PER_BUCKET_MIN = 64;
+const TARGET_PER_BUCKET_MAX = 1024;
 /** Events per storage block of a bucket (4 doubles each: 1 KiB per block). */
 const BLOCK_EVENTS = 32;
 const BLOCK_DOUBLES = BLOCK_EVENTS * EVENT_STRIDE;
-const BUCKETS_MAX = 1 << 16;
+const BLOCK_SHIFT = Math.log2(BLOCK_DOUBLES);
+const BLOCK_MASK = BLOCK_DOUBLES - 1;
+/** At most this many buckets in a window: enough to span 10^6 exponential delays at the target. */
+const BUCKETS_MAX = 1 << 15;
 const FAR_SAMPLE_MAX = 1024;
+/**
+ * Tiny mode (a small mode with at most this many events) keeps them sorted in the run itself, so a
+ * pop takes pop()'s inlined fast path and a push is an insertion into a few slots (see insertTiny).
+ */
+const TINY_MAX = 8;
+/** Small mode turns tiny once its heap is down to this many events (hysteresis against TINY_MAX). */
+const TINY_ENTER_MAX = 4;
 /** Above this many pending events the list leaves small mode for buckets (see enterSmallMode). */
 const SMALL_MODE_MAX = 256;
 /** At or below this many far events a window is one wide bucket (see cutWindow). */
 const SMALL_POPULATION = 64;
 /** A small population's window spans this many times the spread of its events. */
 const SMALL_WINDOW_SPREADS = 8;
-/** Buckets up to this size are sorted by insertion (fast in cache); larger ones through a heap. */
-const INSERTION_SORT_MAX = 64;
 
 export class BucketEventList implements EventList {
   /** The current bucket, sorted by (time, seq), consumed from runPos to runEnd. */
-  private run = new Float64Array(256 * EVENT_STRIDE);
+  private run = new Float64Array(1024 * EVENT_STRIDE);
   private runPos = 0;
   private runEnd = 0;
   /** Events pushed into the current bucket's range after it was sorted. */
   private readonly late = new BinaryHeapEventList(256);
+  private readonly sorter = new BucketSorter();
+  private pending = 0;
 
-  // Window [windowStartNs, windowEndNs) cut into bucketCount buckets of widthNs (integers).
+  // The window: an event at t has bucket position (t - windowStartNs) * bucketsPerNs; its bucket is
+  // the integer part. Computed the same way everywhere, so the bucket is monotonic in t.
   private windowStartNs = 0;
-  private windowEndNs = 0;
-  private widthNs = 1;
+  private bucketsPerNs = 0;
   private bucketCount = 0;
-  /** Next bucket to load; everything before nearEndNs is in the near heap. */
+  /** Next bucket to load. Positions below lateBelow go to the late heap: Infinity in small mode. */
   private nextBucket = 0;
-  /** Infinity in small mode: every event is in the late heap (see SMALL_MODE_MAX). */
-  private nearEndNs = Infinity;
+  private lateBelow = Infinity;
+  /** Small mode with its events in the run rather than the late heap (see TINY_MAX). */
+  private tiny = false;
 
-  private bucketHead = new Int32Array(BUCKETS_MAX).fill(-1);
-  private bucketTail = new Int32Array(BUCKETS_MAX).fill(-1);
-  private bucketSize = new Int32Array(BUCKETS_MAX);
-  private bucketEvents = 0;
+  /** Per bucket: where its next event goes in `blocks` (in doubles); 0 for an empty bucket. */
+  private bucketWritePos = new Int32Array(BUCKETS_MAX);
+  private bucketHead = new Int32Array(BUCKETS_MAX);
 
   // Block pool: blocks of BLOCK_EVENTS events, linked per bucket, recycled through a free stack.
+  // Block 0 is never used, so that a write position of 0 can mean "no block yet".
   private blocks = new Float64Array(1024 * BLOCK_DOUBLES);
   private blockNext = new Int32Array(1024);
   private freeBlocks = new Int32Array(1024);
   private freeCount = 0;
-  private blocksAllocated = 0;
+  private blocksAllocated = 1;
 
-  // Far list: unsorted events at or past windowEndNs.
+  // Far list: unsorted events at or past the window's end.
   private far = new Float64Array(4096 * EVENT_STRIDE);
+  private farCount = 0;
   /** Scratch for the strided sample that sets a window's bucket width. */
   private readonly sample = new Float64Array(FAR_SAMPLE_MAX);
-  private farCount = 0;
 
   poppedTimeNs = 0;
   poppedSeq = 0;
@@ -77,54 +105,88 @@ export class BucketEventList implements EventList {
   poppedArg = 0;
 
   get size(): number {
-    return (this.runEnd - this.runPos) / EVENT_STRIDE + this.late.size + this.bucketEvents + this.farCount;
+    return this.pending;
   }
 
   clear(): void {
     this.runPos = 0;
     this.runEnd = 0;
     this.late.clear();
-    for (let b = 0; b < this.bucketCount; b++) this.releaseBucket(b);
-    this.bucketEvents = 0;
+    for (let b = this.nextBucket; b < this.bucketCount; b++) this.releaseBucket(b);
+    this.pending = 0;
     this.farCount = 0;
     this.bucketCount = 0;
     this.nextBucket = 0;
     this.windowStartNs = 0;
-    this.windowEndNs = 0;
-    this.nearEndNs = Infinity;
+    this.bucketsPerNs = 0;
+    this.lateBelow = Infinity;
+    this.tiny = false;
   }
 
   push(timeNs: number, seq: number, kind: number, arg: number): void {
-    if (timeNs < this.nearEndNs) {
-      this.late.push(timeNs, seq, kind, arg);
-      if (this.late.size > SMALL_MODE_MAX && this.nearEndNs === Infinity) this.leaveSmallMode();
-    } else if (timeNs < this.windowEndNs) {
-      this.appendToBucket(this.bucketIndex(timeNs), timeNs, seq, kind, arg);
+    this.pending++;
+    const position = (timeNs - this.windowStartNs) * this.bucketsPerNs;
+    // The common case inline: into a bucket whose last block has room. Kept small so that V8
+    // inlines push into its caller; a call that is not inlined boxes timeNs (above 2^30) on the heap.
+    if (position >= this.lateBelow && position < this.bucketCount) {
+      const b = position | 0;
+      const q = this.bucketWritePos[b]!;
+      if ((q & BLOCK_MASK) !== 0) {
+        const blocks = this.blocks;
+        blocks[q] = timeNs;
+        blocks[q + 1] = seq;
+        blocks[q + 2] = kind;
+        blocks[q + 3] = arg;
+        this.bucketWritePos[b] = q + EVENT_STRIDE;
+        return;
+      }
+    }
+    this.pushSlow(position, timeNs, seq, kind, arg);
+  }
+
+  /** push() for a bucket's first event or a new block, the far list and the late heap. */
+  private pushSlow(position: number, timeNs: number, seq: number, kind: number, arg: number): void {
+    if (position >= this.lateBelow) {
+      if (position < this.bucketCount) this.appendToBucket(position | 0, timeNs, seq, kind, arg);
+      else this.appendFar(timeNs, seq, kind, arg);
+    } else if (this.tiny) {
+      this.insertTiny(timeNs, seq, kind, arg);
     } else {
-      this.appendFar(timeNs, seq, kind, arg);
+      this.late.push(timeNs, seq, kind, arg);
+      if (this.late.size > SMALL_MODE_MAX && this.lateBelow === Infinity) this.leaveSmallMode();
     }
   }
 
   pop(): boolean {
-    let pos = this.runPos;
-    const late = this.late;
-    if (pos === this.runEnd) {
-      if (late.size === 0) {
-        if (!this.refillNear()) return false;
-        pos = this.runPos;
-      } else {
-        return this.popLate();
-      }
-      // A refill may have gone back to small mode, where the late heap holds everything.
-      if (pos === this.runEnd) return this.popLate();
+    const pos = this.runPos;
+    // The common case first and small, so that it inlines into the dispatch loop.
+    if (pos !== this.runEnd && this.late.size === 0) {
+      const run = this.run;
+      this.pending--;
+      this.poppedTimeNs = run[pos]!;
+      this.poppedSeq = run[pos + 1]!;
+      this.poppedKind = run[pos + 2]!;
+      this.poppedArg = run[pos + 3]!;
+      this.runPos = pos + EVENT_STRIDE;
+      return true;
     }
+    return this.popSlow();
+  }
+
+  /**
+   * pop() when the run is used up or the late heap holds events. Written without a double crossing
+   * a call (each such value is boxed on the heap), since up to a fifth of pops come this way.
+   */
+  private popSlow(): boolean {
+    if (this.runPos === this.runEnd) {
+      if (this.late.size === 0 && !this.refillNear()) return false;
+      // The late heap holds events, or a refill went back to small mode, where it holds everything.
+      if (this.runPos === this.runEnd) return this.popLate();
+    }
+    if (this.late.size !== 0 && this.lateIsFirst()) return this.popLate();
     const run = this.run;
-    if (late.size !== 0) {
-      // The late heap's top wins only when strictly earlier in (time, seq).
-      const lt = late.peekTimeNs();
-      const rt = run[pos]!;
-      if (lt < rt || (lt === rt && late.peekSeq() < run[pos + 1]!)) return this.popLate();
-    }
+    const pos = this.runPos;
+    this.pending--;
     this.poppedTimeNs = run[pos]!;
     this.poppedSeq = run[pos + 1]!;
     this.poppedKind = run[pos + 2]!;
@@ -133,14 +195,74 @@ export class BucketEventList implements EventList {
     return true;
   }
 
+  /** Whether the late heap's top is strictly earlier in (time, seq) than the run's head. */
+  private lateIsFirst(): boolean {
+    const late = this.late;
+    const lt = late.topTimeNs();
+    const rt = this.run[this.runPos]!;
+    return lt < rt || (lt === rt && late.peekSeq() < this.run[this.runPos + 1]!);
+  }
+
   private popLate(): boolean {
     const late = this.late;
     late.pop();
+    this.pending--;
     this.poppedTimeNs = late.poppedTimeNs;
     this.poppedSeq = late.poppedSeq;
     this.poppedKind = late.poppedKind;
     this.poppedArg = late.poppedArg;
+    // In small mode the run is empty, so the heap's few remaining events can move there.
+    if (late.size <= TINY_ENTER_MAX && this.lateBelow === Infinity) this.enterTiny();
     return true;
+  }
+
+  /** From small mode to tiny mode: the late heap's events, popped in order, become the run. */
+  private enterTiny(): void {
+    const late = this.late;
+    const run = this.run;
+    let q = 0;
+    while (late.pop()) {
+      run[q] = late.poppedTimeNs;
+      run[q + 1] = late.poppedSeq;
+      run[q + 2] = late.poppedKind;
+      run[q + 3] = late.poppedArg;
+      q += EVENT_STRIDE;
+    }
+    this.runPos = 0;
+    this.runEnd = q;
+    this.tiny = true;
+  }
+
+  /** A push in tiny mode: insertion into the sorted run, or back to small mode past TINY_MAX events. */
+  private insertTiny(timeNs: number, seq: number, kind: number, arg: number): void {
+    const run = this.run;
+    let end = this.runEnd;
+    if (end - this.runPos >= TINY_MAX * EVENT_STRIDE) {
+      for (let q = this.runPos; q < end; q += EVENT_STRIDE) this.late.push(run[q]!, run[q + 1]!, run[q + 2]!, run[q + 3]!);
+      this.late.push(timeNs, seq, kind, arg);
+      this.runPos = 0;
+      this.runEnd = 0;
+      this.tiny = false;
+      return;
+    }
+    if (end + EVENT_STRIDE > run.length) {
+      run.copyWithin(0, this.runPos, end);
+      end -= this.runPos;
+      this.runPos = 0;
+    }
+    let j = end - EVENT_STRIDE;
+    while (j >= this.runPos && (run[j]! > timeNs || (run[j] === timeNs && run[j + 1]! > seq))) {
+      run[j + 4] = run[j]!;
+      run[j + 5] = run[j + 1]!;
+      run[j + 6] = run[j + 2]!;
+      run[j + 7] = run[j + 3]!;
+      j -= EVENT_STRIDE;
+    }
+    run[j + 4] = timeNs;
+    run[j + 5] = seq;
+    run[j + 6] = kind;
+    run[j + 7] = arg;
+    this.runEnd = end + EVENT_STRIDE;
   }
 
   peekTimeNs(): number {
@@ -155,8 +277,8 @@ export class BucketEventList implements EventList {
     for (;;) {
       while (this.nextBucket < this.bucketCount) {
         const b = this.nextBucket++;
-        this.nearEndNs = b + 1 === this.bucketCount ? this.windowEndNs : this.windowStartNs + (b + 1) * this.widthNs;
-        if (this.bucketSize[b] !== 0) {
+        this.lateBelow = this.nextBucket;
+        if (this.bucketWritePos[b] !== 0) {
           this.loadBucket(b);
           return true;
         }
@@ -183,103 +305,72 @@ export class BucketEventList implements EventList {
     this.farCount = 0;
     this.bucketCount = 0;
     this.nextBucket = 0;
-    this.nearEndNs = Infinity;
+    this.lateBelow = Infinity;
   }
 
   /** Back to buckets once the population outgrows small mode: everything goes far, to be cut. */
   private leaveSmallMode(): void {
     const late = this.late;
     while (late.pop()) this.appendFar(late.poppedTimeNs, late.poppedSeq, late.poppedKind, late.poppedArg);
-    this.nearEndNs = -Infinity;
-    this.windowEndNs = -Infinity;
+    this.lateBelow = -Infinity;
     this.bucketCount = 0;
     this.nextBucket = 0;
   }
 
-  private bucketIndex(timeNs: number): number {
-    const offset = timeNs - this.windowStartNs;
-    let b = Math.floor(offset / this.widthNs);
-    // Guard against the division rounding up across a boundary for very wide buckets.
-    if (b * this.widthNs > offset) b--;
-    else if ((b + 1) * this.widthNs <= offset) b++;
-    if (b < this.nextBucket) b = this.nextBucket; // never happens while nearEndNs is exact; keeps order safe
-    return b;
-  }
-
   private appendToBucket(b: number, timeNs: number, seq: number, kind: number, arg: number): void {
-    let tail = this.bucketTail[b]!;
-    const used = this.bucketSize[b]! % BLOCK_EVENTS;
-    if (tail < 0 || used === 0) {
+    let q = this.bucketWritePos[b]!;
+    if ((q & BLOCK_MASK) === 0) {
+      // No block yet, or the last one is full.
       const block = this.allocBlock();
-      if (tail < 0) this.bucketHead[b] = block;
-      else this.blockNext[tail] = block;
-      this.bucketTail[b] = block;
-      tail = block;
+      if (q === 0) this.bucketHead[b] = block;
+      else this.blockNext[(q - 1) >> BLOCK_SHIFT] = block;
+      q = block << BLOCK_SHIFT;
     }
-    const q = tail * BLOCK_DOUBLES + used * EVENT_STRIDE;
     const blocks = this.blocks;
     blocks[q] = timeNs;
     blocks[q + 1] = seq;
     blocks[q + 2] = kind;
     blocks[q + 3] = arg;
-    this.bucketSize[b]!++;
-    this.bucketEvents++;
+    this.bucketWritePos[b] = q + EVENT_STRIDE;
   }
 
+  /** Sorts bucket b into the run and frees its blocks. */
   private loadBucket(b: number): void {
-    const blocks = this.blocks;
-    let remaining = this.bucketSize[b]!;
-    const count = remaining;
+    const endPos = this.bucketWritePos[b]!;
+    const head = this.bucketHead[b]!;
+    const lastBlock = (endPos - 1) >> BLOCK_SHIFT;
+    let count = (endPos - (lastBlock << BLOCK_SHIFT)) / EVENT_STRIDE;
+    for (let block = head; block !== lastBlock; block = this.blockNext[block]!) count += BLOCK_EVENTS;
     if (count * EVENT_STRIDE > this.run.length) {
       let capacity = this.run.length;
       while (capacity < count * EVENT_STRIDE) capacity *= 2;
       this.run = new Float64Array(capacity);
     }
-    const run = this.run;
-    let block = this.bucketHead[b]!;
-    this.bucketEvents -= remaining;
-    let w = 0;
-    while (block >= 0) {
-      const n = remaining < BLOCK_EVENTS ? remaining : BLOCK_EVENTS;
-      const from = block * BLOCK_DOUBLES;
-      run.set(blocks.subarray(from, from + n * EVENT_STRIDE), w);
-      w += n * EVENT_STRIDE;
-      remaining -= n;
-      const next = this.blockNext[block]!;
+    this.sorter.sortBlocks(this.blocks, this.blockNext, head, BLOCK_EVENTS, count, this.run, this.windowStartNs, this.bucketsPerNs, b, this.late);
+    for (let block = head; ; block = this.blockNext[block]!) {
       this.freeBlocks[this.freeCount++] = block;
-      block = next;
+      if (block === lastBlock) break;
     }
-    this.bucketHead[b] = -1;
-    this.bucketTail[b] = -1;
-    this.bucketSize[b] = 0;
+    this.bucketWritePos[b] = 0;
     this.runPos = 0;
     this.runEnd = count * EVENT_STRIDE;
-    if (count <= INSERTION_SORT_MAX) sortRunByInsertion(run, count);
-    else sortRunByHeap(run, count, this.late);
   }
 
   private releaseBucket(b: number): void {
-    let block = this.bucketHead[b]!;
-    while (block >= 0) {
-      const next = this.blockNext[block]!;
+    const endPos = this.bucketWritePos[b]!;
+    if (endPos === 0) return;
+    const lastBlock = (endPos - 1) >> BLOCK_SHIFT;
+    for (let block = this.bucketHead[b]!; ; block = this.blockNext[block]!) {
       this.freeBlocks[this.freeCount++] = block;
-      block = next;
+      if (block === lastBlock) break;
     }
-    this.bucketHead[b] = -1;
-    this.bucketTail[b] = -1;
-    this.bucketSize[b] = 0;
+    this.bucketWritePos[b] = 0;
   }
 
   private allocBlock(): number {
-    let block: number;
-    if (this.freeCount > 0) {
-      block = this.freeBlocks[--this.freeCount]!;
-    } else {
-      if (this.blocksAllocated === this.blockNext.length) this.growBlocks();
-      block = this.blocksAllocated++;
-    }
-    this.blockNext[block] = -1;
-    return block;
+    if (this.freeCount > 0) return this.freeBlocks[--this.freeCount]!;
+    if (this.blocksAllocated === this.blockNext.length) this.growBlocks();
+    return this.blocksAllocated++;
   }
 
   private growBlocks(): void {
@@ -310,26 +401,26 @@ export class BucketEventList implements EventList {
   }
 
   /**
-   * Re-cuts the window from the far list: the width comes from the spacing of the earliest quarter
+   * Re-cuts the window from the far list. The width comes from the spacing of the earliest quarter
    * of a strided sample, so a few very late events (day-long timeouts) do not make buckets so wide
-   * that everything lands in one. Events past the new window stay in the far list.
+   * that everything lands in one; the window then spans every far event, up to BUCKETS_MAX buckets.
+   * Events past the new window stay in the far list.
    */
   private cutWindow(): void {
     const far = this.far;
     const n = this.farCount;
     let minNs = Infinity;
-    for (let i = 0; i < n; i++) {
-      const t = far[i * EVENT_STRIDE]!;
+    let maxNs = -Infinity;
+    for (let q = 0; q < n * EVENT_STRIDE; q += EVENT_STRIDE) {
+      const t = far[q]!;
       if (t < minNs) minNs = t;
+      if (t > maxNs) maxNs = t;
     }
     let widthNs: number;
-    let bucketCount = 1;
     if (n <= SMALL_POPULATION) {
       // A handful of events (a single queue): one bucket spanning several times their spread, so
       // that new events land inside it (in the late heap) instead of forcing a re-cut every pop.
-      let maxNs = minNs;
-      for (let i = 0; i < n; i++) maxNs = Math.max(maxNs, far[i * EVENT_STRIDE]!);
-      widthNs = Math.max(1, Math.ceil((maxNs - minNs + 1) * SMALL_WINDOW_SPREADS));
+      widthNs = Math.max(1, (maxNs - minNs + 1) * SMALL_WINDOW_SPREADS);
     } else {
       const sampleSize = Math.min(n, FAR_SAMPLE_MAX);
       const stride = n / sampleSize;
@@ -339,25 +430,26 @@ export class BucketEventList implements EventList {
       const quarter = Math.max(1, Math.floor(sampleSize / 4));
       const spanNs = sample[quarter]! - minNs;
       const eventsInSpan = (quarter / sampleSize) * n;
-      widthNs = Math.ceil((spanNs / Math.max(1, eventsInSpan)) * TARGET_PER_BUCKET);
+      const perBucket = Math.min(TARGET_PER_BUCKET_MAX, Math.max(TARGET_PER_BUCKET_MIN, Math.sqrt(n)));
+      widthNs = (spanNs / Math.max(1, eventsInSpan)) * perBucket;
       if (!(widthNs >= 1)) widthNs = 1;
-      while (bucketCount < BUCKETS_MAX && bucketCount * TARGET_PER_BUCKET < n) bucketCount <<= 1;
     }
+    const bucketsPerNs = 1 / widthNs;
+    const bucketCount = Math.min(BUCKETS_MAX, Math.floor((maxNs - minNs) * bucketsPerNs) + 1);
 
     this.windowStartNs = minNs;
-    this.widthNs = widthNs;
+    this.bucketsPerNs = bucketsPerNs;
     this.bucketCount = bucketCount;
-    this.windowEndNs = minNs + bucketCount * widthNs;
     this.nextBucket = 0;
-    this.nearEndNs = minNs;
+    this.lateBelow = 0;
 
     // Scatter the far events into buckets, compacting the ones that stay far in place.
     let kept = 0;
-    for (let i = 0; i < n; i++) {
-      const q = i * EVENT_STRIDE;
+    for (let q = 0; q < n * EVENT_STRIDE; q += EVENT_STRIDE) {
       const t = far[q]!;
-      if (t < this.windowEndNs) {
-        this.appendToBucket(this.bucketIndex(t), t, far[q + 1]!, far[q + 2]!, far[q + 3]!);
+      const position = (t - minNs) * bucketsPerNs;
+      if (position < bucketCount) {
+        this.appendToBucket(position | 0, t, far[q + 1]!, far[q + 2]!, far[q + 3]!);
       } else {
         const k = kept++ * EVENT_STRIDE;
         far[k] = t;
@@ -367,47 +459,5 @@ export class BucketEventList implements EventList {
       }
     }
     this.farCount = kept;
-  }
-}
-
-/** Stable insertion sort of `count` events in place by (time, seq). */
-function sortRunByInsertion(run: Float64Array, count: number): void {
-  const end = count * EVENT_STRIDE;
-  for (let i = EVENT_STRIDE; i < end; i += EVENT_STRIDE) {
-    const t = run[i]!;
-    const s = run[i + 1]!;
-    let j = i - EVENT_STRIDE;
-    if (run[j]! < t || (run[j] === t && run[j + 1]! < s)) continue;
-    const k = run[i + 2]!;
-    const a = run[i + 3]!;
-    while (j >= 0 && (run[j]! > t || (run[j] === t && run[j + 1]! > s))) {
-      run[j + 4] = run[j]!;
-      run[j + 5] = run[j + 1]!;
-      run[j + 6] = run[j + 2]!;
-      run[j + 7] = run[j + 3]!;
-      j -= EVENT_STRIDE;
-    }
-    run[j + 4] = t;
-    run[j + 5] = s;
-    run[j + 6] = k;
-    run[j + 7] = a;
-  }
-}
-
-/**
- * Sorts a large bucket (a burst of events at nearly one time) through a heap: O(n log n) whatever the
- * input. `scratch` must be empty; it is left empty.
- */
-function sortRunByHeap(run: Float64Array, count: number, scratch: BinaryHeapEventList): void {
-  for (let q = 0; q < count * EVENT_STRIDE; q += EVENT_STRIDE) {
-    scratch.appendUnordered(run[q]!, run[q + 1]!, run[q + 2]!, run[q + 3]!);
-  }
-  scratch.heapify();
-  for (let q = 0; q < count * EVENT_STRIDE; q += EVENT_STRIDE) {
-    scratch.pop();
-    run[q] = scratch.poppedTimeNs;
-    run[q + 1] = scratch.poppedSeq;
-    run[q + 2] = scratch.poppedKind;
-    run[q + 3] = scratch.poppedArg;
   }
 }
