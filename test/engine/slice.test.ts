@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/engine/run-scenario.js';
+import { sliceServersByRegion } from '../../src/model/outside-world.js';
 import { loadScenario } from '../../src/scenario/index.js';
 
 function load(name: string, overrides: string[]) {
@@ -46,5 +47,52 @@ describe('slice fidelity agrees with full fidelity', () => {
     expect(relative(slice.slice!.derived.messagesInPerSecond, full.rates.messagesInPerSecond)).toBeLessThan(0.03);
     expect(relative(slice.slice!.derived.messagesOutPerSecond, full.rates.messagesOutPerSecond)).toBeLessThan(0.03);
     expect(slice.slice!.derived.connectionsPeak).toBe(full.rates.connectionsPeak);
+  });
+});
+
+describe('a slice of a deployment whose regions differ', () => {
+  // Region a: 7 servers of 10,000 users; region b: 1 server of 30,000. A slice of 4 takes 3 and 1
+  // (every other server would have taken 4 of a and left b out).
+  const TWO_REGIONS = `name: two-regions
+seed: 11
+duration: 1100ms
+warmup: 100ms
+regions:
+  a: { timezone: UTC, users: 70000, chatServers: { count: 7 } }
+  b: { timezone: UTC, users: 30000, chatServers: { count: 1 } }
+links:
+  a-b: { latency: 20ms }
+chatServers: { cores: 8, placement: hash }
+workload:
+  online: { share: 100% }
+  messagesPerSecond: 20000/s
+  recipients: { sameRegion: 50% }
+  groups: { share: 0% }
+`;
+  const run = (overrides: string[]) => {
+    const loaded = loadScenario({ text: TWO_REGIONS, fileName: 'two-regions.yaml' }, overrides);
+    if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.field}: ${p.reason}`).join('\n'));
+    return runScenario(loaded.scenario);
+  };
+  const full = run([]);
+  const slice = run(['fidelity=slice', 'sliceServers=4']);
+
+  it('takes servers from every region in proportion, and scales each region by its own share', () => {
+    expect(slice.servers.filter((s) => s.role === 'chat').map((s) => s.region)).toEqual(['a', 'a', 'a', 'b']);
+    expect(relative(slice.slice!.derived.messagesInPerSecond, full.rates.messagesInPerSecond)).toBeLessThan(0.03);
+    expect(relative(slice.slice!.derived.messagesOutPerSecond, full.rates.messagesOutPerSecond)).toBeLessThan(0.03);
+    expect(relative(slice.slice!.derived.connectionsPeak, full.rates.connectionsPeak)).toBeLessThan(0.01);
+    const fullCpu = full.servers.filter((s) => s.role === 'chat').reduce((sum, s) => sum + s.cpuUtilisation, 0) / 8;
+    expect(relative(slice.slice!.derived.cpuUtilisationMean, fullCpu)).toBeLessThan(0.05);
+  });
+});
+
+describe('sliceServersByRegion', () => {
+  it('gives every region one server while k allows, the rest by largest remainder', () => {
+    expect(sliceServersByRegion(8, [228, 81, 294, 161, 41])).toEqual([2, 1, 3, 1, 1]);
+    expect(sliceServersByRegion(4, [7, 1])).toEqual([3, 1]);
+    expect(sliceServersByRegion(2, [10, 30, 20])).toEqual([0, 1, 1]);
+    expect(sliceServersByRegion(16, [16])).toEqual([16]);
+    expect(sliceServersByRegion(10, [3, 2])).toEqual([3, 2]);
   });
 });
