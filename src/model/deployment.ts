@@ -339,11 +339,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
   start(): void {
     this.warmStarting = true;
     const inside = this.indexUser === null ? this.population.users : this.indexUser.length;
+    // Tens of millions of users in a large slice: what is the same for a region is found once.
+    const fractions = this.scenario.regions.map((region) => this.onlineFractionNow(region));
     for (let index = 0; index < inside; index++) {
       const user = this.indexUser === null ? index : this.indexUser[index]!;
-      const count = this.population.deviceCountOf(user);
+      const count = this.deviceFirst[index + 1]! - this.deviceFirst[index]!;
       const region = this.population.regionOf(user);
-      const fraction = this.onlineFractionNow(region);
+      const fraction = fractions[region.index]!;
       for (let slot = 0; slot < count; slot++) {
         const dev = this.deviceFirst[index]! + slot;
         const isOnline = this.rngSession.nextFloat() < fraction;
@@ -358,7 +360,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
         } else if (this.backlog !== null) {
           this.backlogOwed[dev >>> 5]! |= 1 << (dev & 31);
         }
-        this.scheduleSessionToggle(index * SLOTS_PER_USER + slot, region, isOnline);
+        this.scheduleSessionToggle(index * SLOTS_PER_USER + slot, region, isOnline, fraction);
       }
     }
     this.warmStarting = false;
@@ -504,10 +506,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
             groupSequenced: () => undefined,
           },
           limits: { offlineTtlNs: this.scenario.offlineStore.retentionNs },
-          // The warm start connects about users x devices x online share at once, each with a
-          // record for its device and one for its user.
+          // The warm start connects about users x devices x online share at once, a record each
+          // (a user's record is its primary device's), plus a little for users whose primary is
+          // offline while a companion is online.
           recordsExpected: this.outside.isSimulatedServer(index)
-            ? this.population.userCountOf(index) * (this.scenario.workload.devicesPerUserMean + 1) * this.onlineFractionNow(region)
+            ? this.population.userCountOf(index) * this.scenario.workload.devicesPerUserMean * this.onlineFractionNow(region) * 1.05
             : 0,
         });
         const cpu = new MultiServerQueue(this.sim, {
@@ -909,8 +912,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * device also reconnects (close, then connect at once) reconnectsPerHour times an hour.
    */
   /** `toggle` names the device: its user's index x SLOTS_PER_USER + its slot. */
-  private scheduleSessionToggle(toggle: number, region: ResolvedRegion, isOnline: boolean): void {
-    const p = this.onlineFractionNow(region);
+  private scheduleSessionToggle(toggle: number, region: ResolvedRegion, isOnline: boolean, p = this.onlineFractionNow(region)): void {
     const reconnectsPerNs = region.online.reconnectsPerHour / NS_PER_HOUR;
     if (p >= 1 && reconnectsPerNs === 0) return; // always online: no sessions end in this run
     let ratePerNs: number;
