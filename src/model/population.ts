@@ -123,14 +123,17 @@ export class Population implements ImplicitPopulation {
   /** Members of a group: distinct users, mostly of one region, the creator first. */
   groupMembers(groupId: number): number[] {
     const size = this.groupSizeOf(groupId);
-    const region = this.regions[hash64Uint32(this.seed, groupId, SALT_GROUP_REGION) % this.regions.length]!;
+    // The group's region in proportion to the regions' users, so that users everywhere are in
+    // about the same number of groups.
+    const region = this.regionOf(Math.floor(hash64Float(this.seed, groupId, SALT_GROUP_REGION) * this.users));
     const members: number[] = [];
     const seen = new Set<number>();
     const groupKey = hash64Uint32(this.seed, groupId, SALT_GROUP_MEMBER);
     // Bounded: a few extra draws cover hash collisions in a small region.
     for (let i = 0; members.length < size && i < size * 4; i++) {
       // The group's own key, then the member's position: independent across seeds and groups.
-      const user = region.userIdFirst + (hash64Uint32(groupKey, i, SALT_GROUP_MEMBER) % region.users);
+      // A 53-bit fraction of the region, not a 32-bit hash modulo its users (biased at billions).
+      const user = region.userIdFirst + Math.floor(hash64Float(groupKey, i, SALT_GROUP_MEMBER) * region.users);
       if (!seen.has(user)) {
         seen.add(user);
         members.push(user);

@@ -17,7 +17,7 @@ import { groupSendFrame, sendFrame, type ClientFrame } from '../core/frames.js';
 import { deviceKeyOf } from '../core/ids.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { ZipfDistribution, type Distribution } from '../sim/distributions/index.js';
-import { hash64Uint32, type RandomStream } from '../sim/random.js';
+import { hash64Float, type RandomStream } from '../sim/random.js';
 import { CounterStream } from '../sim/counter-stream.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_S } from '../sim/time.js';
@@ -237,7 +237,9 @@ export class Workload {
    * over ids and servers rather than being the first ids (a near-bijection is enough here).
    */
   private userOfRank(rank: number, first: number, count: number, salt: number): number {
-    return first + (hash64Uint32(this.scenario.seed >>> 0, rank, salt) % count);
+    // A 53-bit fraction, not a 32-bit hash modulo count: with billions of users the modulo would
+    // favour the ids below 2^32 mod count (twice as likely, for 3 billion users).
+    return first + Math.floor(hash64Float(this.scenario.seed >>> 0, rank, salt) * count);
   }
 
   /** An online device of the user, from a random first slot, or -1 (also when a dry run stops). */
@@ -245,9 +247,12 @@ export class Workload {
     const count = this.population.deviceCountOf(user);
     const start = count > 1 ? this.rng.nextInt(count) : 0;
     if (!this.slice || this.host.isSimulatedUser(user)) return this.stopsDryRun() ? -1 : this.host.onlineSlotOf(user, start);
-    // Homed outside the slice: its sessions are not simulated, so online with the region's share.
-    const atNs = this.dryRunAtNs >= 0 ? this.dryRunAtNs : this.sim.nowNs;
-    return this.rng.nextFloat() < this.host.onlineFractionOf(user, atNs) ? start : -1;
+    // Homed outside the slice: its sessions are not simulated, so each of its devices is online
+    // with the region's share, and the first online one from `start` sends, as inside (a user
+    // with companions is online more often than one device is).
+    const fraction = this.host.onlineFractionOf(user, this.dryRunAtNs >= 0 ? this.dryRunAtNs : this.sim.nowNs);
+    for (let i = 0; i < count; i++) if (this.rng.nextFloat() < fraction) return (start + i) % count;
+    return -1;
   }
 
   private isInside(user: number): boolean {

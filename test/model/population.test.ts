@@ -50,3 +50,17 @@ describe.each(['hash', 'modulo'])('placement %s', (placement) => {
     expect(counts).toEqual([26_667, 26_667, 26_666]);
   });
 });
+
+describe('groups', () => {
+  const people = population('hash');
+
+  it('are in regions in proportion to their users (80,000, 70,000 and 50,000 of 200,000)', () => {
+    const counts = new Map<number, number>();
+    const groups = 20_000;
+    for (let g = 0; g < groups; g++) {
+      const region = people.regionOf(people.groupMembers(g)[0]!).index;
+      counts.set(region, (counts.get(region) ?? 0) + 1);
+    }
+    expect([0, 1, 2].map((r) => Math.round((counts.get(r)! / groups) * 100) / 100)).toEqual([0.4, 0.35, 0.25]);
+  });
+});
