@@ -96,7 +96,7 @@ export function renderValidation(scenario: ResolvedScenario, estimate: Footprint
     `  costs      ${[...listed, restSource].filter((part) => part !== '').join(', ')}; scale ${scenario.costs.scale}${scenario.costs.profilePath === null ? '' : `; profile ${scenario.costs.profilePath}`}`,
   );
   lines.push(
-    `  services   directory ${scenario.directory.latencyNs.text}, ${formatRate(scenario.directory.capacityOpsPerSecond)}; offline store ${scenario.offlineStore.latencyNs.text}, ${formatRate(scenario.offlineStore.capacityOpsPerSecond)}, keeps ${formatDurationNs(scenario.offlineStore.retentionNs)}`,
+    `  services   directory ${scenario.directory.latencyNs.text}, ${formatRate(scenario.directory.capacityOpsPerSecond)}; offline store ${scenario.offlineStore.latencyNs.text}, ${formatRate(scenario.offlineStore.capacityOpsPerSecond)}, keeps ${formatDurationNs(scenario.offlineStore.retentionNs)}, ${scenario.offlineStore.warmBacklog ? 'warm start with the offline backlog' : 'starts empty'}`,
   );
   lines.push(
     `  memory     about ${formatBytes(estimate.totalBytes)} to simulate: ${formatCount(estimate.connectedDevicesPeak)} connected devices at peak (${formatBytes(estimate.connectedDevicesBytes)}), ${formatCount(estimate.inFlightCopies)} message copies in flight (${formatBytes(estimate.inFlightBytes)}), ${formatCount(estimate.storedMessagesPeak)} stored for offline devices (${formatBytes(estimate.storedBytes)}), fixed ${formatBytes(estimate.fixedBytes)}`,
