@@ -507,10 +507,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
           },
           limits: { offlineTtlNs: this.scenario.offlineStore.retentionNs },
           // The warm start connects about users x devices x online share at once, a record each
-          // (a user's record is its primary device's), plus a little for users whose primary is
-          // offline while a companion is online.
+          // (a user's record is its primary device's; the few users whose primary is offline while
+          // a companion is online add one more, which the table grows for if it must). No slack on
+          // top: the table rounds up to a power of two, and a little more doubles it.
           recordsExpected: this.outside.isSimulatedServer(index)
-            ? this.population.userCountOf(index) * this.scenario.workload.devicesPerUserMean * this.onlineFractionNow(region) * 1.05
+            ? this.population.userCountOf(index) * this.scenario.workload.devicesPerUserMean * this.onlineFractionNow(region)
             : 0,
         });
         const cpu = new MultiServerQueue(this.sim, {
