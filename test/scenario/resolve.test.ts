@@ -85,7 +85,7 @@ describe('shipped scenarios', () => {
     expect(scenario.workload.devicesPerUserMean).toBeCloseTo(1.6, 12);
     expect(scenario.regions.every((region) => region.online.fractionMean < 1)).toBe(true);
     expect(scenario.totals.messagesPerSecondMean).toBe(20_000);
-    expect(scenario.durationNs).toBe(6e9);
+    expect(scenario.durationNs).toBe(5e9);
     expect(scenario.startUtcIso).toBe('2025-01-15T19:00:00.000Z');
   });
 
