@@ -48,7 +48,7 @@ export function sliceServersByRegion(k: number, serversPerRegion: readonly numbe
   if (total === 0) return counts;
   let left = Math.min(k, total);
   // One each first (the largest regions first when k is short of the regions).
-  const bySize = serversPerRegion.map((n, r) => r).sort((a, b) => serversPerRegion[b]! - serversPerRegion[a]! || a - b);
+  const bySize = serversPerRegion.map((_, r) => r).sort((a, b) => serversPerRegion[b]! - serversPerRegion[a]! || a - b);
   for (const r of bySize) {
     if (left === 0) break;
     if (serversPerRegion[r]! > 0) {

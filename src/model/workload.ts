@@ -80,14 +80,12 @@ export class Workload {
   private readonly groupsCreated = new Map<number, readonly number[]>();
   /** Slice fidelity: only messages that touch a simulated server are generated in detail. */
   private readonly slice: boolean;
-  /** Slice fidelity: the counter stream `rng` is, and the number of the last message drawn. */
+  /** Slice fidelity: the counter stream that `rng` points to, and the number of the last message drawn. */
   private readonly messageDraws: CounterStream | null;
   private messageNumber = 0;
   /** A dry run's time (ns), or -1 in a real run; and whether the dry run met a user inside. */
   private dryRunAtNs = -1;
   private touchesSlice = false;
-  /** Messages screened out of a slice without an event (between two servers outside). */
-  screenedOut = 0;
 
   /** `onlineFractionAt(region, atNs)` is the share of the region's users online at a time. */
   /**
@@ -208,7 +206,6 @@ export class Workload {
         this.sim.scheduleAt(atNs, this.kindArrival, number);
         return;
       }
-      this.screenedOut++;
     }
   }
 
