@@ -24,7 +24,11 @@ function gib(bytes: number): string {
 }
 
 /** Problems that stop this scenario from running here; empty when it may run. */
-export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailable: number): AdmissionProblem[] {
+/**
+ * `partsAtOnce`: how many of a slice's parts run side by side (run --jobs; 1 when they run one after
+ * another). A part holds its share of the slice's servers, so memory scales by partsAtOnce / parts.
+ */
+export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailable: number, partsAtOnce = 1): AdmissionProblem[] {
   const problems: AdmissionProblem[] = [];
   const footprint = estimateFootprint(scenario);
   // The scenario layer budgets 800 B per connected device (DESIGN.md's ceiling); the engine's
@@ -34,14 +38,15 @@ export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailab
   // state): all users in full fidelity, those homed on the slice's servers (plus an index) in a slice.
   const sliceShare = scenario.fidelity === 'slice' ? Math.min(1, scenario.sliceServers / scenario.totals.chatServers) : 1;
   const clientStateBytes = scenario.totals.users * sliceShare * (deviceStateBytesPerUser(scenario.workload.devicesPerUserMean) + (sliceShare < 1 ? SLICE_INDEX_BYTES_PER_USER : 0));
-  const totalBytes = footprint.totalBytes - footprint.connectedDevicesBytes + connectedBytes + clientStateBytes;
+  const partsShare = Math.min(partsAtOnce, scenario.sliceParts) / scenario.sliceParts;
+  const totalBytes = (footprint.totalBytes - footprint.connectedDevicesBytes + connectedBytes + clientStateBytes) * partsShare;
   if (totalBytes > memoryBytesAvailable) {
     problems.push({
       field: 'regions',
       reason:
         `needs about ${gib(totalBytes)} (${gib(connectedBytes)} for ${Math.round(footprint.connectedDevicesPeak).toLocaleString('en-US')} connected devices, ` +
         `${gib(clientStateBytes)} of client state for ${scenario.totals.users.toLocaleString('en-US')} users) but ${gib(memoryBytesAvailable)} is available; ` +
-        (scenario.fidelity === 'slice' ? 'simulate fewer servers (a smaller sliceServers) or fewer users' : 'simulate a few of its servers in detail with fidelity: slice and sliceServers: k, or fewer users'),
+        (scenario.fidelity === 'slice' ? 'simulate fewer servers (a smaller sliceServers), split them into more sliceParts run fewer at once, or fewer users' : 'simulate a few of its servers in detail with fidelity: slice and sliceServers: k, or fewer users'),
     });
   }
   return problems;

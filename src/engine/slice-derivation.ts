@@ -8,7 +8,7 @@
  */
 import type { ServerResult, SliceResult } from '../metrics/run-result.js';
 import { tQuantile995 } from '../metrics/t-quantile.js';
-import type { Deployment } from '../model/deployment.js';
+import type { ResolvedScenario } from '../scenario/resolved.js';
 
 const round = (value: number, digits: number) => {
   const f = 10 ** digits;
@@ -23,18 +23,19 @@ export interface SliceStrata {
   scale: number[];
 }
 
-export function sliceStrata(deployment: Deployment): SliceStrata {
-  const regions = deployment.scenario.regions;
-  const servers = regions.map((r) => r.chatServers.count);
-  const simulated = regions.map((r) => {
-    let k = 0;
-    for (let s = 0; s < r.chatServers.count; s++) k += deployment.outside.isSimulatedServer(r.chatServers.serverIndexFirst + s) ? 1 : 0;
-    return k;
-  });
+/** The strata of a slice whose simulated servers per region are `simulatedByRegion` (k_r). */
+export function sliceStrata(scenario: ResolvedScenario, simulatedByRegion: readonly number[]): SliceStrata {
+  const servers = scenario.regions.map((r) => r.chatServers.count);
+  const simulated = [...simulatedByRegion];
   const total = servers.reduce((a, b) => a + b, 0);
   const represented = servers.reduce((sum, n, r) => sum + (simulated[r]! > 0 ? n : 0), 0);
   const coverage = represented > 0 ? total / represented : 0;
   return { simulated, servers, scale: servers.map((n, r) => (simulated[r]! > 0 ? (n / simulated[r]!) * coverage : 0)) };
+}
+
+/** Whether the strata leave servers out (a slice), rather than cover every server (full). */
+export function isPartialCover(strata: SliceStrata): boolean {
+  return strata.simulated.reduce((a, b) => a + b, 0) < strata.servers.reduce((a, b) => a + b, 0);
 }
 
 /**
@@ -69,21 +70,29 @@ function cpuEstimate(strata: SliceStrata, cpuByRegion: number[][]): { mean: numb
   return { mean, halfWidth };
 }
 
-/** Devices connected at once across the deployment, from the simulated servers, scaled by region. */
-export function derivedConnections(deployment: Deployment, strata: SliceStrata): number {
+/** Devices connected at once across the deployment, from the slice's by region, scaled by region. */
+export function derivedConnections(connectionsByRegion: readonly number[], strata: SliceStrata): number {
   let sum = 0;
-  for (const server of deployment.servers) {
-    if (deployment.outside.isSimulatedServer(server.index)) sum += server.connections * strata.scale[server.region.index]!;
-  }
+  connectionsByRegion.forEach((connections, r) => {
+    sum += connections * strata.scale[r]!;
+  });
   return sum;
 }
 
-export function sliceResult(deployment: Deployment, strata: SliceStrata, servers: ServerResult[], measuredSeconds: number, derivedConnectionsPeak: number): SliceResult {
-  const regionIndex = new Map(deployment.scenario.regions.map((r) => [r.name, r.index]));
-  const cpuByRegion: number[][] = deployment.scenario.regions.map(() => []);
+/** The deployment's figures derived from the slice's (messages in and out counted by region). */
+export function sliceResult(
+  scenario: ResolvedScenario,
+  strata: SliceStrata,
+  servers: readonly ServerResult[],
+  measuredSeconds: number,
+  derivedConnectionsPeak: number,
+  byRegion: { sentInside: readonly number[]; deliveries: readonly number[] },
+): SliceResult {
+  const regionIndex = new Map(scenario.regions.map((r) => [r.name, r.index]));
+  const cpuByRegion: number[][] = scenario.regions.map(() => []);
   for (const server of servers) if (server.role === 'chat') cpuByRegion[regionIndex.get(server.region)!]!.push(server.cpuUtilisation);
   const cpu = cpuEstimate(strata, cpuByRegion);
-  const scaled = (byRegion: Float64Array) => byRegion.reduce((sum, x, r) => sum + x * strata.scale[r]!, 0);
+  const scaled = (values: readonly number[]) => values.reduce((sum, x, r) => sum + x * strata.scale[r]!, 0);
   return {
     simulatedServers: strata.simulated.reduce((a, b) => a + b, 0),
     totalServers: strata.servers.reduce((a, b) => a + b, 0),
@@ -91,8 +100,8 @@ export function sliceResult(deployment: Deployment, strata: SliceStrata, servers
       cpuUtilisationMean: round(cpu.mean, 6),
       cpuUtilisationCi99Low: round(Math.max(0, cpu.mean - cpu.halfWidth), 6),
       cpuUtilisationCi99High: round(cpu.mean + cpu.halfWidth, 6),
-      messagesInPerSecond: round(scaled(deployment.sentInsideByRegion) / measuredSeconds, 3),
-      messagesOutPerSecond: round(scaled(deployment.deliveriesByRegion) / measuredSeconds, 3),
+      messagesInPerSecond: round(scaled(byRegion.sentInside) / measuredSeconds, 3),
+      messagesOutPerSecond: round(scaled(byRegion.deliveries) / measuredSeconds, 3),
       connectionsPeak: Math.round(derivedConnectionsPeak),
     },
   };

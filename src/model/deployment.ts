@@ -129,6 +129,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
   /** Whether statistics are being collected (after warm-up). */
   measuring = false;
 
+  /** Whether some chat servers are outside the simulation (WorkloadHost). */
+  get isSlice(): boolean {
+    return this.outside.isSlice;
+  }
+
   private readonly sim: Simulator;
   private readonly costs: CostModel;
   private readonly observer: DeploymentObserver;
@@ -210,7 +215,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly kindRead: number;
   private readonly kindRelease: number;
   private readonly timerKind: number;
-  constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver) {
+  /** `part`: which of a slice's sliceParts this deployment simulates (the whole slice by default). */
+  constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver, part = { index: 0, count: 1 }) {
     this.scenario = scenario;
     this.sim = sim;
     this.observer = observer;
@@ -224,7 +230,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.accessLatency = scenario.regions.map((r) => durationDistribution(r.accessLatencyNs));
     this.interServerLatency = scenario.regions.map((r) => durationDistribution(r.chatServers.interServerLatencyNs));
 
-    this.outside = new OutsideWorld(scenario, this.population, sim, streams.stream('outside'), this);
+    this.outside = new OutsideWorld(scenario, this.population, sim, streams.stream('outside'), this, part);
     // Client state exists for the users homed on simulated servers: all of them in full fidelity
     // (indexed by user id), the slice's in a slice (indexed densely, found through a map).
     if (this.outside.isSlice) {

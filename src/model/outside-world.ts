@@ -88,7 +88,11 @@ export class OutsideWorld {
   private readonly outsideSeq = new Map<number, number>();
   private readonly headerBytes = DEFAULT_WIRE.envelopeHeaderBytes;
 
-  constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, host: OutsideHost) {
+  /**
+   * `part` picks this run's share of the slice (sliceParts, src/engine/run-part.ts): the slice's
+   * servers in index order, dealt round-robin, so that each part spans the regions.
+   */
+  constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, host: OutsideHost, part = { index: 0, count: 1 }) {
     this.population = population;
     this.sim = sim;
     this.rng = rng;
@@ -101,7 +105,14 @@ export class OutsideWorld {
       // Evenly through the region's servers.
       for (let i = 0; i < kr; i++) this.simulated[regions[r]!.serverIndexFirst + Math.floor((i * regions[r]!.count) / kr)] = 1;
     });
-    this.simulatedCount = k;
+    let dealt = 0;
+    let kept = 0;
+    for (let server = 0; server < total; server++) {
+      if (this.simulated[server] === 0) continue;
+      if (dealt++ % part.count === part.index) kept++;
+      else this.simulated[server] = 0;
+    }
+    this.simulatedCount = kept;
     this.kindEmit = sim.register('outside.emit', (slot) => this.emit(slot));
   }
 

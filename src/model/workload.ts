@@ -41,6 +41,8 @@ export interface WorkloadHost {
   sendFromDevice(deviceKey: number, frame: ClientFrame): void;
   noteMessageSent(deviceKey: number, seq: number, copies: number, isGroup: boolean): void;
   noteSenderOffline(): void;
+  /** Whether some chat servers are outside the simulation (slice fidelity, or a part of one). */
+  readonly isSlice: boolean;
   /** Slice fidelity: whether the user is homed on a simulated server (always true in full). */
   isSimulatedUser(user: number): boolean;
   /** The share of the user's region online at a time (ns; default now). */
@@ -97,7 +99,7 @@ export class Workload {
     this.population = population;
     this.sim = sim;
     this.host = host;
-    this.slice = scenario.fidelity === 'slice' && scenario.sliceServers < scenario.totals.chatServers;
+    this.slice = host.isSlice;
     this.gaps = rng;
     this.messageDraws = this.slice ? messageDraws : null;
     this.rng = this.slice ? messageDraws : rng;

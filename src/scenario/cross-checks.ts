@@ -144,8 +144,15 @@ function checkTimes(data: Record<string, unknown>, problems: CrossProblem[]): vo
 }
 
 function checkFidelity(data: Record<string, unknown>, problems: CrossProblem[]): void {
-  if (data['fidelity'] !== 'slice') return;
+  const sliceParts = data['sliceParts'];
+  if (data['fidelity'] !== 'slice') {
+    if (sliceParts !== undefined && sliceParts !== 1) problems.push({ path: ['sliceParts'], reason: 'sliceParts splits a slice: it needs fidelity: slice' });
+    return;
+  }
   const sliceServers = data['sliceServers'];
+  if (typeof sliceParts === 'number' && typeof sliceServers === 'number' && sliceParts > sliceServers) {
+    problems.push({ path: ['sliceParts'], reason: `expected at most sliceServers (${sliceServers}) parts, got ${sliceParts}` });
+  }
   if (sliceServers === undefined) {
     problems.push({ path: ['fidelity'], reason: 'fidelity slice needs sliceServers: how many chat servers to simulate in full' });
     return;

@@ -162,6 +162,7 @@ export function resolveScenario(parsed: ScenarioParsed, context: ResolveContext)
     warmupNs: parsed.warmup,
     fidelity: parsed.fidelity,
     sliceServers: parsed.fidelity === 'slice' ? (parsed.sliceServers ?? chatServersTotal) : chatServersTotal,
+    sliceParts: parsed.fidelity === 'slice' ? (parsed.sliceParts ?? 1) : 1,
     maxEvents: parsed.maxEvents ?? null,
     regions,
     links,

@@ -25,6 +25,8 @@ export interface ResolvedScenario {
   fidelity: 'full' | 'slice';
   /** Chat servers simulated in full detail: all of them (totals.chatServers) at full fidelity. */
   sliceServers: number;
+  /** Independent parts the simulated servers are split into (1 at full fidelity; src/engine/run-part.ts). */
+  sliceParts: number;
   /** Stop after this many kernel events; null for no bound but the duration. */
   maxEvents: number | null;
   /** In file order; region i's users and servers come before region i+1's. */

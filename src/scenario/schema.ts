@@ -372,6 +372,11 @@ export function buildScenarioSchema(validators: DistributionValidators = DEFAULT
       sliceServers: integer({ min: 1, max: 1_000_000, what: 'a positive integer' })
         .optional()
         .describe('With fidelity: slice, how many chat servers to simulate in full; at most the deployment\'s total.'),
+      sliceParts: integer({ min: 1, max: 1024, what: 'a positive integer' })
+        .optional()
+        .describe(
+          'With fidelity: slice, into how many independent parts the sliceServers are split (default 1): each part simulates its share of them with the rest as generated traffic, so parts run side by side (run --jobs) or on other machines (run --shard i/n, then merge). At most sliceServers.',
+        ),
       maxEvents: quantity('count', { what: 'a positive whole number such as 1e9', min: 1, max: COUNT_MAX, integer: true, examples: ['1e9'] })
         .optional()
         .describe('Stop after this many kernel events, whatever the simulated time (a safety bound).'),

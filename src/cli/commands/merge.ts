@@ -8,7 +8,10 @@ import type { Command } from 'commander';
 import { renderSweepTable } from '../../report/sweep-table.js';
 import { mergePoints, type MergeInput } from '../../sweep/merge.js';
 import { summarisePoints } from '../../sweep/summary.js';
+import { assembleRun } from '../../engine/assemble-run.js';
+import { readRunParts, RUN_PARTS_FORMAT } from '../../engine/run-part-json.js';
 import { BadInputError, type InputProblem } from '../errors.js';
+import { renderRunOutput } from '../run-output.js';
 import { processIo, type CommandIo } from './compare.js';
 import { fileProblemsToInput } from './sweep.js';
 
@@ -17,15 +20,29 @@ interface MergeFlags {
   json?: boolean;
 }
 
+/** Whether the files are run parts (JSON from run --shard) rather than sweep shards (JSONL). */
+function areRunParts(inputs: readonly MergeInput[]): boolean {
+  return inputs.length > 0 && inputs.every((input) => input.text.trimStart().startsWith(`{"format":"${RUN_PARTS_FORMAT}"`));
+}
+
+/** The parts of one run, from run --shard i/n --out: the run's report, as run prints it. */
+function mergeRunParts(inputs: readonly MergeInput[], flags: MergeFlags, io: CommandIo): void {
+  if (flags.out !== undefined) throw new BadInputError({ field: '--out', reason: 'merging a run\'s parts prints its report: leave out --out (use --json for the results contract)' });
+  const merged = readRunParts(inputs);
+  if (!merged.ok) throw new BadInputError(merged.problems);
+  const wallSeconds = merged.parts.reduce((sum, p) => sum + p.wallSeconds, 0);
+  const result = assembleRun(merged.scenario, merged.parts, { wallSeconds, peakRssBytes: 0 });
+  io.out(renderRunOutput.main(result, { json: flags.json === true }, process.stdout.isTTY === true));
+}
+
 export function registerMerge(program: Command, io: CommandIo = processIo): void {
   program
     .command('merge')
-    .description('join the JSONL files of sweep shards into what one unsharded sweep writes')
-    .argument('<files...>', 'JSONL files written by chatscale sweep (the shards of one sweep)')
-    .requiredOption('--out <file.jsonl>', 'merged file to write (refuses to overwrite an existing file)')
-    .option('--json', 'print the summary as one JSON object')
+    .description('join the shards of a sweep (JSONL) or of a run (run --shard, JSON) into what one unsharded sweep or run gives')
+    .argument('<files...>', 'JSONL files written by chatscale sweep, or JSON files written by chatscale run --shard i/n --out')
+    .option('--out <file.jsonl>', 'sweeps: the merged file to write (refuses to overwrite an existing file)')
+    .option('--json', 'print the summary (sweeps) or the results contract (runs) as one JSON object')
     .action((files: string[], flags: MergeFlags) => {
-      const out = flags.out!;
       const problems: InputProblem[] = [];
       const inputs: MergeInput[] = [];
       for (const file of files) {
@@ -36,6 +53,9 @@ export function registerMerge(program: Command, io: CommandIo = processIo): void
           problems.push({ file, reason: code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})` });
         }
       }
+      if (problems.length === 0 && areRunParts(inputs)) return mergeRunParts(inputs, flags, io);
+      if (flags.out === undefined) throw new BadInputError({ field: '--out', reason: 'merging a sweep writes a file: add --out all.jsonl' });
+      const out = flags.out;
       if (!out.endsWith('.jsonl')) problems.push({ field: '--out', reason: `expected a file ending in .jsonl, got ${JSON.stringify(out)}` });
       if (files.includes(out)) problems.push({ field: '--out', reason: `${out} is also an input; write the merge to a new file` });
       const outProblems = files.includes(out) ? [] : outputFileProblems(out, '--out');

@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import os from 'node:os';
 import { admissionProblems } from '../../engine/admission.js';
-import { runScenario } from '../../engine/run-scenario.js';
+import { assembleRun } from '../../engine/assemble-run.js';
+import { runPartsOnThreads } from '../../engine/part-threads.js';
+import { runPartsFileText } from '../../engine/run-part-json.js';
+import { partsOf } from '../../engine/run-scenario.js';
 import type { RunResult } from '../../metrics/run-result.js';
-import { BadInputError } from '../errors.js';
-import { outputFolderProblems } from '../output-path.js';
+import { parseShard, type Shard } from '../../sweep/grid.js';
+import { outputFileProblems, outputFolderProblems } from '../output-path.js';
+import { BadInputError, type InputProblem } from '../errors.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
 import { checkReportPath, renderRunOutput, type OutputFlags } from '../run-output.js';
 import { progressReporter } from '../progress.js';
@@ -20,6 +24,40 @@ interface RunFlags extends OutputFlags {
   set: string[];
   seed?: string;
   csv?: string;
+  jobs?: string;
+  shard?: string;
+  out?: string;
+}
+
+/** Worker threads for a slice's parts: a few per core is already more than helps. */
+const JOBS_MAX = 256;
+
+/** --jobs, --shard and --out, checked together (one problem per bad flag). */
+function partFlags(flags: RunFlags, parts: number): { jobs: number; shard: Shard | null } {
+  const problems: InputProblem[] = [];
+  let jobs = 1;
+  if (flags.jobs !== undefined) {
+    jobs = /^\d+$/.test(flags.jobs) ? Number(flags.jobs) : Number.NaN;
+    if (!(jobs >= 1 && jobs <= JOBS_MAX)) problems.push({ field: '--jobs', reason: `expected a whole number from 1 to ${JOBS_MAX}, got ${JSON.stringify(flags.jobs)}` });
+  }
+  let shard: Shard | null = null;
+  if (flags.shard !== undefined) {
+    const parsed = parseShard(flags.shard);
+    if ('reason' in parsed) problems.push({ field: '--shard', reason: parsed.reason });
+    else if (parsed.count > parts) problems.push({ field: '--shard', reason: `the scenario's run has ${parts} part${parts === 1 ? '' : 's'} (sliceParts), so at most ${parts} shards, got ${parsed.count}` });
+    else shard = parsed;
+    if (flags.out === undefined) problems.push({ field: '--shard', reason: 'a shard writes its parts to a file: add --out part-i.json' });
+    if (flags.json === true || flags.csv !== undefined || flags.report !== undefined) {
+      problems.push({ field: '--shard', reason: 'a shard has no report of its own: merge the shards (chatscale merge) and report that' });
+    }
+  }
+  if (flags.out !== undefined) {
+    if (flags.shard === undefined) problems.push({ field: '--out', reason: 'only a shard writes a parts file: add --shard i/n' });
+    if (!flags.out.endsWith('.json')) problems.push({ field: '--out', reason: `expected a file ending in .json, got ${JSON.stringify(flags.out)}` });
+    else problems.push(...outputFileProblems(flags.out, '--out'));
+  }
+  if (problems.length > 0) throw new BadInputError(problems);
+  return { jobs, shard };
 }
 
 export interface RunIo {
@@ -50,10 +88,14 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
     .option('--json', 'print only the JSON results contract on stdout')
     .option('--csv <dir>', 'also write the time series as <dir>/timeseries.csv')
     .option('--report <file>', 'also write a report: .md for Markdown, .html for a self-contained page with charts')
+    .option('--jobs <n>', 'run a slice\'s parts (sliceParts) this many at once, on worker threads (default 1)')
+    .option('--shard <i/n>', 'run only every n-th part from part i, and write them to --out for chatscale merge')
+    .option('--out <file.json>', 'with --shard: the parts file to write (refuses to overwrite)')
     .action(async (argument: string, flags: RunFlags) => {
       const { scenario, file } = loadScenarioArgument(argument, flags);
       checkReportPath(flags.report);
-      const refused = admissionProblems(scenario, Math.min(os.totalmem(), os.freemem() + process.memoryUsage.rss()) * 0.8);
+      const { jobs, shard } = partFlags(flags, scenario.sliceParts);
+      const refused = admissionProblems(scenario, Math.min(os.totalmem(), os.freemem() + process.memoryUsage.rss()) * 0.8, jobs);
       if (refused.length > 0) throw new BadInputError(refused.map((p) => ({ file, ...p })));
       if (flags.csv !== undefined) {
         const problems = outputFolderProblems(flags.csv, '--csv');
@@ -68,14 +110,22 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
       };
       process.on('SIGINT', onSigint);
       const progress = io.stderrIsTty ? progressReporter(io.stderr) : null;
+      const wallStartMs = performance.now();
       let result: RunResult;
       try {
-        result = runScenario(scenario, {
+        const parts = await runPartsOnThreads(scenario, partsOf(scenario, shard), jobs, {
           wallClockMs: () => performance.now(),
           rssBytes: () => process.memoryUsage.rss(),
           onProgress: progress === null ? undefined : (p) => progress.update(p.simulatedNs / p.durationNs, `${(p.simulatedNs / 1e9).toFixed(1)} s simulated`),
           shouldStop: () => interrupted,
         });
+        if (shard !== null) {
+          if (parts.some((p) => p.partial)) throw new BadInputError({ field: '--shard', reason: 'the shard was stopped before its end; nothing was written (run it again)' });
+          writeFileSync(flags.out!, runPartsFileText(scenario, shard, parts), { flag: 'wx' });
+          io.stdout(`shard ${shard.index}/${shard.count}: part${parts.length === 1 ? '' : 's'} ${parts.map((p) => p.part.index).join(', ')} of ${scenario.sliceParts} written to ${flags.out}\n`);
+          return;
+        }
+        result = assembleRun(scenario, parts, { wallSeconds: (performance.now() - wallStartMs) / 1000, peakRssBytes: process.memoryUsage.rss() });
       } finally {
         progress?.done();
         process.off('SIGINT', onSigint);

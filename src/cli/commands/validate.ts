@@ -49,7 +49,8 @@ export function renderValidation(scenario: ResolvedScenario, estimate: Footprint
   const { totals, workload } = scenario;
   lines.push(`scenario ${scenario.name} (${file}): ok`);
   if (scenario.description !== '') lines.push(`  ${scenario.description}`);
-  const fidelity = scenario.fidelity === 'slice' ? `slice of ${scenario.sliceServers} of ${totals.chatServers} servers` : 'full';
+  const parts = scenario.sliceParts > 1 ? `, in ${scenario.sliceParts} independent parts (run --jobs, or --shard i/n and merge)` : '';
+  const fidelity = scenario.fidelity === 'slice' ? `slice of ${scenario.sliceServers} of ${totals.chatServers} servers${parts}` : 'full';
   lines.push(
     `  run        ${formatDurationNs(scenario.durationNs)} simulated (warmup ${formatDurationNs(scenario.warmupNs)}), fidelity ${fidelity}, seed ${scenario.seed}, start ${scenario.startUtcIso}` +
       (scenario.maxEvents === null ? '' : `, at most ${formatCount(scenario.maxEvents)} events`),

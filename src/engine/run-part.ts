@@ -1,0 +1,306 @@
+/**
+ * One part of a run: a kernel and a deployment, run interval by interval, and what they measured
+ * kept as sums (counts, busy nanoseconds, histograms) rather than ratios, so that parts add up.
+ *
+ * A full-fidelity run, and a slice in one part, is one part. A slice with `sliceParts: m` splits
+ * its k simulated servers into m parts that run independently, each with the others as generated
+ * traffic (src/model/outside-world.ts); they can run one after another, side by side in worker
+ * threads (`run --jobs`), or on other machines (`run --shard i/n`, then `chatscale merge`).
+ * src/engine/assemble-run.ts turns the parts into the results contract, the same way whichever
+ * way they ran, so a merge is byte for byte what one machine produces.
+ */
+import { OP_COUNT } from '../core/ops.js';
+import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
+import { Deployment } from '../model/deployment.js';
+import type { ResolvedScenario } from '../scenario/resolved.js';
+import { RandomStreams } from '../sim/random.js';
+import { Simulator } from '../sim/simulator.js';
+
+export interface RunProgress {
+  simulatedNs: number;
+  durationNs: number;
+  events: number;
+}
+
+export interface RunOptions {
+  /** Wall clock in milliseconds (performance.now); only `meta` reads it. */
+  wallClockMs?: () => number;
+  /** Resident memory probe in bytes (process.memoryUsage().rss); only `meta` reads it. */
+  rssBytes?: () => number;
+  onProgress?: (progress: RunProgress) => void;
+  /** Polled between slices of events; true ends the run early with a partial report. */
+  shouldStop?: () => boolean;
+}
+
+/** Which of a slice's parts to run: index from 0, of count (the scenario's sliceParts). */
+export interface PartSelector {
+  index: number;
+  count: number;
+}
+
+/** One measured interval of a part, as sums. */
+export interface PartInterval {
+  startNs: number;
+  spanNs: number;
+  sent: number;
+  delivered: number;
+  /** The interval's latency percentiles, as the report shows them. */
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /**
+   * With more than one part, the interval's histogram too: percentiles of several parts come from
+   * their histograms added up, not from their percentiles.
+   */
+  latency: LatencyHistogramJson | null;
+  /** Busy core-nanoseconds and cores of the simulated chat servers. */
+  busyNs: number;
+  cores: number;
+  /** Connections at the interval's end, in all and by region (for the derived peak). */
+  connections: number;
+  connectionsByRegion: number[];
+  connects: number;
+}
+
+/** A chat server's figures (already ratios: a server is in exactly one part). */
+export interface PartServer {
+  index: number;
+  region: string;
+  regionIndex: number;
+  cores: number;
+  cpuUtilisation: number;
+  memoryBytesPeak: number;
+  connectionsPeak: number;
+  cpuQueuePeak: number;
+  cpuQueueMean: number;
+  operations: number;
+  dropped: number;
+  nicBusyNs: number;
+  nicUnlimited: boolean;
+}
+
+/** A directory or offline store: every part loads it, so its work is summed. */
+export interface PartService {
+  id: string;
+  role: 'directory' | 'offlineStore';
+  region: string;
+  unlimited: boolean;
+  busyNs: number;
+  requests: number;
+}
+
+export interface PartLink {
+  id: string;
+  from: string;
+  to: string;
+  unlimited: boolean;
+  busyNs: number;
+  bytes: number;
+  messages: number;
+  lost: number;
+}
+
+export interface RunPart {
+  part: PartSelector;
+  /** Simulated time reached, and where the measured window began (ns). */
+  endNs: number;
+  measureStartNs: number;
+  partial: boolean;
+  stoppedBy: string;
+  counters: {
+    sent: number;
+    delivered: number;
+    droppedMessages: number;
+    deliveriesToDevices: number;
+    backlogDeliveries: number;
+    rejected: number;
+    senderOffline: number;
+  };
+  pending: number;
+  /** Core operations by kind (ops.ts order), summed over the part's chat servers. */
+  operations: number[];
+  latency: LatencyHistogram;
+  intervals: PartInterval[];
+  servers: PartServer[];
+  services: PartService[];
+  links: PartLink[];
+  /** Slice only: simulated servers by region (k_r of this part), messages in and out by region. */
+  simulatedByRegion: number[];
+  sentInsideByRegion: number[];
+  deliveriesByRegion: number[];
+  events: number;
+  wallSeconds: number;
+  setupWallSeconds: number;
+  peakRssBytes: number;
+}
+
+/** Events between checks of shouldStop and progress, so Ctrl-C answers within a fraction of a second. */
+const EVENTS_PER_SLICE = 500_000;
+
+const round = (value: number, digits: number) => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
+
+export const WHOLE_RUN: PartSelector = { index: 0, count: 1 };
+
+export function runPart(scenario: ResolvedScenario, part: PartSelector = WHOLE_RUN, options: RunOptions = {}): RunPart {
+  const wallClockMs = options.wallClockMs ?? (() => 0);
+  const rssBytes = options.rssBytes ?? (() => 0);
+  const wallStartMs = wallClockMs();
+  let rssPeak = rssBytes();
+
+  const sim = new Simulator();
+  const streams = new RandomStreams(scenario.seed);
+  const latency = new LatencyHistogram();
+  const intervalLatency = new LatencyHistogram();
+  const deployment = new Deployment(
+    scenario,
+    sim,
+    streams,
+    {
+      delivered: (latencyNs, counted) => {
+        if (!counted) return;
+        latency.record(latencyNs);
+        intervalLatency.record(latencyNs);
+      },
+    },
+    part,
+  );
+  deployment.start();
+  const setupWallSeconds = (wallClockMs() - wallStartMs) / 1000;
+
+  const intervalNs = scenario.output.timeSeriesIntervalNs;
+  let stoppedBy = 'time';
+  let eventLimitLeft = scenario.maxEvents ?? Infinity;
+
+  /** Runs until `untilNs`; false when the run was stopped early. */
+  const advance = (untilNs: number): boolean => {
+    for (;;) {
+      if (options.shouldStop?.() === true) {
+        stoppedBy = 'interrupted';
+        return false;
+      }
+      const outcome = sim.run({ untilNs, maxEvents: Math.min(EVENTS_PER_SLICE, eventLimitLeft) });
+      eventLimitLeft -= outcome.events;
+      options.onProgress?.({ simulatedNs: sim.nowNs, durationNs: scenario.durationNs, events: sim.eventsProcessed });
+      if (eventLimitLeft <= 0) {
+        stoppedBy = 'maxEvents';
+        return false;
+      }
+      if (outcome.stoppedBy === 'time' || outcome.stoppedBy === 'empty') {
+        sim.nowNs = Math.max(sim.nowNs, untilNs);
+        return true;
+      }
+    }
+  };
+
+  let ok = advance(scenario.warmupNs);
+  deployment.beginMeasuring();
+  const measureStartNs = sim.nowNs;
+  const regionCount = scenario.regions.length;
+  const simulated = deployment.servers.filter((s) => deployment.outside.isSimulatedServer(s.index));
+  const cores = simulated.reduce((sum, s) => sum + s.cpu.servers, 0);
+  let busyNsBefore = simulated.reduce((sum, s) => sum + s.cpu.busyServerNs(), 0);
+  let sentBefore = 0;
+  let connectsBefore = 0;
+  let deliveredBefore = 0;
+  const intervals: PartInterval[] = [];
+  for (let startNs = measureStartNs; ok && startNs < scenario.durationNs; startNs += intervalNs) {
+    const endNs = Math.min(startNs + intervalNs, scenario.durationNs);
+    intervalLatency.reset();
+    ok = advance(endNs);
+    deployment.sampleMemory();
+    rssPeak = Math.max(rssPeak, rssBytes());
+    const busyNow = simulated.reduce((sum, s) => sum + s.cpu.busyServerNs(), 0);
+    const connectionsByRegion = new Array<number>(regionCount).fill(0);
+    for (const s of simulated) connectionsByRegion[s.region.index]! += s.connections;
+    const counters = deployment.counters;
+    const summary = intervalLatency.summary();
+    intervals.push({
+      startNs,
+      spanNs: sim.nowNs - startNs,
+      sent: counters.sent - sentBefore,
+      delivered: counters.deliveriesToDevices - deliveredBefore,
+      latencyP50Ms: summary.p50Ms,
+      latencyP99Ms: summary.p99Ms,
+      latency: part.count > 1 ? intervalLatency.toJson() : null,
+      busyNs: busyNow - busyNsBefore,
+      cores,
+      connections: deployment.servers.reduce((sum, s) => sum + s.connections, 0),
+      connectionsByRegion,
+      connects: counters.connects - connectsBefore,
+    });
+    busyNsBefore = busyNow;
+    connectsBefore = counters.connects;
+    sentBefore = counters.sent;
+    deliveredBefore = counters.deliveriesToDevices;
+  }
+
+  const nowNs = sim.nowNs;
+  const operations = new Array<number>(OP_COUNT).fill(0);
+  for (const s of simulated) for (let op = 0; op < OP_COUNT; op++) operations[op]! += s.opCounts[op]!;
+  const simulatedByRegion = new Array<number>(regionCount).fill(0);
+  for (const s of simulated) simulatedByRegion[s.region.index]!++;
+  const counters = deployment.counters;
+  return {
+    part,
+    endNs: nowNs,
+    measureStartNs,
+    partial: !ok,
+    stoppedBy,
+    counters: {
+      sent: counters.sent,
+      delivered: counters.delivered,
+      droppedMessages: counters.droppedMessages,
+      deliveriesToDevices: counters.deliveriesToDevices,
+      backlogDeliveries: counters.backlogDeliveries,
+      rejected: counters.rejected,
+      senderOffline: counters.senderOffline,
+    },
+    pending: deployment.messages.countedPending(),
+    operations,
+    latency,
+    intervals,
+    servers: simulated.map((s) => ({
+      index: s.index,
+      region: s.region.name,
+      regionIndex: s.region.index,
+      cores: s.cpu.servers,
+      cpuUtilisation: round(s.cpu.utilisation(), 6),
+      memoryBytesPeak: s.memoryBytesPeak,
+      connectionsPeak: s.connectionsPeak,
+      cpuQueuePeak: s.cpu.waitingPeak,
+      cpuQueueMean: round(s.cpu.waitingMean(), 6),
+      operations: s.opCounts.reduce((a, b) => a + b, 0),
+      dropped: s.cpuDrops,
+      // Frames are charged to the NIC when queued; what is still queued at the end is taken back out.
+      nicBusyNs: Math.max(0, s.nicBusyNs - Math.max(0, s.nicFreeAtNs - nowNs)),
+      nicUnlimited: s.nicBitsPerSecond === null,
+    })),
+    services: [...deployment.directories, ...deployment.offlineStores].map((service) => ({
+      id: service.id,
+      role: service.role,
+      region: service.region,
+      unlimited: service.capacityOpsPerSecond === null,
+      busyNs: service.capacityOpsPerSecond === null ? 0 : Math.max(0, service.busyNsUntil(nowNs)),
+      requests: service.requests,
+    })),
+    links: deployment.links.map((l) => ({
+      id: l.id,
+      from: l.from,
+      to: l.to,
+      unlimited: l.bandwidthBitsPerSecond === null,
+      busyNs: Math.max(0, l.busyNs - Math.max(0, l.freeAtNs - nowNs)),
+      bytes: l.bytes,
+      messages: l.messages,
+      lost: l.lost,
+    })),
+    simulatedByRegion,
+    sentInsideByRegion: [...deployment.sentInsideByRegion],
+    deliveriesByRegion: [...deployment.deliveriesByRegion],
+    events: sim.eventsProcessed,
+    wallSeconds: (wallClockMs() - wallStartMs) / 1000,
+    setupWallSeconds,
+    peakRssBytes: rssPeak,
+  };
+}
