@@ -49,9 +49,9 @@ function runOnWorker(url: URL, task: PartTask, onProgress: (simulatedNs: number)
   });
 }
 
-/** Runs `parts` with up to `jobs` at once; resolves in part order. */
-export async function runPartsOnThreads(scenario: ResolvedScenario, parts: readonly PartSelector[], jobs: number, options: RunOptions = {}): Promise<RunPart[]> {
-  const url = partWorkerUrl();
+/** Runs `parts` with up to `jobs` at once; resolves in part order. `workerUrl`: the compiled worker entry (tests). */
+export async function runPartsOnThreads(scenario: ResolvedScenario, parts: readonly PartSelector[], jobs: number, options: RunOptions = {}, workerUrl = partWorkerUrl()): Promise<RunPart[]> {
+  const url = workerUrl;
   if (url === null || jobs <= 1 || parts.length <= 1) {
     if (parts.length === 1) return [runPart(scenario, parts[0]!, options)];
     return runParts(scenario, parts, options);

@@ -1,0 +1,147 @@
+/**
+ * A slice in independent parts (sliceParts, issue 6): the parts split the slice's servers, and one
+ * machine, worker threads and shards merged from files give the same results, byte for byte apart
+ * from `meta`. The parts together also derive the deployment's figures as one slice does.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { registerMerge } from '../../src/cli/commands/merge.js';
+import { assembleRun } from '../../src/engine/assemble-run.js';
+import { runPartsOnThreads } from '../../src/engine/part-threads.js';
+import { runPart } from '../../src/engine/run-part.js';
+import { partFromJson, partToJson, readRunParts, runPartsFileText } from '../../src/engine/run-part-json.js';
+import { partsOf, runScenario } from '../../src/engine/run-scenario.js';
+import type { RunResult } from '../../src/metrics/run-result.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import { runCommand } from '../helpers/run-cli.js';
+import { runCli } from '../planning/cli-harness.js';
+
+const TWO_REGIONS = `name: parts
+seed: 5
+duration: 1100ms
+warmup: 100ms
+fidelity: slice
+sliceServers: 6
+sliceParts: 3
+regions:
+  a: { timezone: UTC, users: 60000, chatServers: { count: 6 } }
+  b: { timezone: UTC, users: 30000, chatServers: { count: 3 } }
+links:
+  a-b: { latency: 20ms }
+chatServers: { cores: 8 }
+workload:
+  online: { share: 50% }
+  messagesPerSecond: 9000/s
+  recipients: { sameRegion: 50% }
+  groups: { share: 10%, size: { min: 3, max: 20 } }
+`;
+
+function load(overrides: string[] = []) {
+  const loaded = loadScenario({ text: TWO_REGIONS, fileName: 'parts.yaml' }, overrides);
+  if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.field}: ${p.reason}`).join('\n'));
+  return loaded.scenario;
+}
+
+const withoutMeta = (result: RunResult) => JSON.stringify({ ...result, meta: undefined });
+const relative = (a: number, b: number) => Math.abs(a - b) / b;
+
+describe('a slice in parts', () => {
+  const scenario = load();
+  const whole = runScenario(scenario);
+
+  it('splits the slice servers among the parts, dealt round-robin in server order', () => {
+    const parts = partsOf(scenario).map((part) => runPart(scenario, part));
+    const servers = parts.map((p) => p.servers.map((s) => s.index));
+    expect(servers.flat().sort((a, b) => a - b)).toEqual(whole.servers.filter((s) => s.role === 'chat').map((s) => Number(s.id.slice(5))));
+    expect(new Set(servers.flat()).size).toBe(6);
+    expect(servers.map((s) => s.length)).toEqual([2, 2, 2]);
+    // Stratified: region a has 6 of the 9 servers, so 4 of the 6 simulated; dealt round-robin.
+    expect(parts.map((p) => p.simulatedByRegion)).toEqual([[2, 0], [1, 1], [1, 1]]);
+    expect(whole.slice?.simulatedServers).toBe(6);
+    expect(whole.messages.sent).toBeGreaterThan(0);
+    expect(whole.messages.sent).toBe(parts.reduce((sum, p) => sum + p.counters.sent, 0));
+  });
+
+  it('gives the same bytes whatever order the parts ran in and through their JSON form', () => {
+    const parts = partsOf(scenario).reverse().map((part) => runPart(scenario, part));
+    const viaJson = parts.map((p) => partFromJson(JSON.parse(JSON.stringify(partToJson(p)))));
+    expect(withoutMeta(assembleRun(scenario, parts, { wallSeconds: 1, peakRssBytes: 0 }))).toBe(withoutMeta(whole));
+    expect(withoutMeta(assembleRun(scenario, viaJson, { wallSeconds: 1, peakRssBytes: 0 }))).toBe(withoutMeta(whole));
+  });
+
+  it('derives the deployment as one slice of the same servers does', () => {
+    const one = runScenario(load(['sliceParts=1']));
+    expect(one.slice?.simulatedServers).toBe(6);
+    expect(relative(whole.slice!.derived.messagesInPerSecond, one.slice!.derived.messagesInPerSecond)).toBeLessThan(0.05);
+    expect(relative(whole.slice!.derived.connectionsPeak, one.slice!.derived.connectionsPeak)).toBeLessThan(0.01);
+    expect(relative(whole.slice!.derived.cpuUtilisationMean, one.slice!.derived.cpuUtilisationMean)).toBeLessThan(0.05);
+  });
+
+  it('runs the parts on worker threads (from dist/, when built) with the same result', async () => {
+    const url = new URL('../../dist/engine/part-worker.js', import.meta.url);
+    if (!existsSync(fileURLToPath(url))) return; // dist/ is built by npm install; without it there are no workers to test
+    const parts = await runPartsOnThreads(scenario, partsOf(scenario), 2, {}, url);
+    expect(withoutMeta(assembleRun(scenario, parts, { wallSeconds: 1, peakRssBytes: 0 }))).toBe(withoutMeta(whole));
+  });
+
+  it('refuses a merge that misses a part, repeats one or mixes scenarios', () => {
+    const text = (overrides: string[], index: number) => {
+      const s = load(overrides);
+      return runPartsFileText(s, { index, count: 3 }, [runPart(s, { index, count: 3 })]);
+    };
+    const missing = readRunParts([{ file: 'p0.json', text: text([], 0) }, { file: 'p1.json', text: text([], 1) }]);
+    expect(missing.ok ? [] : missing.problems).toEqual([{ file: 'p0.json', reason: 'the run has 3 parts; missing part 2: merge the files of every shard' }]);
+    const other = readRunParts([{ file: 'p0.json', text: text([], 0) }, { file: 'q1.json', text: text(['seed=6'], 1) }]);
+    expect(other.ok ? [] : other.problems.map((p) => p.file + ': ' + p.reason)).toContain(
+      'q1.json: ran another scenario (or other --set/--seed) than p0.json: their resolved scenarios differ',
+    );
+    const notParts = readRunParts([{ file: 'x.json', text: '{"cases":[]}' }]);
+    expect(notParts.ok).toBe(false);
+  });
+});
+
+describe('run --shard and merge (CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chatscale-parts-'));
+  const scenarioFile = join(dir, 'parts.yaml');
+
+  it('writes each shard\'s parts and merges them into the unsharded run\'s report', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(scenarioFile, TWO_REGIONS);
+    const single = await runCommand([scenarioFile, '--json']);
+    expect(single.code).toBe(0);
+    for (const i of [0, 1]) {
+      const shard = await runCommand([scenarioFile, '--shard', `${i}/2`, '--out', join(dir, `part${i}.json`)]);
+      expect(shard.err).toBe('');
+      expect(shard.out).toBe(`shard ${i}/2: parts ${i === 0 ? '0, 2' : '1'}`.replace('parts 1', 'part 1') + ` of 3 written to ${join(dir, `part${i}.json`)}\n`);
+    }
+    const merged = await runCli(registerMerge, ['merge', join(dir, 'part0.json'), join(dir, 'part1.json'), '--json']);
+    expect(merged.err).toBe('');
+    expect(merged.code).toBe(0);
+    expect(withoutMeta(JSON.parse(merged.out) as RunResult)).toBe(withoutMeta(JSON.parse(single.out) as RunResult));
+    expect(readFileSync(join(dir, 'part0.json'), 'utf8')).toMatch(/^\{"format":"chatscale-run-parts-v1"/);
+  });
+
+  it('refuses bad shard flags with one line each and exit code 2, writing nothing', async () => {
+    const outcome = await runCommand([scenarioFile, '--shard', '3/2', '--jobs', 'x', '--out', join(dir, 'part0.json')]);
+    expect(outcome.code).toBe(2);
+    expect(outcome.err.trim().split('\n')).toEqual([
+      'error: --jobs: expected a whole number from 1 to 256, got "x"',
+      'error: --shard: shard 3/2 does not exist: shards are numbered 0 to 1',
+      `error: --out: ${join(dir, 'part0.json')} exists; choose another name or remove it (nothing is overwritten)`,
+    ]);
+    const noOut = await runCommand([scenarioFile, '--shard', '0/2']);
+    expect(noOut.err.trim()).toBe('error: --shard: a shard writes its parts to a file: add --out part-i.json');
+  });
+});
+
+describe('sliceParts in a scenario', () => {
+  it('needs a slice, and at most sliceServers parts', () => {
+    const full = loadScenario({ text: TWO_REGIONS.replace('fidelity: slice', 'fidelity: full'), fileName: 'p.yaml' }, []);
+    expect(full.ok ? [] : full.problems.map((p) => p.reason)).toEqual(['sliceParts splits a slice: it needs fidelity: slice']);
+    const many = loadScenario({ text: TWO_REGIONS, fileName: 'p.yaml' }, ['sliceParts=7']);
+    expect(many.ok ? [] : many.problems.map((p) => p.reason)).toEqual(['expected at most sliceServers (6) parts, got 7']);
+  });
+});
