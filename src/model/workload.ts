@@ -88,6 +88,9 @@ export class Workload {
   /** A dry run's time (ns), or -1 in a real run; and whether the dry run met a user inside. */
   private dryRunAtNs = -1;
   private touchesSlice = false;
+  /** Per region, the online share last computed and the time (ns) it was computed for. */
+  private readonly fraction: Float64Array;
+  private readonly fractionAtNs: Float64Array;
 
   /** `onlineFractionAt(region, atNs)` is the share of the region's users online at a time. */
   /**
@@ -107,6 +110,8 @@ export class Workload {
     this.mediaBytes = sizeDistribution(scenario.workload.sizes.media.sizeBytes);
     this.kindArrival = sim.register('workload.arrival', (messageNumber) => this.onArrival(messageNumber));
     this.onlineFractionAt = onlineFractionAt;
+    this.fraction = new Float64Array(scenario.regions.length);
+    this.fractionAtNs = new Float64Array(scenario.regions.length).fill(-1);
     let lowest = Infinity;
     let highest = 0;
     for (const atNs of this.rateBreakpointsNs()) {
@@ -249,9 +254,22 @@ export class Workload {
     // Homed outside the slice: its sessions are not simulated, so each of its devices is online
     // with the region's share, and the first online one from `start` sends, as inside (a user
     // with companions is online more often than one device is).
-    const fraction = this.host.onlineFractionOf(user, this.dryRunAtNs >= 0 ? this.dryRunAtNs : this.sim.nowNs);
+    const fraction = this.onlineFractionOfRegion(this.population.regionOf(user), this.dryRunAtNs >= 0 ? this.dryRunAtNs : this.sim.nowNs);
     for (let i = 0; i < count; i++) if (this.rng.nextFloat() < fraction) return (start + i) % count;
     return -1;
+  }
+
+  /**
+   * The share of a region online at a time, remembered for that time: a dry run asks it for every
+   * outside sender and group member it draws, all at the candidate's one time.
+   */
+  private onlineFractionOfRegion(region: ResolvedRegion, atNs: number): number {
+    const r = region.index;
+    if (this.fractionAtNs[r] !== atNs) {
+      this.fractionAtNs[r] = atNs;
+      this.fraction[r] = this.onlineFractionAt(region, atNs);
+    }
+    return this.fraction[r]!;
   }
 
   private isInside(user: number): boolean {
@@ -337,6 +355,10 @@ export class Workload {
       const groupId = this.rng.nextInt(this.population.groups);
       const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
       if (members.length < 2) return this.sendOneToOne();
+      if (this.dryRunAtNs >= 0) {
+        if (this.screenGroup(members)) return;
+        continue;
+      }
       let sender = -1;
       let slot = -1;
       let online = 0;
@@ -353,6 +375,25 @@ export class Workload {
       if (sender >= 0) return this.sendGroupMessageFrom(groupId, members, sender, slot);
     }
     this.host.noteSenderOffline();
+  }
+
+  /**
+   * A dry run's group draw, with the outcome the real draw would have and the same draws when it
+   * matters: true when the message is settled (a member is inside the slice, so it touches it; or
+   * nobody is inside and a member is online, so it goes between outside servers only), false when
+   * nobody is online (the next group is drawn, from the same point in the stream as the real run).
+   * The real run visits every member; here the members are checked for the slice first, and the
+   * online draws stop at the first member online, after which no draw of this message counts.
+   */
+  private screenGroup(members: readonly number[]): boolean {
+    for (const member of members) {
+      if (this.host.isSimulatedUser(member)) {
+        this.touchesSlice = true;
+        return true;
+      }
+    }
+    for (const member of members) if (this.onlineDeviceOf(member) >= 0) return true;
+    return false;
   }
 
   private sendGroupMessageFrom(groupId: number, candidates: readonly number[], sender: number, slot: number): void {
