@@ -17,6 +17,8 @@ export interface PartTask {
   part: PartSelector;
   /** An Int32Array's buffer: non-zero asks the part to stop (Ctrl-C). */
   stopFlag: SharedArrayBuffer;
+  /** RunOptions.screeningThread. */
+  screeningThread: boolean;
 }
 
 export type PartWorkerMessage = { kind: 'progress'; simulatedNs: number } | { kind: 'done'; part: RunPartJson } | { kind: 'error'; error: string };
@@ -70,7 +72,7 @@ export async function runPartsOnThreads(scenario: ResolvedScenario, parts: reado
     while (next < parts.length) {
       const i = next++;
       if (Atomics.load(stop, 0) !== 0) return;
-      results[i] = await runOnWorker(url, { scenario, part: parts[i]!, stopFlag }, (ns) => {
+      results[i] = await runOnWorker(url, { scenario, part: parts[i]!, stopFlag, screeningThread: options.screeningThread === true }, (ns) => {
         simulatedNs[i] = ns;
         report();
       });

@@ -18,6 +18,7 @@ try {
     wallClockMs: () => performance.now(),
     rssBytes: () => process.memoryUsage.rss(),
     shouldStop: () => Atomics.load(stop, 0) !== 0,
+    screeningThread: task.screeningThread,
     onProgress: (p) => port.postMessage({ kind: 'progress', simulatedNs: p.simulatedNs } satisfies PartWorkerMessage),
   });
   message = { kind: 'done', part: partToJson(part) };

@@ -11,7 +11,7 @@
  */
 import { OP_COUNT } from '../core/ops.js';
 import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
-import { Deployment } from '../model/deployment.js';
+import { Deployment, screeningWorkerUrl } from '../model/deployment.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { RandomStreams } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
@@ -30,6 +30,12 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void;
   /** Polled between slices of events; true ends the run early with a partial report. */
   shouldStop?: () => boolean;
+  /**
+   * A slice screens the offered stream on a thread of its own beside the simulation (when the
+   * compiled thread exists): the same results, on a second core. Default false; a URL names the
+   * compiled thread to use (tests).
+   */
+  screeningThread?: boolean | URL;
 }
 
 /** Which of a slice's parts to run: index from 0, of count (the scenario's sliceParts). */
@@ -144,10 +150,7 @@ const round = (value: number, digits: number) => {
 export const WHOLE_RUN: PartSelector = { index: 0, count: 1 };
 
 export function runPart(scenario: ResolvedScenario, part: PartSelector = WHOLE_RUN, options: RunOptions = {}): RunPart {
-  const wallClockMs = options.wallClockMs ?? (() => 0);
-  const rssBytes = options.rssBytes ?? (() => 0);
-  const wallStartMs = wallClockMs();
-  let rssPeak = rssBytes();
+  const wallStartMs = (options.wallClockMs ?? (() => 0))();
 
   const sim = new Simulator();
   const streams = new RandomStreams(scenario.seed);
@@ -165,7 +168,28 @@ export function runPart(scenario: ResolvedScenario, part: PartSelector = WHOLE_R
       },
     },
     part,
+    { screeningWorkerUrl: options.screeningThread instanceof URL ? options.screeningThread : options.screeningThread === true ? screeningWorkerUrl() : null },
   );
+  try {
+    return measure(scenario, part, options, sim, deployment, latency, intervalLatency, wallStartMs);
+  } finally {
+    deployment.close();
+  }
+}
+
+function measure(
+  scenario: ResolvedScenario,
+  part: PartSelector,
+  options: RunOptions,
+  sim: Simulator,
+  deployment: Deployment,
+  latency: LatencyHistogram,
+  intervalLatency: LatencyHistogram,
+  wallStartMs: number,
+): RunPart {
+  const wallClockMs = options.wallClockMs ?? (() => 0);
+  const rssBytes = options.rssBytes ?? (() => 0);
+  let rssPeak = rssBytes();
   deployment.start();
   const setupWallSeconds = (wallClockMs() - wallStartMs) / 1000;
 

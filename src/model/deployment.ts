@@ -15,6 +15,9 @@
  * (device and server, server and server) as TCP does, with a latency drawn per frame, bandwidth
  * queueing on links between regions, and loss as a retransmission delay.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { ChatServer } from '../core/chat-server.js';
 import { DEFAULT_WIRE } from '../core/config.js';
 import { ClientKind, Code, DeviceKind, Envelope, ServerFrame, ServerKind, groupCreateFrame, readFrame, type ClientFrame } from '../core/frames.js';
@@ -37,6 +40,9 @@ import { MessageTable } from './message-table.js';
 import { Population } from './population.js';
 import { DenseSessionDirectory } from './dense-directory.js';
 import { FramePool, SlotPool } from './transit.js';
+import { onlineFractionAtNs } from './online-fraction.js';
+import { ArrivalFeedReader, createArrivalFeedBuffers } from './arrival-feed.js';
+import type { ScreeningTask } from './screening-worker.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 
@@ -109,6 +115,16 @@ export interface ServerState {
   nicBusyNs: number;
 }
 
+export interface DeploymentOptions {
+  screeningWorkerUrl?: URL | null;
+}
+
+/** The compiled screening thread beside this module (in dist/), or null (under vitest, from src/). */
+export function screeningWorkerUrl(): URL | null {
+  const url = new URL('./screening-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : null;
+}
+
 export class Deployment implements WorkloadHost, OutsideHost {
   readonly scenario: ResolvedScenario;
   readonly population: Population;
@@ -128,6 +144,16 @@ export class Deployment implements WorkloadHost, OutsideHost {
   readonly deliveriesByRegion: Float64Array;
   /** Whether statistics are being collected (after warm-up). */
   measuring = false;
+  /** The screening thread and what it screened, when there is one. */
+  private screening: Worker | null = null;
+  private feed: ArrivalFeedReader | null = null;
+
+  /** Stops the screening thread, if any (after the run, or when it was stopped). */
+  close(): void {
+    this.feed?.abandon();
+    void this.screening?.terminate();
+    this.screening = null;
+  }
 
   /** Whether some chat servers are outside the simulation (WorkloadHost). */
   get isSlice(): boolean {
@@ -215,8 +241,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly kindRead: number;
   private readonly kindRelease: number;
   private readonly timerKind: number;
-  /** `part`: which of a slice's sliceParts this deployment simulates (the whole slice by default). */
-  constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver, part = { index: 0, count: 1 }) {
+  /**
+   * `part`: which of a slice's sliceParts this deployment simulates (the whole slice by default).
+   * `screeningWorkerUrl`: the compiled screening thread (src/model/screening-worker.ts), to screen
+   * a slice's offered stream beside the simulation; without it the simulation screens it itself.
+   * Call close() after the run to stop that thread.
+   */
+  constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver, part = { index: 0, count: 1 }, options: DeploymentOptions = {}) {
     this.scenario = scenario;
     this.sim = sim;
     this.observer = observer;
@@ -294,7 +325,18 @@ export class Deployment implements WorkloadHost, OutsideHost {
     );
     this.buildServers();
     const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
-    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs));
+    let feed: ArrivalFeedReader | null = null;
+    if (this.outside.isSlice && options.screeningWorkerUrl !== undefined && options.screeningWorkerUrl !== null) {
+      // The dry runs that screen the offered stream go to a thread of their own (the same arrivals).
+      const buffers = createArrivalFeedBuffers();
+      const task: ScreeningTask = { scenario, part, buffers };
+      // No execArgv: the process's own flags (e.g. --input-type, --cpu-prof) are not the thread's.
+      this.screening = new Worker(options.screeningWorkerUrl, { workerData: task, execArgv: [] });
+      this.screening.unref();
+      feed = new ArrivalFeedReader(buffers);
+      this.feed = feed;
+    }
+    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs), feed);
     this.rngBacklog = streams.stream('backlog');
     this.backlog = scenario.offlineStore.warmBacklog ? this.buildBacklog() : null;
     this.backlogOwed = new Uint32Array(this.backlog === null ? 0 : Math.ceil(deviceSlots / 32));
@@ -905,13 +947,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
   }
 
   private onlineFractionAt(region: ResolvedRegion, atNs: number): number {
-    const localMs = this.scenario.startUtcMs + atNs / NS_PER_MS + region.utcOffsetMinutes * 60_000;
-    const hour = (((localMs / 3_600_000) % 24) + 24) % 24;
-    const curve = region.online.fractionByLocalHour;
-    const h0 = Math.floor(hour);
-    const f = hour - h0;
-    return curve[h0]! * (1 - f) + curve[(h0 + 1) % 24]! * f;
+    return onlineFractionAtNs(this.scenario, region, atNs);
   }
+
 
   /**
    * Sessions alternate online and offline with exponential lengths: online for meanSession, offline

@@ -70,6 +70,29 @@ export function sliceServersByRegion(k: number, serversPerRegion: readonly numbe
   return counts;
 }
 
+/**
+ * 1 for each chat server simulated in full, 0 for the others: the slice's stratified sample, spread
+ * evenly through each region, and of it the share of `part` (the slice's servers in index order,
+ * dealt round-robin over the parts). A pure function of the scenario, shared with the screening
+ * thread.
+ */
+export function simulatedServers(scenario: ResolvedScenario, part = { index: 0, count: 1 }): Uint8Array {
+  const total = scenario.totals.chatServers;
+  const k = scenario.fidelity === 'slice' ? Math.min(total, Math.max(1, scenario.sliceServers)) : total;
+  const simulated = new Uint8Array(total);
+  const regions = scenario.regions.map((r) => r.chatServers);
+  sliceServersByRegion(k, regions.map((r) => r.count)).forEach((kr, r) => {
+    // Evenly through the region's servers.
+    for (let i = 0; i < kr; i++) simulated[regions[r]!.serverIndexFirst + Math.floor((i * regions[r]!.count) / kr)] = 1;
+  });
+  let dealt = 0;
+  for (let server = 0; server < total; server++) {
+    if (simulated[server] === 0) continue;
+    if (dealt++ % part.count !== part.index) simulated[server] = 0;
+  }
+  return simulated;
+}
+
 export class OutsideWorld {
   /** 1 for a server simulated in full, 0 for one this class stands in for. */
   readonly simulated: Uint8Array;
@@ -97,22 +120,8 @@ export class OutsideWorld {
     this.sim = sim;
     this.rng = rng;
     this.host = host;
-    const total = scenario.totals.chatServers;
-    const k = scenario.fidelity === 'slice' ? Math.min(total, Math.max(1, scenario.sliceServers)) : total;
-    this.simulated = new Uint8Array(total);
-    const regions = scenario.regions.map((r) => r.chatServers);
-    sliceServersByRegion(k, regions.map((r) => r.count)).forEach((kr, r) => {
-      // Evenly through the region's servers.
-      for (let i = 0; i < kr; i++) this.simulated[regions[r]!.serverIndexFirst + Math.floor((i * regions[r]!.count) / kr)] = 1;
-    });
-    let dealt = 0;
-    let kept = 0;
-    for (let server = 0; server < total; server++) {
-      if (this.simulated[server] === 0) continue;
-      if (dealt++ % part.count === part.index) kept++;
-      else this.simulated[server] = 0;
-    }
-    this.simulatedCount = kept;
+    this.simulated = simulatedServers(scenario, part);
+    this.simulatedCount = this.simulated.reduce((a, b) => a + b, 0);
     this.kindEmit = sim.register('outside.emit', (slot) => this.emit(slot));
   }
 

@@ -22,6 +22,7 @@ import { CounterStream } from '../sim/counter-stream.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_S } from '../sim/time.js';
 import { sizeDistribution } from './distribution-of.js';
+import type { ArrivalFeedReader } from './arrival-feed.js';
 import type { Population } from './population.js';
 
 /**
@@ -88,6 +89,11 @@ export class Workload {
   /** A dry run's time (ns), or -1 in a real run; and whether the dry run met a user inside. */
   private dryRunAtNs = -1;
   private touchesSlice = false;
+  /** nextArrival's answer. */
+  nextAtNs = 0;
+  nextNumber = 0;
+  /** Slice fidelity with a screening thread: the arrivals it screened, else null. */
+  private readonly feed: ArrivalFeedReader | null;
   /** Per region, the online share last computed and the time (ns) it was computed for. */
   private readonly fraction: Float64Array;
   private readonly fractionAtNs: Float64Array;
@@ -97,12 +103,23 @@ export class Workload {
    * `rng` is the workload's stream; `messageDraws` the counter stream a slice draws its messages
    * from (unused in full fidelity).
    */
-  constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, messageDraws: CounterStream, host: WorkloadHost, onlineFractionAt: (region: ResolvedRegion, atNs: number) => number) {
+  /** `feed`: in a slice, the arrivals a screening thread screened (null: screen them here). */
+  constructor(
+    scenario: ResolvedScenario,
+    population: Population,
+    sim: Simulator,
+    rng: RandomStream,
+    messageDraws: CounterStream,
+    host: WorkloadHost,
+    onlineFractionAt: (region: ResolvedRegion, atNs: number) => number,
+    feed: ArrivalFeedReader | null = null,
+  ) {
     this.scenario = scenario;
     this.population = population;
     this.sim = sim;
     this.host = host;
     this.slice = host.isSlice;
+    this.feed = this.slice ? feed : null;
     this.gaps = rng;
     this.messageDraws = this.slice ? messageDraws : null;
     this.rng = this.slice ? messageDraws : rng;
@@ -129,7 +146,12 @@ export class Workload {
 
   /** Schedules the first arrival. */
   start(): void {
-    if (this.arrivalRatePerNs > 0) this.scheduleNext(this.sim.nowNs);
+    if (this.hasArrivals) this.scheduleNext(this.sim.nowNs);
+  }
+
+  /** Whether any message is offered at all (a rate above 0 at some time of the run). */
+  get hasArrivals(): boolean {
+    return this.arrivalRatePerNs > 0;
   }
 
   /** Messages offered per second at a time (ns from the start; negative before it). */
@@ -184,22 +206,38 @@ export class Workload {
     else this.sendOneToOne();
   }
 
-  /**
-   * Schedules the next arrival after `fromNs` (none past the end of the run). Candidates come at
-   * the run's highest rate and each is kept with the rate at its time over that (thinning: Lewis
-   * and Shedler, 1979), so the stream follows the diurnal curve. In a slice, the kept ones are
-   * drawn in dry runs, and those between two servers outside the slice are dropped.
-   */
+  /** Schedules the next arrival after `fromNs` (none past the end of the run). */
   private scheduleNext(fromNs: number): void {
+    const feed = this.feed;
+    if (feed !== null) {
+      // Screened on another thread: the same arrivals, and the same senders found offline.
+      const more = feed.next();
+      for (let i = 0; i < feed.sendersOffline; i++) this.host.noteSenderOffline();
+      if (more) this.sim.scheduleAt(feed.atNs, this.kindArrival, feed.messageNumber);
+      return;
+    }
+    if (this.nextArrival(fromNs)) this.sim.scheduleAt(this.nextAtNs, this.kindArrival, this.nextNumber);
+  }
+
+  /**
+   * The next arrival after `fromNs` into nextAtNs and nextNumber (the message's number in a slice,
+   * else 0); false when there is none before the end of the run. Candidates come at the run's
+   * highest rate and each is kept with the rate at its time over that (thinning: Lewis and
+   * Shedler, 1979), so the stream follows the diurnal curve. In a slice, the kept ones are drawn
+   * in dry runs, and those between two servers outside the slice are dropped. A pure function of
+   * the scenario and the workload's streams: the screening thread runs it too.
+   */
+  nextArrival(fromNs: number): boolean {
     const draws = this.messageDraws;
     let atNs = fromNs;
     for (;;) {
       atNs += this.nextArrivalGapNs();
-      if (atNs > this.scenario.durationNs) return;
+      if (atNs > this.scenario.durationNs) return false;
       if (!this.rateIsConstant && this.gaps.nextFloat() * this.arrivalRatePerNs * NS_PER_S >= this.offeredPerSecondAt(atNs)) continue;
       if (draws === null) {
-        this.sim.scheduleAt(atNs, this.kindArrival, 0);
-        return;
+        this.nextAtNs = atNs;
+        this.nextNumber = 0;
+        return true;
       }
       const number = ++this.messageNumber;
       draws.restart(number);
@@ -210,8 +248,9 @@ export class Workload {
       const touches = this.touchesSlice;
       this.touchesSlice = false;
       if (touches) {
-        this.sim.scheduleAt(atNs, this.kindArrival, number);
-        return;
+        this.nextAtNs = atNs;
+        this.nextNumber = number;
+        return true;
       }
     }
   }

@@ -118,6 +118,8 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
           rssBytes: () => process.memoryUsage.rss(),
           onProgress: progress === null ? undefined : (p) => progress.update(p.simulatedNs / p.durationNs, `${(p.simulatedNs / 1e9).toFixed(1)} s simulated`),
           shouldStop: () => interrupted,
+          // A slice screens its offered stream on a thread of its own when there is a core for it.
+          screeningThread: os.availableParallelism() >= 2 * Math.min(jobs, scenario.sliceParts),
         });
         if (shard !== null) {
           if (parts.some((p) => p.partial)) throw new BadInputError({ field: '--shard', reason: 'the shard was stopped before its end; nothing was written (run it again)' });

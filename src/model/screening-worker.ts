@@ -1,0 +1,69 @@
+/**
+ * The screening thread of a slice (DESIGN.md section 4): runs the workload's dry runs
+ * (Workload.nextArrival) over the whole deployment's offered stream and writes the arrivals that
+ * touch the slice into an ArrivalFeed, while the simulation runs them on its own thread. The dry
+ * runs depend only on the scenario, the seed and which servers are simulated, never on the
+ * simulation's state, so the arrivals are exactly those the simulation would have screened itself.
+ * Started by Deployment from dist/ (compiled JavaScript).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ResolvedScenario } from '../scenario/resolved.js';
+import { CounterStream } from '../sim/counter-stream.js';
+import { RandomStreams } from '../sim/random.js';
+import { Simulator } from '../sim/simulator.js';
+import { ArrivalFeedWriter, type ArrivalFeedBuffers } from './arrival-feed.js';
+import { onlineFractionAtNs } from './online-fraction.js';
+import { simulatedServers } from './outside-world.js';
+import { Population } from './population.js';
+import { Workload, type WorkloadHost } from './workload.js';
+
+export interface ScreeningTask {
+  scenario: ResolvedScenario;
+  part: { index: number; count: number };
+  buffers: ArrivalFeedBuffers;
+}
+
+if (parentPort === null) throw new Error('screening-worker.js is a worker thread entry; the deployment starts it');
+const task = workerData as ScreeningTask;
+const writer = new ArrivalFeedWriter(task.buffers);
+try {
+  const scenario = task.scenario;
+  const population = new Population(scenario);
+  const simulated = simulatedServers(scenario, task.part);
+  let sendersOffline = 0;
+  const notHere = (what: string) => () => {
+    throw new Error(`screening: a dry run asked for ${what}, which depends on the simulation (broken invariant)`);
+  };
+  // What a dry run asks of the deployment: only pure functions of the scenario.
+  const host: WorkloadHost = {
+    isSlice: true,
+    isSimulatedUser: (user) => simulated[population.homeOf(user)] === 1,
+    onlineFractionOf: (user, atNs = 0) => onlineFractionAtNs(scenario, population.regionOf(user), atNs),
+    noteSenderOffline: () => void sendersOffline++,
+    onlineSlotOf: notHere('a device online inside the slice'),
+    nextClientSeq: notHere('a client sequence'),
+    sendFromDevice: notHere('a send'),
+    noteMessageSent: notHere('a send'),
+    messageFromOutside: notHere('a send'),
+    groupMessageFromOutside: notHere('a send'),
+    randomOnlineUser: notHere('an online user'),
+    ensureGroup: notHere('a group'),
+  };
+  const streams = new RandomStreams(scenario.seed);
+  const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
+  const workload = new Workload(scenario, population, new Simulator(), streams.stream('workload'), messageDraws, host, (region, atNs) =>
+    onlineFractionAtNs(scenario, region, atNs),
+  );
+  let fromNs = 0;
+  let open = true;
+  while (open && workload.hasArrivals && workload.nextArrival(fromNs)) {
+    open = writer.write(workload.nextAtNs, workload.nextNumber, sendersOffline);
+    sendersOffline = 0;
+    fromNs = workload.nextAtNs;
+  }
+  if (open) writer.write(-1, 0, sendersOffline);
+  writer.close();
+} catch (error) {
+  writer.close(true);
+  throw error;
+}
