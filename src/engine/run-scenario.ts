@@ -202,6 +202,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
       pending,
       deliveriesToDevices: counters.deliveriesToDevices,
       backlogDeliveries: counters.backlogDeliveries,
+      duplicates: counters.duplicatesAtDevices,
       storedOffline: operations['store'] ?? 0,
       expired: operations['expire'] ?? 0,
       rejected: counters.rejected,
