@@ -182,6 +182,7 @@ export function assembleRun(scenario: ResolvedScenario, parts: readonly RunPart[
       pending: sum(ordered.map((p) => p.pending)),
       deliveriesToDevices,
       backlogDeliveries: counter('backlogDeliveries'),
+      duplicates: counter('duplicatesAtDevices'),
       storedOffline: operations['store'] ?? 0,
       expired: operations['expire'] ?? 0,
       rejected: counter('rejected'),

@@ -8,7 +8,8 @@
  * - latency (latency.endToEnd.*Ms): a rise;
  * - utilisation (servers.cpuUtilisation.max, servers.<role>.cpuUtilisation.max/mean,
  *   servers.nicUtilisation.max, links.utilisation.max/mean): a rise;
- * - loss (messages.dropped, messages.expired, servers.dropped.sum, links.lost.sum): a rise.
+ * - loss (messages.dropped, messages.expired, messages.duplicates, servers.dropped.sum,
+ *   links.lost.sum): a rise.
  * Everything else is shown and never gated: the offered load (messages.sent), counts that depend
  * on where the run ended (pending), memory and queue peaks, operation counts, and `meta.*`, which
  * is measured on the machine, not simulated (DESIGN.md section 5).
@@ -64,6 +65,8 @@ export function resultFigures(result: ResultInput): Figure[] {
   add('messages.deliveriesToDevices', m.deliveriesToDevices, 'throughput');
   add('messages.storedOffline', m.storedOffline, 'info');
   add('messages.expired', m.expired, 'loss');
+  // A copy delivered twice breaks the product's promise; results from before the field read as 0.
+  add('messages.duplicates', m.duplicates ?? 0, 'loss');
   const latency = result.latency.endToEnd;
   add('latency.endToEnd.count', latency.count, 'info');
   for (const key of ['meanMs', 'p50Ms', 'p90Ms', 'p99Ms', 'p999Ms', 'maxMs'] as const) add(`latency.endToEnd.${key}`, latency[key], 'latency');

@@ -118,6 +118,7 @@ export interface RunPart {
     droppedMessages: number;
     deliveriesToDevices: number;
     backlogDeliveries: number;
+    duplicatesAtDevices: number;
     rejected: number;
     senderOffline: number;
   };
@@ -278,6 +279,7 @@ function measure(
       droppedMessages: counters.droppedMessages,
       deliveriesToDevices: counters.deliveriesToDevices,
       backlogDeliveries: counters.backlogDeliveries,
+      duplicatesAtDevices: counters.duplicatesAtDevices,
       rejected: counters.rejected,
       senderOffline: counters.senderOffline,
     },

@@ -109,6 +109,11 @@ export interface RunResult {
      * sent before the run, so in no other count and in no latency figure.
      */
     backlogDeliveries: number;
+    /**
+     * Copies a device received again after it already held them (a resend after a reconnect):
+     * acknowledged and discarded by the device, in no delivery count and no latency.
+     */
+    duplicates: number;
     storedOffline: number;
     expired: number;
     /** Client frames the routing core refused (counted in dropped when they carried a message). */

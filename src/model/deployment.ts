@@ -8,8 +8,11 @@
  * the sum of those charges; they leave the server when the job finishes on one of its cores. A
  * call whose operations cost nothing adds no delay and takes no core, which is what the reference
  * workload asks of acks and receipts. The core's state changes at arrival, its output at
- * departure; with FIFO cores two jobs can finish out of order, and the simulated devices cope as a
- * real client does (cumulative acks of the highest sequence seen).
+ * departure. With FIFO cores two jobs can finish out of order, but what the core sends one device
+ * leaves in the order the core sent it (a connection's writes are serialised), on the connection
+ * that was current when it was sent: the device can then keep one number, the highest mailbox
+ * sequence it holds, as its cumulative ack, its resume point and its dedup state (a copy at or
+ * below it is a duplicate: acked again, not delivered, counted).
  *
  * Devices connect to their user's home server. Links keep FIFO order per pair of endpoints
  * (device and server, server and server) as TCP does, with a latency drawn per frame, bandwidth
@@ -48,12 +51,13 @@ import { Workload, type WorkloadHost } from './workload.js';
 
 /**
  * Client state per user, allocated for every user whether active or not: per device an online
- * flag (1 byte), client seq (4), highest mailbox seq (8), the FIFO clocks of its two links (16) and
- * its connection counts, client and server side (8); per user where its devices start (4), its
- * place in the list of online users (4 + 4) and its count of devices online (1).
+ * flag (1 byte), client seq (4), highest mailbox seq (8), the FIFO clocks of its two links (16),
+ * its connection counts, client and server side (8) and its server's push order (8); per user
+ * where its devices start (4), its place in the list of online users (4 + 4) and its count of
+ * devices online (1).
  */
 export function deviceStateBytesPerUser(devicesPerUserMean: number): number {
-  return devicesPerUserMean * (1 + 4 + 8 + 16 + 8) + (4 + 4 + 4 + 1);
+  return devicesPerUserMean * (1 + 4 + 8 + 16 + 8 + 8) + (4 + 4 + 4 + 1);
 }
 /** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
@@ -66,6 +70,16 @@ const CONTROL_ACK = 3;
  * (client sequences are int32), so a device tells a backlog copy from a tracked message.
  */
 const BACKLOG_REF_FIRST = 2 ** 31;
+
+/** A push waiting for an earlier push to the same device (its job finished first). */
+interface HeldPush {
+  server: number;
+  deviceKey: number;
+  /** null: lost with its job, only its place in the order is held. */
+  env: Envelope | null;
+  connection: number;
+  ticket: number;
+}
 
 export interface DeploymentObserver {
   /** A message copy reached a device: latency from the client's send, and whether it was counted. */
@@ -80,6 +94,9 @@ interface CpuJob {
   deviceCount: number;
   serverCount: number;
   deviceKeys: number[];
+  /** Per push: the device's connection when the core sent it, and its place in the device's push order. */
+  connections: number[];
+  tickets: number[];
   envelopes: Envelope[];
   serverIds: number[];
   serverFrames: ServerFrame[];
@@ -202,6 +219,16 @@ export class Deployment implements WorkloadHost, OutsideHost {
    */
   private readonly clientConnection: Int32Array;
   private readonly serverConnection: Int32Array;
+  /**
+   * Push order per device, server side: tickets given to pushes in the order the core sent them
+   * (the last one given) and the last one sent down. A push whose job finishes before an earlier
+   * push's waits in `heldPushes` (rare), so pushes to a device never overtake each other.
+   */
+  private readonly pushTicket: Int32Array;
+  private readonly pushSent: Int32Array;
+  /** Pushes waiting for an earlier push to the same device, by dense device index. */
+  private readonly heldPushes = new Map<number, HeldPush[]>();
+  private heldPushCount = 0;
   /** Users (by index) with at least one device online, in no order, and where each one stands. */
   private readonly onlineUsers: Int32Array;
   private readonly onlineUserPosition: Int32Array;
@@ -232,7 +259,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private currentCostNs = 0;
   private currentServiceDelayNs = 0;
   private warmStarting = false;
-  private readonly capture: CpuJob = { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
+  private readonly capture: CpuJob = { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [] };
 
   private readonly kindUp: number;
   private readonly kindDown: number;
@@ -301,6 +328,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.downFreeNs = new Float64Array(deviceSlots);
     this.clientConnection = new Int32Array(deviceSlots);
     this.serverConnection = new Int32Array(deviceSlots);
+    this.pushTicket = new Int32Array(deviceSlots);
+    this.pushSent = new Int32Array(deviceSlots);
     const usersHere = usersInside;
     this.onlineUsers = new Int32Array(usersHere);
     this.onlineUserPosition = new Int32Array(usersHere);
@@ -364,7 +393,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
       deliveriesToDevices: 0,
       droppedCopies: 0,
       droppedMessages: 0,
-      reorderedAtDevices: 0,
+      /** Mailbox copies a device already held (at or below its highest sequence): acked again, not delivered. */
+      duplicatesAtDevices: 0,
       lostAtClosedDevices: 0,
       senderOffline: 0,
       /** Copies of the warm start's backlog delivered (counted in deliveriesToDevices too). */
@@ -446,7 +476,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   }
 
   inFlight(): { messages: number; frames: number } {
-    return { messages: this.messages.size, frames: this.upFrames.size + this.downFrames.size + this.hops.size + this.jobs.size };
+    return { messages: this.messages.size, frames: this.upFrames.size + this.downFrames.size + this.hops.size + this.jobs.size + this.heldPushCount };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -585,6 +615,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   /** Sends what the call into `server`'s core captured through a CPU job (or at once if it was free). */
   private endCore(server: number): void {
     const capture = this.capture;
+    if (capture.deviceCount > 0) this.orderPushes(capture);
     const hasOutput = capture.deviceCount + capture.serverCount > 0;
     const costNs = Math.round(this.currentCostNs);
     const serviceDelayNs = Math.round(this.currentServiceDelayNs);
@@ -592,11 +623,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
       if (hasOutput) this.flush(server, capture);
       return;
     }
-    const job = this.spareJobs.pop() ?? { server, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], envelopes: [], serverIds: [], serverFrames: [] };
+    const job = this.spareJobs.pop() ?? { server, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [] };
     job.server = server;
     job.serviceDelayNs = serviceDelayNs;
     // Swap the captured arrays into the job, so nothing is copied.
     [job.deviceKeys, capture.deviceKeys] = [capture.deviceKeys, job.deviceKeys];
+    [job.connections, capture.connections] = [capture.connections, job.connections];
+    [job.tickets, capture.tickets] = [capture.tickets, job.tickets];
     [job.envelopes, capture.envelopes] = [capture.envelopes, job.envelopes];
     [job.serverIds, capture.serverIds] = [capture.serverIds, job.serverIds];
     [job.serverFrames, capture.serverFrames] = [capture.serverFrames, job.serverFrames];
@@ -614,7 +647,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
       // The CPU's queue is at its bound: the work is refused and its output lost (counted).
       this.jobs.take(slot);
       this.servers[server]!.cpuDrops++;
-      for (let i = 0; i < job.deviceCount; i++) this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
+      for (let i = 0; i < job.deviceCount; i++) {
+        this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
+        this.pushDown(server, job.deviceKeys[i]!, null, 0, job.tickets[i]!);
+      }
       for (let i = 0; i < job.serverCount; i++) this.onServerFrameLost(job.serverFrames[i]!);
       this.recycle(job);
     }
@@ -647,7 +683,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const servers = out.serverCount;
     out.deviceCount = 0;
     out.serverCount = 0;
-    for (let i = 0; i < devices; i++) this.sendDown(server, out.deviceKeys[i]!, out.envelopes[i]!);
+    for (let i = 0; i < devices; i++) this.pushDown(server, out.deviceKeys[i]!, out.envelopes[i]!, out.connections[i]!, out.tickets[i]!);
     for (let i = 0; i < servers; i++) this.sendHop(server, out.serverIds[i]!, out.serverFrames[i]!);
   }
 
@@ -721,15 +757,67 @@ export class Deployment implements WorkloadHost, OutsideHost {
     return departNs;
   }
 
-  private sendDown(server: number, deviceKey: number, env: Envelope): void {
+  /**
+   * Stamps each push of the call just made with the device's connection now (a push the core sent
+   * before a reconnect arrived belongs to the old connection, whenever its job finishes) and with
+   * its place in the device's push order.
+   */
+  private orderPushes(capture: CpuJob): void {
+    for (let i = 0; i < capture.deviceCount; i++) {
+      const dev = this.denseIndex(capture.deviceKeys[i]!);
+      capture.connections[i] = this.serverConnection[dev]!;
+      capture.tickets[i] = ++this.pushTicket[dev]!;
+    }
+  }
+
+  /**
+   * Sends a push down once every earlier push to the device has gone (a connection's writes are
+   * serialised); until then it is held. `env` null: the push was lost with its job (CPU queue
+   * full), and only its place in the order is released.
+   */
+  private pushDown(server: number, deviceKey: number, env: Envelope | null, connection: number, ticket: number): void {
     const dev = this.denseIndex(deviceKey);
+    if (ticket !== ((this.pushSent[dev]! + 1) | 0)) {
+      const held = this.heldPushes.get(dev);
+      const push: HeldPush = { server, deviceKey, env, connection, ticket };
+      if (held === undefined) this.heldPushes.set(dev, [push]);
+      else held.push(push);
+      this.heldPushCount++;
+      return;
+    }
+    this.pushSent[dev] = ticket;
+    if (env !== null) this.sendDown(server, deviceKey, dev, env, connection);
+    if (this.heldPushCount > 0) this.releaseHeld(dev);
+  }
+
+  /** Sends the held pushes of a device that are now next in its order. */
+  private releaseHeld(dev: number): void {
+    const held = this.heldPushes.get(dev);
+    if (held === undefined) return;
+    for (let i = 0; i < held.length; ) {
+      const push = held[i]!;
+      if (push.ticket !== ((this.pushSent[dev]! + 1) | 0)) {
+        i++;
+        continue;
+      }
+      held.splice(i, 1);
+      this.heldPushCount--;
+      this.pushSent[dev] = push.ticket;
+      if (push.env !== null) this.sendDown(push.server, push.deviceKey, dev, push.env, push.connection);
+      i = 0;
+    }
+    if (held.length === 0) this.heldPushes.delete(dev);
+  }
+
+  /** `dev`: the device's dense index. */
+  private sendDown(server: number, deviceKey: number, dev: number, env: Envelope, connection: number): void {
     const region = this.population.regionOf(userOf(deviceKey));
     let arriveNs = this.nicDepartNs(this.servers[server]!, env.bytes) + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
     if (arriveNs < this.downFreeNs[dev]!) arriveNs = this.downFreeNs[dev]!;
     this.downFreeNs[dev] = arriveNs;
     if (this.measuring) this.counters.bytesDown += env.bytes;
-    // Stamped with the connection it leaves on, so a device that has since reconnected drops it.
-    this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, this.serverConnection[dev]!, env));
+    // Stamped with the connection it was sent on, so a device that has since reconnected drops it.
+    this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, connection, env));
   }
 
   sendHop(from: number, to: number, frame: ServerFrame): void {
@@ -826,18 +914,20 @@ export class Deployment implements WorkloadHost, OutsideHost {
       if (env.aux !== Code.Accepted && env.aux !== Code.Duplicate) this.onRejected(deviceKey, env.ref, env.aux);
       return;
     }
-    if (env.kind === DeviceKind.Rejected) this.onRejected(deviceKey, env.ref, env.aux);
-    // Mailbox sequences grow per home, not per device, so a device acks the highest it has seen
-    // (cumulative). One that arrives below it was overtaken on the way (two CPU jobs finishing out
-    // of order): it is delivered all the same, and counted as reordered.
+    // Mailbox sequences grow per home, not per device, and a device's copies come in increasing
+    // order (pushes never overtake; a new connection resumes after the highest the device
+    // reported). So the highest it holds is its whole dedup state: a copy at or below it (a
+    // resend of one it had) is a duplicate, acked again so the home frees it, and not delivered.
     const highest = this.mailboxHighest[dev]!;
-    if (env.seq > highest) {
-      this.mailboxHighest[dev] = env.seq;
-      // A cumulative ack is just a number on the way up: no frame object is made for it.
-      this.sendUp(deviceKey, null, CONTROL_ACK, env.seq);
-    } else if (this.measuring) {
-      this.counters.reorderedAtDevices++;
+    if (env.seq <= highest) {
+      if (this.measuring) this.counters.duplicatesAtDevices++;
+      this.sendUp(deviceKey, null, CONTROL_ACK, highest);
+      return;
     }
+    if (env.kind === DeviceKind.Rejected) this.onRejected(deviceKey, env.ref, env.aux);
+    this.mailboxHighest[dev] = env.seq;
+    // A cumulative ack is just a number on the way up: no frame object is made for it.
+    this.sendUp(deviceKey, null, CONTROL_ACK, env.seq);
     if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.onMessageCopy(deviceKey, env);
   }
 

@@ -80,6 +80,7 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
         pending: 'leaf',
         deliveriesToDevices: 'leaf',
         backlogDeliveries: 'leaf',
+        duplicates: 'leaf',
         storedOffline: 'leaf',
         expired: 'leaf',
         rejected: 'leaf',

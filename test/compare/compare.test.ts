@@ -168,7 +168,7 @@ describe('chatscale compare (in process)', () => {
     const run = await runCli(registerCompare, ['compare', baseFile, write('same.json', renderRunJson(sampleRunResult())), '--tolerance', '0%']);
     expect(run.code).toBe(0);
     expect(run.out).toContain('| `latency.endToEnd.p99Ms` | latency | 67.903 | 67.903 | 0% | = |');
-    expect(run.out.trim().split('\n').at(-1)).toBe('compare: pass: no gated figure regressed beyond 0% (24 gated)');
+    expect(run.out.trim().split('\n').at(-1)).toBe('compare: pass: no gated figure regressed beyond 0% (25 gated)');
   });
 
   it('exits 1 on a regression, naming the figure on stderr', async () => {
@@ -176,7 +176,7 @@ describe('chatscale compare (in process)', () => {
     const run = await runCli(registerCompare, ['compare', baseFile, worse, '--tolerance', '2%']);
     expect(run.code).toBe(1);
     expect(run.out).toContain('| `latency.endToEnd.p99Ms` | latency | 67.903 | 80 | +17.82% | **REGRESSION** |');
-    expect(run.err).toContain('compare: FAIL: 1 of 24 gated figures regressed beyond 2%: latency.endToEnd.p99Ms +17.82%');
+    expect(run.err).toContain('compare: FAIL: 1 of 25 gated figures regressed beyond 2%: latency.endToEnd.p99Ms +17.82%');
   });
 
   it('--json prints the verdict and figures; Infinity deltas become null', async () => {

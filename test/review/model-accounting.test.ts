@@ -85,12 +85,17 @@ describe('message accounting (review)', () => {
     expect(result.messages.delivered + result.messages.dropped + result.messages.pending).toBe(result.messages.sent);
   });
 
-  it.fails('a copy that reaches a device twice (old connection, then the resend after a reconnect) is counted once', () => {
+  it('a copy that reaches a device twice (old connection, then the resend after a reconnect) is counted once', () => {
     // Devices reconnect once a second (close then connect at once, `online` stays 1 on the
-    // device), so envelopes already on the old connection's downlink still arrive, and the home
-    // pushes them again on the new one: the home resumes after `mailboxHighest`, read when the
-    // connect *arrives*, before those envelopes have. Deployment.onDown delivers both copies
-    // ("counted as reordered") and MessageTable.settleCopy decrements the owed count twice.
+    // device), so pushes on the old connection are still on their way when the home pushes its
+    // unacked window again on the new one. Was failing (17,598 copies counted twice): a push took
+    // the connection current when its CPU job *finished*, so one the core sent before the connect
+    // arrived could come in on the new connection beside its resend, and pushes overtook each
+    // other (jobs finishing out of order), so the device could not tell a resend from a late
+    // first copy. It delivered both ("counted as reordered") and MessageTable.settleCopy
+    // decremented the owed count twice. Now a push keeps the connection and the order the core
+    // sent it with, and the device discards (acks, does not deliver) a copy at or below the
+    // highest sequence it holds.
     const seen = new Set<string>();
     let duplicate = false;
     let duplicatesCounted = 0;
@@ -120,9 +125,6 @@ describe('message accounting (review)', () => {
       'workload.online.meanSession=5s',
       'workload.groups.share=50%',
     ]);
-    // Still failing: frames on a closed connection are now dropped at the device (connection
-    // counts), which took this from 42,975 to a few thousand; the rest come back from the home
-    // after a reconnect with a sequence at or below the device's highest (see the closing note).
     expect(duplicatesCounted).toBe(0);
   });
 
