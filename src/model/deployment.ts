@@ -289,6 +289,18 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.interServerLatency = scenario.regions.map((r) => durationDistribution(r.chatServers.interServerLatencyNs));
 
     this.outside = new OutsideWorld(scenario, this.population, sim, streams.stream('outside'), this, part);
+    let feed: ArrivalFeedReader | null = null;
+    if (this.outside.isSlice && options.screeningWorkerUrl !== undefined && options.screeningWorkerUrl !== null) {
+      // The dry runs that screen the offered stream go to a thread of their own (the same arrivals),
+      // started first so that it screens ahead while the rest of the deployment is built.
+      const buffers = createArrivalFeedBuffers();
+      const task: ScreeningTask = { scenario, part, buffers };
+      // No execArgv: the process's own flags (e.g. --input-type, --cpu-prof) are not the thread's.
+      this.screening = new Worker(options.screeningWorkerUrl, { workerData: task, execArgv: [] });
+      this.screening.unref();
+      feed = new ArrivalFeedReader(buffers);
+      this.feed = feed;
+    }
     // Client state exists for the users homed on simulated servers: all of them in full fidelity
     // (indexed by user id), the slice's in a slice (indexed densely, found through a map).
     if (this.outside.isSlice) {
@@ -354,17 +366,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
     );
     this.buildServers();
     const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
-    let feed: ArrivalFeedReader | null = null;
-    if (this.outside.isSlice && options.screeningWorkerUrl !== undefined && options.screeningWorkerUrl !== null) {
-      // The dry runs that screen the offered stream go to a thread of their own (the same arrivals).
-      const buffers = createArrivalFeedBuffers();
-      const task: ScreeningTask = { scenario, part, buffers };
-      // No execArgv: the process's own flags (e.g. --input-type, --cpu-prof) are not the thread's.
-      this.screening = new Worker(options.screeningWorkerUrl, { workerData: task, execArgv: [] });
-      this.screening.unref();
-      feed = new ArrivalFeedReader(buffers);
-      this.feed = feed;
-    }
     this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs), feed);
     this.rngBacklog = streams.stream('backlog');
     this.backlog = scenario.offlineStore.warmBacklog ? this.buildBacklog() : null;
