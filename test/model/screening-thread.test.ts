@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runPart } from '../../src/engine/run-part.js';
-import { ArrivalFeedReader, ArrivalFeedWriter, createArrivalFeedBuffers } from '../../src/model/arrival-feed.js';
+import { ARRIVAL_FEED_CAPACITY, ArrivalFeedReader, ArrivalFeedWriter, createArrivalFeedBuffers } from '../../src/model/arrival-feed.js';
 import { loadScenario } from '../../src/scenario/index.js';
 
 describe('the arrival feed', () => {
@@ -34,7 +34,7 @@ describe('the arrival feed', () => {
     new ArrivalFeedReader(buffers).abandon();
     let written = 0;
     while (writer.write(written, written, 0)) written++;
-    expect(written).toBe(1 << 16);
+    expect(written).toBe(ARRIVAL_FEED_CAPACITY);
   });
 });
 
