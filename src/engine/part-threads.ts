@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedScenario } from '../scenario/resolved.js';
-import { runPart, type PartSelector, type RunOptions, type RunPart } from './run-part.js';
+import type { PartSelector, RunOptions, RunPart } from './run-part.js';
 import { partFromJson, type RunPartJson } from './run-part-json.js';
-import { runParts } from './run-scenario.js';
+import { runPartsAsync } from './run-scenario.js';
 
 export interface PartTask {
   scenario: ResolvedScenario;
@@ -54,10 +54,7 @@ function runOnWorker(url: URL, task: PartTask, onProgress: (simulatedNs: number)
 /** Runs `parts` with up to `jobs` at once; resolves in part order. `workerUrl`: the compiled worker entry (tests). */
 export async function runPartsOnThreads(scenario: ResolvedScenario, parts: readonly PartSelector[], jobs: number, options: RunOptions = {}, workerUrl = partWorkerUrl()): Promise<RunPart[]> {
   const url = workerUrl;
-  if (url === null || jobs <= 1 || parts.length <= 1) {
-    if (parts.length === 1) return [runPart(scenario, parts[0]!, options)];
-    return runParts(scenario, parts, options);
-  }
+  if (url === null || jobs <= 1 || parts.length <= 1) return runPartsAsync(scenario, parts, options);
   const stopFlag = new SharedArrayBuffer(4);
   const stop = new Int32Array(stopFlag);
   const simulatedNs = parts.map(() => 0);

@@ -151,8 +151,29 @@ const round = (value: number, digits: number) => {
 export const WHOLE_RUN: PartSelector = { index: 0, count: 1 };
 
 export function runPart(scenario: ResolvedScenario, part: PartSelector = WHOLE_RUN, options: RunOptions = {}): RunPart {
-  const wallStartMs = (options.wallClockMs ?? (() => 0))();
+  const steps = runPartSteps(scenario, part, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
 
+/**
+ * runPart, handing the event loop a turn between slices of events: a signal handler (Ctrl-C) runs
+ * and shouldStop sees it. A synchronous run never lets it run, so the CLI runs this one.
+ */
+export async function runPartAsync(scenario: ResolvedScenario, part: PartSelector = WHOLE_RUN, options: RunOptions = {}): Promise<RunPart> {
+  const steps = runPartSteps(scenario, part, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The run as a generator that yields between slices of events (see runPartAsync). */
+function* runPartSteps(scenario: ResolvedScenario, part: PartSelector, options: RunOptions): Generator<void, RunPart> {
+  const wallStartMs = (options.wallClockMs ?? (() => 0))();
   const sim = new Simulator();
   const streams = new RandomStreams(scenario.seed);
   const latency = new LatencyHistogram();
@@ -172,13 +193,13 @@ export function runPart(scenario: ResolvedScenario, part: PartSelector = WHOLE_R
     { screeningWorkerUrl: options.screeningThread instanceof URL ? options.screeningThread : options.screeningThread === true ? screeningWorkerUrl() : null },
   );
   try {
-    return measure(scenario, part, options, sim, deployment, latency, intervalLatency, wallStartMs);
+    return yield* measure(scenario, part, options, sim, deployment, latency, intervalLatency, wallStartMs);
   } finally {
     deployment.close();
   }
 }
 
-function measure(
+function* measure(
   scenario: ResolvedScenario,
   part: PartSelector,
   options: RunOptions,
@@ -187,7 +208,7 @@ function measure(
   latency: LatencyHistogram,
   intervalLatency: LatencyHistogram,
   wallStartMs: number,
-): RunPart {
+): Generator<void, RunPart> {
   const wallClockMs = options.wallClockMs ?? (() => 0);
   const rssBytes = options.rssBytes ?? (() => 0);
   let rssPeak = rssBytes();
@@ -199,7 +220,7 @@ function measure(
   let eventLimitLeft = scenario.maxEvents ?? Infinity;
 
   /** Runs until `untilNs`; false when the run was stopped early. */
-  const advance = (untilNs: number): boolean => {
+  function* advance(untilNs: number): Generator<void, boolean> {
     for (;;) {
       if (options.shouldStop?.() === true) {
         stoppedBy = 'interrupted';
@@ -208,6 +229,7 @@ function measure(
       const outcome = sim.run({ untilNs, maxEvents: Math.min(EVENTS_PER_SLICE, eventLimitLeft) });
       eventLimitLeft -= outcome.events;
       options.onProgress?.({ simulatedNs: sim.nowNs, durationNs: scenario.durationNs, events: sim.eventsProcessed });
+      yield; // the asynchronous driver lets the event loop turn here (Ctrl-C)
       if (eventLimitLeft <= 0) {
         stoppedBy = 'maxEvents';
         return false;
@@ -217,9 +239,9 @@ function measure(
         return true;
       }
     }
-  };
+  }
 
-  let ok = advance(scenario.warmupNs);
+  let ok = yield* advance(scenario.warmupNs);
   deployment.beginMeasuring();
   const measureStartNs = sim.nowNs;
   const regionCount = scenario.regions.length;
@@ -233,7 +255,7 @@ function measure(
   for (let startNs = measureStartNs; ok && startNs < scenario.durationNs; startNs += intervalNs) {
     const endNs = Math.min(startNs + intervalNs, scenario.durationNs);
     intervalLatency.reset();
-    ok = advance(endNs);
+    ok = yield* advance(endNs);
     deployment.sampleMemory();
     rssPeak = Math.max(rssPeak, rssBytes());
     const busyNow = simulated.reduce((sum, s) => sum + s.cpu.busyServerNs(), 0);

@@ -7,7 +7,7 @@
 import type { RunResult } from '../metrics/run-result.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { assembleRun } from './assemble-run.js';
-import { runPart, type PartSelector, type RunOptions, type RunPart } from './run-part.js';
+import { runPart, runPartAsync, type PartSelector, type RunOptions, type RunPart } from './run-part.js';
 
 export type { RunOptions, RunProgress } from './run-part.js';
 
@@ -19,22 +19,28 @@ export function partsOf(scenario: ResolvedScenario, shard: { index: number; coun
   return out;
 }
 
-/** Runs the given parts one after another; progress counts through all of them. */
+/** Progress through `count` parts run one after another: part i's time comes after i whole runs. */
+function partProgress(options: RunOptions, i: number, count: number): RunOptions['onProgress'] {
+  const onProgress = options.onProgress;
+  if (onProgress === undefined) return undefined;
+  return (p) => onProgress({ ...p, simulatedNs: i * p.durationNs + p.simulatedNs, durationNs: count * p.durationNs });
+}
+
+/** Runs the given parts one after another; a part stopped early ends the run. */
 export function runParts(scenario: ResolvedScenario, parts: readonly PartSelector[], options: RunOptions = {}): RunPart[] {
   const results: RunPart[] = [];
-  parts.forEach((part, i) => {
-    if (results.some((r) => r.partial)) return; // stopped: the rest are not started
-    const onProgress = options.onProgress;
-    results.push(
-      runPart(scenario, part, {
-        ...options,
-        onProgress:
-          onProgress === undefined
-            ? undefined
-            : (p) => onProgress({ ...p, simulatedNs: i * p.durationNs + p.simulatedNs, durationNs: parts.length * p.durationNs }),
-      }),
-    );
-  });
+  for (let i = 0; i < parts.length && !results.some((r) => r.partial); i++) {
+    results.push(runPart(scenario, parts[i]!, { ...options, onProgress: partProgress(options, i, parts.length) }));
+  }
+  return results;
+}
+
+/** runParts, letting the event loop turn between slices of events (so Ctrl-C is seen). */
+export async function runPartsAsync(scenario: ResolvedScenario, parts: readonly PartSelector[], options: RunOptions = {}): Promise<RunPart[]> {
+  const results: RunPart[] = [];
+  for (let i = 0; i < parts.length && !results.some((r) => r.partial); i++) {
+    results.push(await runPartAsync(scenario, parts[i]!, { ...options, onProgress: partProgress(options, i, parts.length) }));
+  }
   return results;
 }
 

@@ -13,7 +13,7 @@ import { assembleRun } from '../../src/engine/assemble-run.js';
 import { runPartsOnThreads } from '../../src/engine/part-threads.js';
 import { runPart } from '../../src/engine/run-part.js';
 import { partFromJson, partToJson, readRunParts, runPartsFileText } from '../../src/engine/run-part-json.js';
-import { partsOf, runScenario } from '../../src/engine/run-scenario.js';
+import { partsOf, runPartsAsync, runScenario } from '../../src/engine/run-scenario.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { runCommand } from '../helpers/run-cli.js';
@@ -143,5 +143,19 @@ describe('sliceParts in a scenario', () => {
     expect(full.ok ? [] : full.problems.map((p) => p.reason)).toEqual(['sliceParts splits a slice: it needs fidelity: slice']);
     const many = loadScenario({ text: TWO_REGIONS, fileName: 'p.yaml' }, ['sliceParts=7']);
     expect(many.ok ? [] : many.problems.map((p) => p.reason)).toEqual(['expected at most sliceServers (6) parts, got 7']);
+  });
+});
+
+describe('stopping a run (Ctrl-C)', () => {
+  it('the asynchronous run lets the event loop turn, so a stop asked from a callback is seen', async () => {
+    const scenario = load(['duration=5s']);
+    let stop = false;
+    setImmediate(() => {
+      stop = true; // what the CLI's SIGINT handler does; a synchronous run would never let it run
+    });
+    const [part] = await runPartsAsync(scenario, [{ index: 0, count: 3 }], { shouldStop: () => stop });
+    expect(part!.partial).toBe(true);
+    expect(part!.stoppedBy).toBe('interrupted');
+    expect(part!.endNs).toBeLessThan(scenario.durationNs);
   });
 });
