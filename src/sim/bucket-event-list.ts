@@ -235,21 +235,14 @@ export class BucketEventList implements EventList {
 
   /** A push in tiny mode: insertion into the sorted run, or back to small mode past TINY_MAX events. */
   private insertTiny(timeNs: number, seq: number, kind: number, arg: number): void {
-    const run = this.run;
-    let end = this.runEnd;
-    if (end - this.runPos >= TINY_MAX * EVENT_STRIDE) {
-      for (let q = this.runPos; q < end; q += EVENT_STRIDE) this.late.push(run[q]!, run[q + 1]!, run[q + 2]!, run[q + 3]!);
-      this.late.push(timeNs, seq, kind, arg);
-      this.runPos = 0;
-      this.runEnd = 0;
-      this.tiny = false;
+    if (this.runEnd - this.runPos >= TINY_MAX * EVENT_STRIDE) {
+      this.leaveTiny(timeNs, seq, kind, arg);
       return;
     }
-    if (end + EVENT_STRIDE > run.length) {
-      run.copyWithin(0, this.runPos, end);
-      end -= this.runPos;
-      this.runPos = 0;
-    }
+    // The rare cases are calls, to keep this function small enough for V8 to inline (see push).
+    if (this.runEnd + EVENT_STRIDE > this.run.length) this.compactRun();
+    const run = this.run;
+    const end = this.runEnd;
     let j = end - EVENT_STRIDE;
     while (j >= this.runPos && (run[j]! > timeNs || (run[j] === timeNs && run[j + 1]! > seq))) {
       run[j + 4] = run[j]!;
@@ -263,6 +256,23 @@ export class BucketEventList implements EventList {
     run[j + 6] = kind;
     run[j + 7] = arg;
     this.runEnd = end + EVENT_STRIDE;
+  }
+
+  /** Tiny mode past TINY_MAX events: back to small mode, every event in the late heap. */
+  private leaveTiny(timeNs: number, seq: number, kind: number, arg: number): void {
+    const run = this.run;
+    for (let q = this.runPos; q < this.runEnd; q += EVENT_STRIDE) this.late.push(run[q]!, run[q + 1]!, run[q + 2]!, run[q + 3]!);
+    this.late.push(timeNs, seq, kind, arg);
+    this.runPos = 0;
+    this.runEnd = 0;
+    this.tiny = false;
+  }
+
+  /** Moves tiny mode's events to the start of the run, when they reach its end. */
+  private compactRun(): void {
+    this.run.copyWithin(0, this.runPos, this.runEnd);
+    this.runEnd -= this.runPos;
+    this.runPos = 0;
   }
 
   peekTimeNs(): number {

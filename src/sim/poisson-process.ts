@@ -26,7 +26,7 @@ export function nextPoissonArrivalNs(rng: RandomStream, afterNs: number, ratePer
   if (!(ratePerSecond > 0 && ratePerSecond < Infinity)) {
     throw new RangeError(`Poisson rate must be a finite number > 0 per second, got ${ratePerSecond}`);
   }
-  return afterNs + Math.round((-Math.log(rng.nextOpen()) * NS_PER_S) / ratePerSecond);
+  return afterNs + Math.round((rng.nextExponential() * NS_PER_S) / ratePerSecond);
 }
 
 /** A constant-rate Poisson process: exponential gaps with mean 1e9 / rate ns. */
@@ -46,7 +46,7 @@ export class ConstantRatePoissonProcess {
 
   /** The next arrival time (integer ns) at or after afterNs. */
   nextArrivalNs(afterNs: number): number {
-    return afterNs + Math.round(-Math.log(this.rng.nextOpen()) * this.meanGapNs);
+    return afterNs + Math.round(this.rng.nextExponential() * this.meanGapNs);
   }
 }
 
@@ -85,7 +85,7 @@ export class ThinnedPoissonProcess {
     const bound = this.rateBoundPerSecond;
     let timeNs = afterNs;
     for (;;) {
-      timeNs += -Math.log(rng.nextOpen()) * this.meanCandidateGapNs;
+      timeNs += rng.nextExponential() * this.meanCandidateGapNs;
       const candidateNs = Math.round(timeNs);
       if (candidateNs > horizonNs) return Infinity;
       this.candidates++;

@@ -22,12 +22,16 @@
  * parsing.
  *
  * Floats use 53 random bits (two 32-bit draws): a 32-bit float caps an exponential at 22 means
- * and quantises tails that latency percentiles look at.
+ * and quantises tails that latency percentiles look at. Exponentials likewise take 53 bits, through
+ * a ziggurat rather than -log(u) (session 3: 14 against 18 ns per draw, about 10% of a hold or of an
+ * M/M/1 customer; see ziggurat-exponential.ts).
  */
 import seedrandom from 'seedrandom';
+import { ZIGGURAT_EXP_F, ZIGGURAT_EXP_K, ZIGGURAT_EXP_R, ZIGGURAT_EXP_W } from './ziggurat-exponential.js';
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_26 = 67108864;
+const TWO_POW_29 = 536870912;
 const TWO_POW_MINUS_52 = 2.220446049250313e-16;
 const TWO_POW_MINUS_53 = 1.1102230246251565e-16;
 const TWO_POW_53 = 9007199254740992;
@@ -242,9 +246,33 @@ export class RandomStream {
     return uint32PairToOpen(hi, this.nextInt32());
   }
 
-  /** Standard exponential (mean 1) by inversion. */
+  /**
+   * Standard exponential (mean 1) by the ziggurat (see ziggurat-exponential.ts): two draws give a
+   * layer (8 bits) and u (53 bits), and in about 98.9% of calls the result is u times the layer's
+   * scale, with no log. Kept this small so that V8 inlines it; the rest is in exponentialEdge.
+   */
   nextExponential(): number {
-    return -Math.log(this.nextOpen());
+    const hi = this.nextInt32();
+    const layer = hi & 0xff;
+    const u = (hi >>> 8) * TWO_POW_29 + (this.nextInt32() >>> 3);
+    if (u < ZIGGURAT_EXP_K[layer]!) return u * ZIGGURAT_EXP_W[layer]!;
+    return this.exponentialEdge(layer, u);
+  }
+
+  /** The ziggurat's wedge test and tail, for a point outside its layer's rectangle. */
+  private exponentialEdge(layer: number, u: number): number {
+    // Each round accepts with probability above 0.98, so the loop bound is never reached by chance.
+    for (let round = 0; round < REJECTION_ROUNDS_MAX; round++) {
+      if (layer === 0) return ZIGGURAT_EXP_R - Math.log(this.nextOpen());
+      const x = u * ZIGGURAT_EXP_W[layer]!;
+      const fEdge = ZIGGURAT_EXP_F[layer]!;
+      if (fEdge + this.nextFloat() * (ZIGGURAT_EXP_F[layer - 1]! - fEdge) < Math.exp(-x)) return x;
+      const hi = this.nextInt32();
+      layer = hi & 0xff;
+      u = (hi >>> 8) * TWO_POW_29 + (this.nextInt32() >>> 3);
+      if (u < ZIGGURAT_EXP_K[layer]!) return u * ZIGGURAT_EXP_W[layer]!;
+    }
+    throw new Error(`invariant: nextExponential rejected ${REJECTION_ROUNDS_MAX} points in a row on stream ${this.name}`);
   }
 
   /**

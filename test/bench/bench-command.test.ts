@@ -55,7 +55,9 @@ describe('chatscale bench', () => {
   it('writes progress lines to stderr on a terminal, keeping stdout pure JSON', () => {
     const h = harness({ tty: true });
     h.run('--json', '--quick', '--case', 'reference-mm1');
-    expect(h.err).toEqual(['reference-mm1: 50000 customers, bucket ladder\n', 'reference-mm1: 50000 customers, binary heap\n']);
+    expect(h.err).toEqual([
+      'reference-mm1: 10000 customers untimed (warm-up)\n',
+      'reference-mm1: 50000 customers, bucket ladder\n', 'reference-mm1: 50000 customers, binary heap\n']);
     const report = JSON.parse(h.out.join('')) as { cases: Array<Record<string, number>> };
     expect(report.cases[0]!.name).toBe('reference-mm1');
     expect(report.cases[0]!.customers).toBe(50_000);

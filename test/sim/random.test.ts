@@ -315,4 +315,27 @@ describe('RandomStream draws', () => {
     expectMeanNear(m, 1, 1);
     expectVarianceNear(m, 1);
   });
+
+  it('nextExponential follows the exponential law across the ziggurat layers, wedges and tail', () => {
+    // 1,000,000 draws: the tail beyond the base layer (x > 7.697) has probability 4.5e-4, so about
+    // 450 draws take the tail path and some 11,000 the wedge tests.
+    const rng = streamFor('exp-shape');
+    const count = 1_000_000;
+    const binWidth = 0.1;
+    const bins = 100;
+    const observed = new Float64Array(bins + 1);
+    let tail = 0;
+    for (let i = 0; i < count; i++) {
+      const x = rng.nextExponential();
+      expect(x >= 0).toBe(true);
+      const b = Math.floor(x / binWidth);
+      observed[b < bins ? b : bins]!++;
+      if (x > 7.69711747013104972) tail++;
+    }
+    const expected = new Float64Array(bins + 1);
+    for (let b = 0; b < bins; b++) expected[b] = count * (Math.exp(-b * binWidth) - Math.exp(-(b + 1) * binWidth));
+    expected[bins] = count * Math.exp(-bins * binWidth);
+    expect(chiSquare(observed, expected)).toBeLessThan(chiSquareLimit(bins));
+    expectProportionNear(tail, count, Math.exp(-7.69711747013104972));
+  });
 });

@@ -1,7 +1,7 @@
 import type { RandomStream } from '../random.js';
 import { type Distribution, formatParam, requirePositive } from './distribution.js';
 
-/** Exponential with the given mean (not rate), by inversion: -mean * ln(U), U in (0, 1). */
+/** Exponential with the given mean (not rate): mean times the stream's standard exponential (a ziggurat). */
 export class ExponentialDistribution implements Distribution {
   readonly mean: number;
   readonly variance: number;
@@ -13,7 +13,7 @@ export class ExponentialDistribution implements Distribution {
   }
 
   sample(rng: RandomStream): number {
-    return -this.mean * Math.log(rng.nextOpen());
+    return this.mean * rng.nextExponential();
   }
 
   describe(): string {
