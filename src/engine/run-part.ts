@@ -11,6 +11,7 @@
  */
 import { OP_COUNT } from '../core/ops.js';
 import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
+import type { ServerResult } from '../metrics/run-result.js';
 import { Deployment, screeningWorkerUrl } from '../model/deployment.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { RandomStreams } from '../sim/random.js';
@@ -67,22 +68,16 @@ export interface PartInterval {
   connects: number;
 }
 
-/** A chat server's figures (already ratios: a server is in exactly one part). */
-export interface PartServer {
+/**
+ * A chat server's figures, as the results contract has them (a server is in exactly one part), but
+ * its NIC's busy time rather than a ratio: the ratio is over the run's measured time.
+ */
+export type PartServer = Omit<ServerResult, 'id' | 'role' | 'nicUtilisation'> & {
   index: number;
-  region: string;
   regionIndex: number;
-  cores: number;
-  cpuUtilisation: number;
-  memoryBytesPeak: number;
-  connectionsPeak: number;
-  cpuQueuePeak: number;
-  cpuQueueMean: number;
-  operations: number;
-  dropped: number;
   nicBusyNs: number;
   nicUnlimited: boolean;
-}
+};
 
 /** A directory or offline store: every part loads it, so its work is summed. */
 export interface PartService {
