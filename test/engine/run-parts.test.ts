@@ -73,11 +73,14 @@ describe('a slice in parts', () => {
   });
 
   it('derives the deployment as one slice of the same servers does', () => {
-    const one = runScenario(load(['sliceParts=1']));
+    // A routing cost that makes CPU mostly message work: with the tiny default costs it is mostly
+    // the reconnects' backlog drains, a few bursts that make either figure noisy.
+    const routed = runScenario(load(['costs.route=exp(1ms)']));
+    const one = runScenario(load(['costs.route=exp(1ms)', 'sliceParts=1']));
     expect(one.slice?.simulatedServers).toBe(6);
-    expect(relative(whole.slice!.derived.messagesInPerSecond, one.slice!.derived.messagesInPerSecond)).toBeLessThan(0.05);
-    expect(relative(whole.slice!.derived.connectionsPeak, one.slice!.derived.connectionsPeak)).toBeLessThan(0.01);
-    expect(relative(whole.slice!.derived.cpuUtilisationMean, one.slice!.derived.cpuUtilisationMean)).toBeLessThan(0.05);
+    expect(relative(routed.slice!.derived.messagesInPerSecond, one.slice!.derived.messagesInPerSecond)).toBeLessThan(0.05);
+    expect(relative(routed.slice!.derived.connectionsPeak, one.slice!.derived.connectionsPeak)).toBeLessThan(0.01);
+    expect(relative(routed.slice!.derived.cpuUtilisationMean, one.slice!.derived.cpuUtilisationMean)).toBeLessThan(0.03);
   });
 
   it('runs the parts on worker threads (from dist/, when built) with the same result', async () => {
