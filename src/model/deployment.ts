@@ -12,7 +12,9 @@
  * leaves in the order the core sent it (a connection's writes are serialised), on the connection
  * that was current when it was sent: the device can then keep one number, the highest mailbox
  * sequence it holds, as its cumulative ack, its resume point and its dedup state (a copy at or
- * below it is a duplicate: acked again, not delivered, counted).
+ * below it is a duplicate: acked again, not delivered, counted). Likewise what a core sends one
+ * other server leaves in the order the core sent it (one connection per pair of servers), so order
+ * per (sender, conversation) holds across server hops.
  *
  * Devices connect to their user's home server. Links keep FIFO order per pair of endpoints
  * (device and server, server and server) as TCP does, with a latency drawn per frame, bandwidth
@@ -81,6 +83,15 @@ interface HeldPush {
   ticket: number;
 }
 
+/** A frame to another server waiting for an earlier frame on the same pair (its job finished first). */
+interface HeldHop {
+  from: number;
+  to: number;
+  /** null: lost with its job, only its place in the order is held. */
+  frame: ServerFrame | null;
+  ticket: number;
+}
+
 export interface DeploymentObserver {
   /** A message copy reached a device: latency from the client's send, and whether it was counted. */
   delivered(latencyNs: number, counted: boolean): void;
@@ -100,6 +111,8 @@ interface CpuJob {
   envelopes: Envelope[];
   serverIds: number[];
   serverFrames: ServerFrame[];
+  /** Per frame to a server: its place in the order of the pair (this server, that one). */
+  hopTickets: number[];
 }
 
 export interface LinkCounters {
@@ -236,6 +249,17 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private onlineUsersCount = 0;
   /** Last arrival per ordered server pair, to keep server links FIFO under random latency. */
   private readonly pairLastNs: Float64Array;
+  /**
+   * Frame order per ordered server pair (from * servers + to), as for pushes: tickets given to
+   * frames in the order the core sent them (the last one given) and the last one sent. A frame
+   * whose job finishes before an earlier frame's on the same pair waits in `heldHops`, so frames
+   * between two servers leave in the order the sender's core produced them.
+   */
+  private readonly hopTicket: Int32Array;
+  private readonly hopSent: Int32Array;
+  /** Frames waiting for an earlier frame on the same pair, by pair index. */
+  private readonly heldHops = new Map<number, HeldHop[]>();
+  private heldHopCount = 0;
   /** The warm start's offline backlog, or null when the store starts empty. */
   private readonly backlog: OfflineBacklog | null;
   /** One bit per device slot: offline since before the run, its backlog not yet given. */
@@ -259,7 +283,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private currentCostNs = 0;
   private currentServiceDelayNs = 0;
   private warmStarting = false;
-  private readonly capture: CpuJob = { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [] };
+  private readonly capture: CpuJob = { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
 
   private readonly kindUp: number;
   private readonly kindDown: number;
@@ -348,6 +372,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.onlineDevicesOfUser = new Uint8Array(usersHere);
     const serverCount = scenario.totals.chatServers;
     this.pairLastNs = new Float64Array(serverCount * serverCount);
+    this.hopTicket = new Int32Array(serverCount * serverCount);
+    this.hopSent = new Int32Array(serverCount * serverCount);
 
     this.kindUp = sim.register('device.up', (slot) => this.onUp(slot));
     this.kindDown = sim.register('device.down', (slot) => this.onDown(slot));
@@ -477,7 +503,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   }
 
   inFlight(): { messages: number; frames: number } {
-    return { messages: this.messages.size, frames: this.upFrames.size + this.downFrames.size + this.hops.size + this.jobs.size + this.heldPushCount };
+    return { messages: this.messages.size, frames: this.upFrames.size + this.downFrames.size + this.hops.size + this.jobs.size + this.heldPushCount + this.heldHopCount };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -617,6 +643,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private endCore(server: number): void {
     const capture = this.capture;
     if (capture.deviceCount > 0) this.orderPushes(capture);
+    if (capture.serverCount > 0) this.orderHops(server, capture);
     const hasOutput = capture.deviceCount + capture.serverCount > 0;
     const costNs = Math.round(this.currentCostNs);
     const serviceDelayNs = Math.round(this.currentServiceDelayNs);
@@ -624,7 +651,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       if (hasOutput) this.flush(server, capture);
       return;
     }
-    const job = this.spareJobs.pop() ?? { server, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [] };
+    const job = this.spareJobs.pop() ?? { server, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
     job.server = server;
     job.serviceDelayNs = serviceDelayNs;
     // Swap the captured arrays into the job, so nothing is copied.
@@ -634,6 +661,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     [job.envelopes, capture.envelopes] = [capture.envelopes, job.envelopes];
     [job.serverIds, capture.serverIds] = [capture.serverIds, job.serverIds];
     [job.serverFrames, capture.serverFrames] = [capture.serverFrames, job.serverFrames];
+    [job.hopTickets, capture.hopTickets] = [capture.hopTickets, job.hopTickets];
     job.deviceCount = capture.deviceCount;
     job.serverCount = capture.serverCount;
     capture.deviceCount = 0;
@@ -652,7 +680,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
         this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
         this.pushDown(server, job.deviceKeys[i]!, null, 0, job.tickets[i]!);
       }
-      for (let i = 0; i < job.serverCount; i++) this.onServerFrameLost(job.serverFrames[i]!);
+      for (let i = 0; i < job.serverCount; i++) {
+        this.onServerFrameLost(job.serverFrames[i]!);
+        this.hopOut(server, job.serverIds[i]!, null, job.hopTickets[i]!);
+      }
       this.recycle(job);
     }
   }
@@ -685,7 +716,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     out.deviceCount = 0;
     out.serverCount = 0;
     for (let i = 0; i < devices; i++) this.pushDown(server, out.deviceKeys[i]!, out.envelopes[i]!, out.connections[i]!, out.tickets[i]!);
-    for (let i = 0; i < servers; i++) this.sendHop(server, out.serverIds[i]!, out.serverFrames[i]!);
+    for (let i = 0; i < servers; i++) this.hopOut(server, out.serverIds[i]!, out.serverFrames[i]!, out.hopTickets[i]!);
   }
 
   private onCoreTimer(arg: number): void {
@@ -821,6 +852,62 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, connection, env));
   }
 
+  /** Gives each frame to a server of the call just made its place in the order of its pair. */
+  private orderHops(server: number, capture: CpuJob): void {
+    const base = server * this.servers.length;
+    for (let i = 0; i < capture.serverCount; i++) {
+      const pair = base + capture.serverIds[i]!;
+      // Wraps at 2^31 as the counter does (a ++ on the element would yield 2^31 itself).
+      capture.hopTickets[i] = this.hopTicket[pair] = (this.hopTicket[pair]! + 1) | 0;
+    }
+  }
+
+  /**
+   * Sends a core's frame to another server once every earlier frame from `from` to `to` has gone
+   * (one connection per pair of servers, whose writes are serialised); until then it is held.
+   * `frame` null: the frame was lost with its job (CPU queue full), and only its place in the
+   * order is released. A frame to a server outside the slice keeps the same order.
+   */
+  private hopOut(from: number, to: number, frame: ServerFrame | null, ticket: number): void {
+    const pair = from * this.servers.length + to;
+    if (ticket !== ((this.hopSent[pair]! + 1) | 0)) {
+      // Kept sorted by ticket (jobs mostly finish nearly in order, so this is an append).
+      const hop: HeldHop = { from, to, frame, ticket };
+      const held = this.heldHops.get(pair);
+      if (held === undefined) this.heldHops.set(pair, [hop]);
+      else {
+        let i = held.length;
+        while (i > 0 && ((held[i - 1]!.ticket - ticket) | 0) > 0) i--;
+        held.splice(i, 0, hop);
+      }
+      this.heldHopCount++;
+      return;
+    }
+    this.hopSent[pair] = ticket;
+    if (frame !== null) this.sendHop(from, to, frame);
+    if (this.heldHopCount > 0) this.releaseHeldHops(pair);
+  }
+
+  /** Sends the held frames of a pair that are now next in its order. */
+  private releaseHeldHops(pair: number): void {
+    const held = this.heldHops.get(pair);
+    if (held === undefined) return;
+    let n = 0;
+    while (n < held.length && held[n]!.ticket === ((this.hopSent[pair]! + 1) | 0)) {
+      const hop = held[n++]!;
+      this.hopSent[pair] = hop.ticket;
+      if (hop.frame !== null) this.sendHop(hop.from, hop.to, hop.frame);
+    }
+    if (n === 0) return;
+    this.heldHopCount -= n;
+    if (n === held.length) this.heldHops.delete(pair);
+    else held.splice(0, n);
+  }
+
+  /**
+   * A frame onto the link from `from` to `to` now. The cores' frames come through `hopOut`, in
+   * their core's order; the outside world (a slice's stand-in for the other servers) calls this.
+   */
   sendHop(from: number, to: number, frame: ServerFrame): void {
     const regions = this.scenario.regions.length;
     const fromRegion = this.servers[from]!.region.index;
