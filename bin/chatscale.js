@@ -1,9 +1,57 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm install` (the prepare script).
-import('../dist/cli/main.js').catch((error) => {
-  if (error && error.code === 'ERR_MODULE_NOT_FOUND') {
-    process.stderr.write('error: chatscale is not built; run `npm install` (or `npm run build`) first\n');
-    process.exit(3);
-  }
-  throw error;
-});
+//
+// Huge pages. The routing core keeps a million device records per server in one 128 MB typed
+// array, and every message lands on two random records of it: with 4 KiB pages each of those is a
+// TLB miss (a nested page walk under a hypervisor). glibc (2.35 and later) backs large allocations
+// with transparent huge pages when the tunable glibc.malloc.hugetlb=1 is set at process start
+// (kernels with THP in "madvise" mode, the usual default, give them to no one else), which is worth
+// about 20% on `chatscale bench --case core-1to1` (BENCHMARKS.md, core sitting, session 3). A
+// running process cannot set it for itself, so the launcher starts the CLI in a child node with the
+// tunable added (the same node, flags and arguments; one more node start-up, about 0.1 s).
+// It does not use the shebang for this (`#!/usr/bin/env -S GLIBC_TUNABLES=... node`): BusyBox's
+// env (Alpine) and coreutils before 8.30 have no -S, and the shebang would fail there; nor would it
+// help `node bin/chatscale.js`, which does not read the shebang.
+// Setting glibc.malloc.hugetlb yourself (e.g. GLIBC_TUNABLES=glibc.malloc.hugetlb=0) turns this off;
+// without glibc 2.35 or later (musl, macOS, Windows) nothing changes.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const HUGE_PAGES_TUNABLE = 'glibc.malloc.hugetlb=1';
+const tunables = process.env.GLIBC_TUNABLES ?? '';
+
+/** True under glibc 2.35 or later, the first with the tunable (the report takes about 5 ms). */
+function glibcHasHugePagesTunable() {
+  const version = process.report.getReport().header.glibcVersionRuntime;
+  if (typeof version !== 'string') return false;
+  const [major, minor] = version.split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 35);
+}
+
+if (process.platform === 'linux' && !tunables.includes('glibc.malloc.hugetlb') && glibcHasHugePagesTunable()) {
+  const env = { ...process.env, GLIBC_TUNABLES: tunables === '' ? HUGE_PAGES_TUNABLE : `${tunables}:${HUGE_PAGES_TUNABLE}` };
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env });
+  // The child shares the terminal, so Ctrl-C reaches it directly; a signal sent to this process
+  // alone (a job runner's SIGTERM) is passed on, and this process ends the way the child did.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    if (signal !== null) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    } else {
+      process.exitCode = code ?? 1;
+    }
+  });
+  child.on('error', (error) => {
+    process.stderr.write(`error: could not start ${process.execPath}: ${error.message}\n`);
+    process.exitCode = 3;
+  });
+} else {
+  import('../dist/cli/main.js').catch((error) => {
+    if (error && error.code === 'ERR_MODULE_NOT_FOUND') {
+      process.stderr.write('error: chatscale is not built; run `npm install` (or `npm run build`) first\n');
+      process.exit(3);
+    }
+    throw error;
+  });
+}

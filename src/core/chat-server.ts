@@ -213,10 +213,25 @@ export class ChatServer {
    */
   onClientFrame(deviceKey: number, frame: ClientFrame): number {
     this.enter();
-    const offset = this.table.find(deviceKey);
-    if (offset < 0 || this.table.records[offset + F_LOCAL_CONN] === 0) return this.leave(this.refuse());
-    const records = this.table.records;
-    if ((records[offset + F_BITS]! & B_HOMED_HERE) !== 0) return this.leave(this.homeClientFrame(offset, deviceKey, frame));
+    // The sender's record and, for a one-to-one message, the recipient's primary record: with a
+    // million devices both are usually cache misses. Both home slots are loaded before either
+    // lookup branches on what it read, so the two misses are in flight together; a lookup that
+    // branched first would, on a mispredicted probe, hold the second load back until the first
+    // miss had been served. (Other kinds load the sender's slot twice.)
+    const table = this.table;
+    const records = table.records;
+    const recipientKey = frame.kind === ClientKind.Send ? frame.to * SLOTS_PER_USER : deviceKey;
+    const senderHome = table.homeOffset(deviceKey);
+    const recipientHome = table.homeOffset(recipientKey);
+    const senderStored = records[senderHome]!;
+    const recipientStored = records[recipientHome]!;
+    const offset = table.findFrom(deviceKey, senderHome, senderStored);
+    if (offset < 0 || records[offset + F_LOCAL_CONN] === 0) return this.leave(this.refuse());
+    if ((records[offset + F_BITS]! & B_HOMED_HERE) !== 0) {
+      // Nothing inserts or removes a record before the message is routed: the offset stays valid.
+      const recipientPrimary = frame.kind === ClientKind.Send ? table.findFrom(recipientKey, recipientHome, recipientStored) : -1;
+      return this.leave(this.homeClientFrame(offset, deviceKey, frame, recipientPrimary));
+    }
     const relay = new ServerFrame(ServerKind.ClientRelay, deviceKey, records[offset + F_LOCAL_CONN]!, 0, null, frame, null, frame.bytes + this.headerBytes);
     this.sendServer(records[offset + F_SERVER]!, relay);
     return this.leave(Code.Accepted);
@@ -473,7 +488,8 @@ export class ChatServer {
         if (frame.client !== null) {
           let offset = this.table.find(frame.device);
           if (offset < 0) offset = this.insertHomed(frame.device);
-          this.homeClientFrame(offset, frame.device, frame.client);
+          const client = frame.client;
+          this.homeClientFrame(offset, frame.device, client, client.kind === ClientKind.Send ? this.table.find(client.to * SLOTS_PER_USER) : -1);
         }
         return;
       case ServerKind.DeviceAck:
@@ -516,16 +532,16 @@ export class ChatServer {
   // ---------------------------------------------------------------------------------------------
   // Home: sequencing of a device's frames.
 
-  /** A client frame at the device's home; `offset` is the device's record. */
-  private homeClientFrame(offset: number, deviceKey: number, frame: ClientFrame): number {
+  /**
+   * A client frame at the device's home; `offset` is the device's record, `recipientPrimary` the
+   * offset of the recipient's primary record for a one-to-one message (-1 if it has none, or for
+   * other kinds), found by the caller after any insert.
+   */
+  private homeClientFrame(offset: number, deviceKey: number, frame: ClientFrame, recipientPrimary: number): number {
     if (frame.kind === ClientKind.Ack) {
       this.homeAckAt(offset, deviceKey, frame.seq);
       return Code.Accepted;
     }
-    // The recipient's record is looked up before the sender's is read: with a million devices both
-    // are usually cache misses, and issuing the two loads back to back overlaps their latency.
-    // Nothing below inserts or removes a record before routing, so the offset stays valid.
-    const recipientPrimary = frame.kind === ClientKind.Send ? this.table.find(frame.to * SLOTS_PER_USER) : -1;
     const records = this.table.records;
     const seq = frame.seq;
     const last = records[offset + F_LAST_SEQ]!;

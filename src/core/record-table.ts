@@ -91,6 +91,31 @@ export class RecordTable {
     }
   }
 
+  /** Offset of the key's home slot, where `find` starts probing. */
+  homeOffset(key: number): number {
+    return slotFor(key, this.shift) * this.stride;
+  }
+
+  /**
+   * `find`, given the key's home offset (`homeOffset`) and what is stored there
+   * (`records[offset]`). A caller that looks up several keys loads each home slot first and only
+   * then calls this: the loads do not wait on each other's cache misses, as they would behind a
+   * mispredicted probe of an earlier lookup.
+   */
+  findFrom(key: number, homeOffset: number, storedAtHome: number): number {
+    const records = this.records;
+    const stride = this.stride;
+    let offset = homeOffset;
+    let stored = storedAtHome;
+    for (;;) {
+      if (stored === key) return offset;
+      if (stored === EMPTY) return -1;
+      offset += stride;
+      if (offset === records.length) offset = 0;
+      stored = records[offset]!;
+    }
+  }
+
   /**
    * Offset of the key's record, inserting a zeroed record if it is absent (check `size` before
    * and after, or `find` first, to know which happened).
