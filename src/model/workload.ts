@@ -72,6 +72,15 @@ export class Workload {
   private readonly arrivalRatePerNs: number;
   /** Whether the offered rate is the same throughout (no thinning draw then). */
   private readonly rateIsConstant: boolean;
+  /**
+   * The offered rate where it bends (each region's whole local hours, and the run's ends) and its
+   * values there: between two of them it is linear (a sum of linear diurnal curves), so thinning
+   * reads it off its segment instead of summing the regions' curves for every candidate.
+   */
+  private readonly rateTimesNs: Float64Array;
+  private readonly ratesPerSecond: Float64Array;
+  /** The segment the last candidate fell in (candidates come in time order). */
+  private rateSegment = 0;
   private readonly onlineFractionAt: (region: ResolvedRegion, atNs: number) => number;
   private readonly textBytes: Distribution;
   private readonly mediaBytes: Distribution;
@@ -131,8 +140,10 @@ export class Workload {
     this.fractionAtNs = new Float64Array(scenario.regions.length).fill(-1);
     let lowest = Infinity;
     let highest = 0;
-    for (const atNs of this.rateBreakpointsNs()) {
-      const rate = this.offeredPerSecondAt(atNs);
+    const breakpoints = [...new Set(this.rateBreakpointsNs())].sort((a, b) => a - b);
+    this.rateTimesNs = Float64Array.from(breakpoints);
+    this.ratesPerSecond = Float64Array.from(breakpoints, (atNs) => this.offeredPerSecondAt(atNs));
+    for (const rate of this.ratesPerSecond) {
       lowest = Math.min(lowest, rate);
       highest = Math.max(highest, rate);
     }
@@ -157,6 +168,19 @@ export class Workload {
   /** Messages offered per second at a time (ns from the start; negative before it). */
   offeredPerSecondAt(atNs: number): number {
     return this.totalArrivalRatePerSecond((region) => this.onlineFractionAt(region, atNs));
+  }
+
+  /** offeredPerSecondAt for a time in the run, from the linear segment it falls in. */
+  private offeredRateOnSegment(atNs: number): number {
+    const times = this.rateTimesNs;
+    let i = this.rateSegment;
+    if (atNs < times[i]!) i = 0;
+    while (i + 2 < times.length && atNs >= times[i + 1]!) i++;
+    this.rateSegment = i;
+    const t0 = times[i]!;
+    const t1 = times[i + 1] ?? t0;
+    const r0 = this.ratesPerSecond[i]!;
+    return t1 > t0 ? r0 + ((this.ratesPerSecond[i + 1]! - r0) * (atNs - t0)) / (t1 - t0) : r0;
   }
 
   /**
@@ -233,7 +257,7 @@ export class Workload {
     for (;;) {
       atNs += this.nextArrivalGapNs();
       if (atNs > this.scenario.durationNs) return false;
-      if (!this.rateIsConstant && this.gaps.nextFloat() * this.arrivalRatePerNs * NS_PER_S >= this.offeredPerSecondAt(atNs)) continue;
+      if (!this.rateIsConstant && this.gaps.nextFloat() * this.arrivalRatePerNs * NS_PER_S >= this.offeredRateOnSegment(atNs)) continue;
       if (draws === null) {
         this.nextAtNs = atNs;
         this.nextNumber = 0;

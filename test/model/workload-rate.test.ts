@@ -39,3 +39,25 @@ describe('a time-varying offered rate', () => {
     expect(perSecond[11]! / perSecond[0]!).toBeGreaterThan(2);
   });
 });
+
+describe('the offered rate read off its linear segments', () => {
+  it('equals the regions\' diurnal curves summed, at any time of the run', async () => {
+    const { Deployment } = await import('../../src/model/deployment.js');
+    const { Simulator } = await import('../../src/sim/simulator.js');
+    const { RandomStreams } = await import('../../src/sim/random.js');
+    // Two regions whose whole local hours fall at different instants (UTC and UTC+5:30).
+    const loaded = loadScenario({ text: RISING.replace('duration: 2h', 'duration: 3h') + 'links:\n  utc-india: { latency: 50ms }\n', fileName: 'rising.yaml' }, [
+      'regions.india={timezone: Asia/Kolkata, users: 1000}',
+    ]);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const deployment = new Deployment(loaded.scenario, new Simulator(), new RandomStreams(1), { delivered: () => undefined });
+    const workload = (deployment as unknown as { workload: { offeredPerSecondAt(t: number): number; offeredRateOnSegment(t: number): number } }).workload;
+    let checked = 0;
+    for (let atNs = 0; atNs <= 3 * 3600e9; atNs += 7.3e9) {
+      const summed = workload.offeredPerSecondAt(atNs);
+      expect(Math.abs(workload.offeredRateOnSegment(atNs) / summed - 1)).toBeLessThan(1e-9); // rounding only: the rate is linear between its bends
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
