@@ -5,29 +5,35 @@
  * same numbers again when the item's time comes: slice fidelity screens the deployment's whole
  * message stream this way without an event per message it drops (src/model/workload.ts).
  */
-import { hash64Uint32, RandomStream, type StreamKey } from './random.js';
+import { counterHashFrom, counterHashPrefix, hash64Uint32, RandomStream, type StreamKey } from './random.js';
 
 /** Where the next draw comes from; shared with the source closure (set up before `this` exists). */
 interface Position {
   index: number;
   draw: number;
+  /** The hash's state after (seed, index): a draw then hashes only its number. */
+  prefix: number;
 }
 
 export class CounterStream extends RandomStream {
   private readonly position: Position;
+  private readonly seed: number;
 
   constructor(key: StreamKey, name: string) {
     // One 32-bit seed from the whole key: the counter hash takes (seed, index, draw).
     const seed = hash64Uint32(key[0] >>> 0, key[1] >>> 0, (key[2] ^ key[3]) >>> 0);
-    const position: Position = { index: 0, draw: 0 };
-    super(key, name, () => hash64Uint32(seed, position.index, position.draw++) | 0);
+    const position: Position = { index: 0, draw: 0, prefix: counterHashPrefix(seed, 0) };
+    // hash64Uint32(seed, index, draw), computed from the prefix kept since restart (the same bits).
+    super(key, name, () => counterHashFrom(position.prefix, position.draw++));
     this.position = position;
+    this.seed = seed;
   }
 
   /** Rewinds to the first draw of item `index` (a non-negative integer up to 2^53). */
   restart(index: number): void {
     this.position.index = index;
     this.position.draw = 0;
+    this.position.prefix = counterHashPrefix(this.seed, index);
     this.forgetSpareGaussian();
   }
 }
