@@ -16,21 +16,13 @@ import type { ResolvedScenario } from '../../src/scenario/resolved.js';
 import { RandomStreams } from '../../src/sim/random.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { NS_PER_MS, NS_PER_S } from '../../src/sim/time.js';
+import { SMALL } from '../review/small-scenario.js';
 
-const SMALL = `name: small
-seed: 5
-duration: 3s
-warmup: 500ms
-regions:
-  eu: { timezone: Europe/Berlin, users: 2000 }
-chatServers: { perRegion: 2, cores: 4 }
-workload:
-  online: { share: 100% }
-  messagesPerSecond: 500/s
-`;
+/** The review tests' small deployment, with four cores a server and a measured window. */
+const SHAPE = ['seed=5', 'duration=3s', 'warmup=500ms', 'chatServers.cores=4'];
 
 function scenarioOf(overrides: string[]): ResolvedScenario {
-  const loaded = loadScenario({ text: SMALL, fileName: 'device-delivery.yaml' }, overrides);
+  const loaded = loadScenario({ text: SMALL, fileName: 'device-delivery.yaml' }, [...SHAPE, ...overrides]);
   if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.field ?? ''}: ${p.reason}`).join('\n'));
   return loaded.scenario;
 }
