@@ -139,6 +139,10 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
         writeFileSync(join(flags.csv, 'timeseries.csv'), renderRunOutput.csv(result), { flag: 'wx' });
       }
       if (flags.report !== undefined) await renderRunOutput.report(result, flags.report);
-      if (result.partial && result.stoppedBy === 'interrupted') io.stderr('interrupted: the report above covers the simulated time before Ctrl-C\n');
+      if (result.partial && result.stoppedBy === 'interrupted') {
+        io.stderr('interrupted: the report above covers the simulated time before Ctrl-C\n');
+        // 128 + SIGINT, as a shell reports a command Ctrl-C ended: a script must not take it for a full run.
+        process.exitCode = 130;
+      }
     });
 }
