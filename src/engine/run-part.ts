@@ -12,7 +12,8 @@
 import { OP_COUNT } from '../core/ops.js';
 import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
 import type { ServerResult } from '../metrics/run-result.js';
-import { Deployment, screeningWorkerUrl } from '../model/deployment.js';
+import { Deployment } from '../model/deployment.js';
+import { screeningWorkerUrl, startScreening } from './screening-thread.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { RandomStreams } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
@@ -173,24 +174,27 @@ function* runPartSteps(scenario: ResolvedScenario, part: PartSelector, options: 
   const streams = new RandomStreams(scenario.seed);
   const latency = new LatencyHistogram();
   const intervalLatency = new LatencyHistogram();
-  const deployment = new Deployment(
-    scenario,
-    sim,
-    streams,
-    {
-      delivered: (latencyNs, counted) => {
-        if (!counted) return;
-        latency.record(latencyNs);
-        intervalLatency.record(latencyNs);
-      },
-    },
-    part,
-    { screeningWorkerUrl: options.screeningThread instanceof URL ? options.screeningThread : options.screeningThread === true ? screeningWorkerUrl() : null },
-  );
+  // The screening thread starts first, so that it screens ahead while the deployment is built.
+  const url = options.screeningThread instanceof URL ? options.screeningThread : options.screeningThread === true ? screeningWorkerUrl() : null;
+  const screening = startScreening(scenario, part, url);
   try {
+    const deployment = new Deployment(
+      scenario,
+      sim,
+      streams,
+      {
+        delivered: (latencyNs, counted) => {
+          if (!counted) return;
+          latency.record(latencyNs);
+          intervalLatency.record(latencyNs);
+        },
+      },
+      part,
+      { arrivals: screening?.arrivals ?? null },
+    );
     return yield* measure(scenario, part, options, sim, deployment, latency, intervalLatency, wallStartMs);
   } finally {
-    deployment.close();
+    screening?.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * A single-producer, single-consumer queue of screened arrivals between two threads, over a
- * SharedArrayBuffer: the screening thread (src/model/screening-worker.ts) writes each arrival of
+ * SharedArrayBuffer: the screening thread (src/engine/screening-worker.ts) writes each arrival of
  * the offered stream that touches the slice, the simulation reads them in order. A full queue makes
  * the writer wait, an empty one the reader (Atomics.wait, with a timeout so that a missed wake-up
  * costs milliseconds, not a hang). An entry is (time ns, message number, senders found offline in

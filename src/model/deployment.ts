@@ -20,9 +20,6 @@
  * (device and server, server and server) as TCP does, with a latency drawn per frame, bandwidth
  * queueing on links between regions, and loss as a retransmission delay.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ChatServer } from '../core/chat-server.js';
 import { DEFAULT_WIRE } from '../core/config.js';
 import { ClientKind, Code, DeviceKind, Envelope, ServerFrame, ServerKind, groupCreateFrame, readFrame, type ClientFrame } from '../core/frames.js';
@@ -46,8 +43,7 @@ import { Population } from './population.js';
 import { DenseSessionDirectory } from './dense-directory.js';
 import { FramePool, SlotPool } from './transit.js';
 import { onlineFractionAtNs } from './online-fraction.js';
-import { ArrivalFeedReader, createArrivalFeedBuffers } from './arrival-feed.js';
-import type { ScreeningTask } from './screening-worker.js';
+import type { ArrivalFeedReader } from './arrival-feed.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 
@@ -146,13 +142,8 @@ export interface ServerState {
 }
 
 export interface DeploymentOptions {
-  screeningWorkerUrl?: URL | null;
-}
-
-/** The compiled screening thread beside this module (in dist/), or null (under vitest, from src/). */
-export function screeningWorkerUrl(): URL | null {
-  const url = new URL('./screening-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(url)) ? url : null;
+  /** A slice's arrivals, screened on another thread (src/engine/screening-thread.ts); none: screen here. */
+  arrivals?: ArrivalFeedReader | null;
 }
 
 export class Deployment implements WorkloadHost, OutsideHost {
@@ -174,16 +165,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
   readonly deliveriesByRegion: Float64Array;
   /** Whether statistics are being collected (after warm-up). */
   measuring = false;
-  /** The screening thread and what it screened, when there is one. */
-  private screening: Worker | null = null;
-  private feed: ArrivalFeedReader | null = null;
-
-  /** Stops the screening thread, if any (after the run, or when it was stopped). */
-  close(): void {
-    this.feed?.abandon();
-    void this.screening?.terminate();
-    this.screening = null;
-  }
 
   /** Whether some chat servers are outside the simulation (WorkloadHost). */
   get isSlice(): boolean {
@@ -294,9 +275,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly timerKind: number;
   /**
    * `part`: which of a slice's sliceParts this deployment simulates (the whole slice by default).
-   * `screeningWorkerUrl`: the compiled screening thread (src/model/screening-worker.ts), to screen
-   * a slice's offered stream beside the simulation; without it the simulation screens it itself.
-   * Call close() after the run to stop that thread.
+   * `arrivals`: a slice's offered stream as screened on another thread; without it the simulation
+   * screens it itself.
    */
   constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver, part = { index: 0, count: 1 }, options: DeploymentOptions = {}) {
     this.scenario = scenario;
@@ -313,18 +293,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.interServerLatency = scenario.regions.map((r) => durationDistribution(r.chatServers.interServerLatencyNs));
 
     this.outside = new OutsideWorld(scenario, this.population, sim, streams.stream('outside'), this, part);
-    let feed: ArrivalFeedReader | null = null;
-    if (this.outside.isSlice && options.screeningWorkerUrl !== undefined && options.screeningWorkerUrl !== null) {
-      // The dry runs that screen the offered stream go to a thread of their own (the same arrivals),
-      // started first so that it screens ahead while the rest of the deployment is built.
-      const buffers = createArrivalFeedBuffers();
-      const task: ScreeningTask = { scenario, part, buffers };
-      // No execArgv: the process's own flags (e.g. --input-type, --cpu-prof) are not the thread's.
-      this.screening = new Worker(options.screeningWorkerUrl, { workerData: task, execArgv: [] });
-      this.screening.unref();
-      feed = new ArrivalFeedReader(buffers);
-      this.feed = feed;
-    }
     // Client state exists for the users homed on simulated servers: all of them in full fidelity
     // (indexed by user id), the slice's in a slice (indexed densely, found through a map).
     if (this.outside.isSlice) {
@@ -392,7 +360,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     );
     this.buildServers();
     const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
-    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs), feed);
+    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs), options.arrivals ?? null);
     this.rngBacklog = streams.stream('backlog');
     this.backlog = scenario.offlineStore.warmBacklog ? this.buildBacklog() : null;
     this.backlogOwed = new Uint32Array(this.backlog === null ? 0 : Math.ceil(deviceSlots / 32));

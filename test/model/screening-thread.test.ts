@@ -1,5 +1,5 @@
 /**
- * A slice's screening on a thread of its own (src/model/screening-worker.ts): the arrival feed
+ * A slice's screening on a thread of its own (src/engine/screening-worker.ts): the arrival feed
  * hands arrivals over in order with the senders found offline, and a run that screens on the
  * thread gives exactly the run that screens in place, senders offline included.
  */
@@ -56,7 +56,7 @@ workload:
 `;
 
 describe('screening on a thread', () => {
-  const url = new URL('../../dist/model/screening-worker.js', import.meta.url);
+  const url = new URL('../../dist/engine/screening-worker.js', import.meta.url);
   it.skipIf(!existsSync(fileURLToPath(url)))('gives the same run as screening in place (from dist/, when built)', () => {
     const loaded = loadScenario({ text: SLICE, fileName: 'screening.yaml' }, []);
     if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.reason).join('\n'));

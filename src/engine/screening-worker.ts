@@ -4,26 +4,20 @@
  * touch the slice into an ArrivalFeed, while the simulation runs them on its own thread. The dry
  * runs depend only on the scenario, the seed and which servers are simulated, never on the
  * simulation's state, so the arrivals are exactly those the simulation would have screened itself.
- * Started by Deployment from dist/ (compiled JavaScript).
+ * Started by screening-thread.ts from dist/ (compiled JavaScript).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ResolvedScenario } from '../scenario/resolved.js';
 import { CounterStream } from '../sim/counter-stream.js';
 import { RandomStreams } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
-import { ArrivalFeedWriter, type ArrivalFeedBuffers } from './arrival-feed.js';
-import { onlineFractionAtNs } from './online-fraction.js';
-import { simulatedServers } from './outside-world.js';
-import { Population } from './population.js';
-import { Workload, type WorkloadHost } from './workload.js';
+import { ArrivalFeedWriter } from '../model/arrival-feed.js';
+import { onlineFractionAtNs } from '../model/online-fraction.js';
+import { simulatedServers } from '../model/outside-world.js';
+import { Population } from '../model/population.js';
+import { Workload, type WorkloadHost } from '../model/workload.js';
+import type { ScreeningTask } from './screening-thread.js';
 
-export interface ScreeningTask {
-  scenario: ResolvedScenario;
-  part: { index: number; count: number };
-  buffers: ArrivalFeedBuffers;
-}
-
-if (parentPort === null) throw new Error('screening-worker.js is a worker thread entry; the deployment starts it');
+if (parentPort === null) throw new Error('screening-worker.js is a worker thread entry; screening-thread.ts starts it');
 const task = workerData as ScreeningTask;
 const writer = new ArrivalFeedWriter(task.buffers);
 try {
