@@ -205,8 +205,9 @@ describe('footprint estimate', () => {
     expect(estimate.copiesPerMessage).toBe(1);
     expect(estimate.inFlightCopies).toBe(32_400); // 200,000/s x (30 + 30 + 2 + 100) ms
     expect(estimate.storedMessagesPeak).toBe(0);
-    expect(estimate.fixedBytes).toBe(128 * 1024 ** 2 + 16 * 2 * 1024 ** 2);
-    expect(estimate.totalBytes).toBe(800_000_000 + 32_400 * 256 + 128 * 1024 ** 2 + 32 * 1024 ** 2);
+    // Runtime, 2 MiB per simulated server, 16 B per ordered pair of the 16 servers.
+    expect(estimate.fixedBytes).toBe(128 * 1024 ** 2 + 16 * 2 * 1024 ** 2 + 16 * 16 * 16);
+    expect(estimate.totalBytes).toBe(800_000_000 + 32_400 * 256 + 128 * 1024 ** 2 + 32 * 1024 ** 2 + 16 * 16 * 16);
   });
 
   test('a slice scales devices and traffic by its share of the servers', () => {
