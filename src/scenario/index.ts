@@ -73,5 +73,6 @@ export { OVERRIDE_FILE, applyOverrides, parseOverride, type Override } from './o
 export { loadScenario, type LoadOptions, type LoadResult, type ScenarioSource } from './load.js';
 export { resolveScenario } from './resolve.js';
 export { estimateFootprint, groupSizeMean, type FootprintEstimate } from './estimate.js';
+export { estimateWallTime, type WallTimeEstimate } from './estimate-time.js';
 export { scenarioFieldsMarkdown, scenarioJsonSchema, scenarioJsonSchemaText } from './json-schema.js';
 export { BUILT_IN_SCENARIOS, builtInScenarioPath, resolveScenarioArgument, scenariosDir, type BuiltInScenario } from './builtin.js';

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import {
   estimateFootprint,
+  estimateWallTime,
   formatBitsPerSecond,
   formatBytes,
   formatCount,
@@ -103,9 +104,23 @@ export function renderValidation(scenario: ResolvedScenario, estimate: Footprint
     `  memory     about ${formatBytes(estimate.totalBytes)} to simulate: ${formatCount(estimate.connectedDevicesPeak)} connected devices at peak (${formatBytes(estimate.connectedDevicesBytes)}), ${formatCount(estimate.inFlightCopies)} message copies in flight (${formatBytes(estimate.inFlightBytes)}), ${formatCount(estimate.storedMessagesPeak)} stored for offline devices (${formatBytes(estimate.storedBytes)}), fixed ${formatBytes(estimate.fixedBytes)}`,
   );
   lines.push(`             assuming ${estimate.assumptions.join('; ')}`);
+  const time = estimateWallTime(scenario, estimate);
+  const seconds = roughDuration;
+  const timeParts = [`setup ${seconds(time.setupSeconds)}`, `simulation ${seconds(time.simulationSeconds)}`];
+  if (time.screeningSeconds > 0) timeParts.push(`screening the deployment's stream ${seconds(time.screeningSeconds)}, on a thread of its own`);
+  lines.push(
+    `  time       roughly ${seconds(time.wallSeconds)} (${seconds(time.wallSecondsLow)} to ${seconds(time.wallSecondsHigh)}) on a 2-core machine like the project's: ${timeParts.join(', ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
+
+/** A rough duration for people: whole seconds, minutes or hours (the estimate is good to 2.5x). */
+function roughDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
 
 export function registerValidate(program: Command, io: ValidateIo = processIo): void {
   program
@@ -114,12 +129,13 @@ export function registerValidate(program: Command, io: ValidateIo = processIo): 
     .argument('<scenario>', 'scenario file (YAML or JSON), or a built-in name: quickstart, reference-chat')
     .option('--set <path=value>', 'override a field, e.g. chatServers.perRegion=40 (repeatable)', collectRepeatable, [])
     .option('--seed <n>', 'override the seed')
-    .option('--json', 'print only JSON on stdout: {ok, file, scenario, estimate}')
+    .option('--json', 'print only JSON on stdout: {ok, file, scenario, estimate, time}')
     .action((argument: string, options: ValidateOptions) => {
       const result = loadScenarioArgument(argument, options);
       const estimate = estimateFootprint(result.scenario);
       if (options.json === true) {
-        io.stdout(`${JSON.stringify({ ok: true, file: result.file, scenario: result.scenario, estimate }, null, 2)}\n`);
+        const time = estimateWallTime(result.scenario, estimate);
+        io.stdout(`${JSON.stringify({ ok: true, file: result.file, scenario: result.scenario, estimate, time }, null, 2)}\n`);
       } else {
         io.stdout(renderValidation(result.scenario, estimate, result.file));
       }

@@ -1,0 +1,58 @@
+/**
+ * How long a run of a scenario takes, estimated before it runs (issue 6's guard: memory and time).
+ * A rough model fitted on the project's 2-core reference machine (BENCHMARKS.md, session 3):
+ * - setup: 1.5 us per device connected at time 0 (measured 0.55 to 2.2 us: connected-20m,
+ *   whatsapp-2014, global-2025, reference-chat);
+ * - simulation: 18 us per message and per message copy in the simulated servers (measured 8 us on
+ *   reference-chat's single-device users up to 40 us on global-2025's 11.7 M connected devices,
+ *   where every access misses the caches);
+ * - a slice's screening: 1.4 us per candidate message of the whole deployment (measured 1.33 us on
+ *   global-2025), on a thread of its own beside the simulation when the machine has the cores.
+ * On the five runs it was fitted on it is within 2.5x (reference-chat, over; the others within
+ * 1.6x), so it is printed as a range: enough to tell seconds from minutes from hours.
+ */
+import type { FootprintEstimate } from './estimate.js';
+import type { ResolvedScenario } from './resolved.js';
+import { NS_PER_S } from './units.js';
+
+export const SETUP_NS_PER_CONNECTED_DEVICE = 1500;
+export const SIMULATION_NS_PER_MESSAGE_OR_COPY = 18_000;
+export const SCREENING_NS_PER_CANDIDATE = 1400;
+/** The model's error on the runs it was fitted on, either way. */
+export const WALL_ESTIMATE_FACTOR = 2.5;
+
+export interface WallTimeEstimate {
+  setupSeconds: number;
+  simulationSeconds: number;
+  /** Screening a slice's offered stream (0 at full fidelity). */
+  screeningSeconds: number;
+  /** With the screening on its own thread: the slower of it and the rest. */
+  wallSeconds: number;
+  wallSecondsLow: number;
+  wallSecondsHigh: number;
+}
+
+export function estimateWallTime(scenario: ResolvedScenario, footprint: FootprintEstimate): WallTimeEstimate {
+  const { workload, totals } = scenario;
+  // Messages come from online users: over the run the rate follows the online share, which the
+  // connected-device peak already takes at its highest.
+  let devicesOnlineMean = 0;
+  for (const region of scenario.regions) devicesOnlineMean += region.users * workload.devicesPerUserMean * region.online.fractionMean;
+  const rateFactor = workload.arrivals.kind === 'perUserPerDay' && devicesOnlineMean > 0 ? totals.connectedDevicesPeak / devicesOnlineMean : 1;
+  const candidatesPerSecond = totals.messagesPerSecondMean * rateFactor;
+  const share = footprint.simulatedShare;
+  const sliceWorkPerSecond = (candidatesPerSecond + footprint.messageCopiesPerSecond * rateFactor) * share;
+  const durationSeconds = scenario.durationNs / NS_PER_S;
+  const setupSeconds = (footprint.connectedDevicesPeak * SETUP_NS_PER_CONNECTED_DEVICE) / NS_PER_S;
+  const simulationSeconds = (sliceWorkPerSecond * durationSeconds * SIMULATION_NS_PER_MESSAGE_OR_COPY) / NS_PER_S;
+  const screeningSeconds = share < 1 ? (candidatesPerSecond * durationSeconds * SCREENING_NS_PER_CANDIDATE) / NS_PER_S : 0;
+  const wallSeconds = Math.max(setupSeconds + simulationSeconds, screeningSeconds);
+  return {
+    setupSeconds,
+    simulationSeconds,
+    screeningSeconds,
+    wallSeconds,
+    wallSecondsLow: wallSeconds / WALL_ESTIMATE_FACTOR,
+    wallSecondsHigh: wallSeconds * WALL_ESTIMATE_FACTOR,
+  };
+}

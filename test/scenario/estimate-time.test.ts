@@ -1,0 +1,44 @@
+/**
+ * The run-time estimate (src/scenario/estimate-time.ts): a pure function of the scenario, with the
+ * shape the measured runs have: setup grows with connected devices, simulation with the slice's
+ * messages and copies, and a slice's screening with the whole deployment's offered stream.
+ */
+import { describe, expect, it } from 'vitest';
+import { estimateFootprint, estimateWallTime, loadScenario } from '../../src/scenario/index.js';
+
+function estimate(name: string, overrides: string[] = []) {
+  const loaded = loadScenario(`scenarios/${name}.yaml`, overrides);
+  if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.reason).join('\n'));
+  return estimateWallTime(loaded.scenario, estimateFootprint(loaded.scenario));
+}
+
+describe('estimateWallTime', () => {
+  it('prices reference-chat as setup plus 18 us per message and copy', () => {
+    const time = estimate('reference-chat');
+    expect(time.screeningSeconds).toBe(0);
+    expect(time.setupSeconds).toBeCloseTo(1.5, 6); // 1,000,000 devices x 1.5 us
+    expect(time.simulationSeconds).toBeCloseTo(72, 6); // (200,000 + 200,000) a second x 10 s x 18 us
+    expect(time.wallSeconds).toBeCloseTo(73.5, 6);
+    expect(time.wallSecondsLow).toBeCloseTo(73.5 / 2.5, 6);
+    expect(time.wallSecondsHigh).toBeCloseTo(73.5 * 2.5, 6);
+  });
+
+  it('makes global-2025 a screening-bound run: 1.8 M candidates a second at its peak minute', () => {
+    const time = estimate('global-2025');
+    // 1.157 M messages a second on the day's mean, x 1.55 at the peak, x 70 s x 1.4 us.
+    expect(time.screeningSeconds).toBeGreaterThan(170);
+    expect(time.screeningSeconds).toBeLessThan(180);
+    expect(time.setupSeconds + time.simulationSeconds).toBeLessThan(time.screeningSeconds);
+    expect(time.wallSeconds).toBe(time.screeningSeconds);
+  });
+
+  it('grows with the duration and with the slice', () => {
+    const short = estimate('whatsapp-2014', ['duration=10s', 'warmup=2s']);
+    const long = estimate('whatsapp-2014', ['duration=20s', 'warmup=2s']);
+    expect(long.simulationSeconds).toBeCloseTo(2 * short.simulationSeconds, 6);
+    expect(long.screeningSeconds).toBeCloseTo(2 * short.screeningSeconds, 6);
+    const wider = estimate('whatsapp-2014', ['duration=10s', 'warmup=2s', 'sliceServers=16']);
+    expect(wider.setupSeconds).toBeCloseTo(2 * short.setupSeconds, 1);
+    expect(wider.screeningSeconds).toBeCloseTo(short.screeningSeconds, 6);
+  });
+});
