@@ -238,6 +238,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
    */
   private readonly hopTicket: Int32Array;
   private readonly hopSent: Int32Array;
+  /** Each chat server's rank among the simulated ones (in index order), or -1 outside the slice. */
+  private readonly simulatedIndex: Int32Array;
+  private readonly simulatedServerCount: number;
   /** Frames waiting for an earlier frame on the same pair, by pair index. */
   private readonly heldHops = new Map<number, HeldHop[]>();
   private heldHopCount = 0;
@@ -338,10 +341,18 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.onlineUsers = new Int32Array(usersHere);
     this.onlineUserPosition = new Int32Array(usersHere);
     this.onlineDevicesOfUser = new Uint8Array(usersHere);
+    // Pairs of servers are indexed by the simulated one: k x N pairs whose sender is simulated (the
+    // core's frames), and in a slice k x N more whose receiver is (the outside's frames into it);
+    // not N x N, which at 10,000 servers would be 1.6 GB for 8 of them simulated.
     const serverCount = scenario.totals.chatServers;
-    this.pairLastNs = new Float64Array(serverCount * serverCount);
-    this.hopTicket = new Int32Array(serverCount * serverCount);
-    this.hopSent = new Int32Array(serverCount * serverCount);
+    this.simulatedIndex = new Int32Array(serverCount).fill(-1);
+    let simulatedCount = 0;
+    for (let server = 0; server < serverCount; server++) if (this.outside.isSimulatedServer(server)) this.simulatedIndex[server] = simulatedCount++;
+    this.simulatedServerCount = simulatedCount;
+    const senderPairs = simulatedCount * serverCount;
+    this.pairLastNs = new Float64Array(this.outside.isSlice ? 2 * senderPairs : senderPairs);
+    this.hopTicket = new Int32Array(senderPairs);
+    this.hopSent = new Int32Array(senderPairs);
 
     this.kindUp = sim.register('device.up', (slot) => this.onUp(slot));
     this.kindDown = sim.register('device.down', (slot) => this.onDown(slot));
@@ -822,7 +833,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   /** Gives each frame to a server of the call just made its place in the order of its pair. */
   private orderHops(server: number, capture: CpuJob): void {
-    const base = server * this.servers.length;
+    const base = this.simulatedIndex[server]! * this.servers.length;
     for (let i = 0; i < capture.serverCount; i++) {
       const pair = base + capture.serverIds[i]!;
       // Wraps at 2^31 as the counter does (a ++ on the element would yield 2^31 itself).
@@ -837,7 +848,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * order is released. A frame to a server outside the slice keeps the same order.
    */
   private hopOut(from: number, to: number, frame: ServerFrame | null, ticket: number): void {
-    const pair = from * this.servers.length + to;
+    const pair = this.simulatedIndex[from]! * this.servers.length + to;
     if (ticket !== ((this.hopSent[pair]! + 1) | 0)) {
       // Kept sorted by ticket (jobs mostly finish nearly in order, so this is an append).
       const hop: HeldHop = { from, to, frame, ticket };
@@ -896,7 +907,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       arriveNs += Math.max(RETRANSMIT_MIN_NS, 2 * (arriveNs - departNs));
       if (this.measuring) link.lost++;
     }
-    const pair = from * this.servers.length + to;
+    const pair = this.linkPairOf(from, to);
     if (arriveNs < this.pairLastNs[pair]!) arriveNs = this.pairLastNs[pair]!;
     this.pairLastNs[pair] = arriveNs;
     if (this.measuring) {
@@ -904,6 +915,16 @@ export class Deployment implements WorkloadHost, OutsideHost {
       link.messages++;
     }
     this.sim.scheduleAt(arriveNs, this.kindHop, this.hops.put(from, to, frame));
+  }
+
+  /** The (from, to) pair's index in pairLastNs: by its simulated sender, else by its simulated receiver. */
+  private linkPairOf(from: number, to: number): number {
+    const n = this.servers.length;
+    const sender = this.simulatedIndex[from]!;
+    if (sender >= 0) return sender * n + to;
+    const receiver = this.simulatedIndex[to]!;
+    if (receiver < 0) throw new Error(`model: a frame from server ${from} to server ${to}, neither simulated (broken invariant)`);
+    return (this.simulatedServerCount + receiver) * n + from;
   }
 
   private onHop(slot: number): void {
