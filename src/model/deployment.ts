@@ -228,10 +228,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly onlineUserPosition: Int32Array;
   private readonly onlineDevicesOfUser: Uint8Array;
   private onlineUsersCount = 0;
-  /** Last arrival per ordered server pair, to keep server links FIFO under random latency. */
+  /** Last arrival per ordered server pair, to keep server links FIFO under random latency (linkPairOf). */
   private readonly pairLastNs: Float64Array;
   /**
-   * Frame order per ordered server pair (from * servers + to), as for pushes: tickets given to
+   * Frame order per ordered server pair (simulatedIndex[from] * servers + to), as for pushes: tickets given to
    * frames in the order the core sent them (the last one given) and the last one sent. A frame
    * whose job finishes before an earlier frame's on the same pair waits in `heldHops`, so frames
    * between two servers leave in the order the sender's core produced them.
