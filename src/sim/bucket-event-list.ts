@@ -125,6 +125,11 @@ export class BucketEventList implements EventList {
 
   push(timeNs: number, seq: number, kind: number, arg: number): void {
     this.pending++;
+    // Tiny mode straight to its insertion: through pushSlow it was a call that V8 did not inline.
+    if (this.tiny) {
+      this.insertTiny(timeNs, seq, kind, arg);
+      return;
+    }
     const position = (timeNs - this.windowStartNs) * this.bucketsPerNs;
     // The common case inline: into a bucket whose last block has room. Kept small so that V8
     // inlines push into its caller; a call that is not inlined boxes timeNs (above 2^30) on the heap.

@@ -7,33 +7,29 @@
  */
 import { counterHashFrom, counterHashPrefix, hash64Uint32, RandomStream, type StreamKey } from './random.js';
 
-/** Where the next draw comes from; shared with the source closure (set up before `this` exists). */
-interface Position {
-  index: number;
-  draw: number;
-  /** The hash's state after (seed, index): a draw then hashes only its number. */
-  prefix: number;
-}
-
 export class CounterStream extends RandomStream {
-  private readonly position: Position;
   private readonly seed: number;
+  /** The number of the next draw of the current item. */
+  private draw = 0;
+  /** The hash's state after (seed, index): a draw then hashes only its number. */
+  private prefix: number;
 
   constructor(key: StreamKey, name: string) {
+    super(key, name);
     // One 32-bit seed from the whole key: the counter hash takes (seed, index, draw).
-    const seed = hash64Uint32(key[0] >>> 0, key[1] >>> 0, (key[2] ^ key[3]) >>> 0);
-    const position: Position = { index: 0, draw: 0, prefix: counterHashPrefix(seed, 0) };
-    // hash64Uint32(seed, index, draw), computed from the prefix kept since restart (the same bits).
-    super(key, name, () => counterHashFrom(position.prefix, position.draw++));
-    this.position = position;
-    this.seed = seed;
+    this.seed = hash64Uint32(key[0] >>> 0, key[1] >>> 0, (key[2] ^ key[3]) >>> 0);
+    this.prefix = counterHashPrefix(this.seed, 0);
+  }
+
+  /** hash64Uint32(seed, index, draw), computed from the prefix kept since restart (the same bits). */
+  protected override nextInt32(): number {
+    return counterHashFrom(this.prefix, this.draw++);
   }
 
   /** Rewinds to the first draw of item `index` (a non-negative integer up to 2^53). */
   restart(index: number): void {
-    this.position.index = index;
-    this.position.draw = 0;
-    this.position.prefix = counterHashPrefix(this.seed, index);
+    this.draw = 0;
+    this.prefix = counterHashPrefix(this.seed, index);
     this.forgetSpareGaussian();
   }
 }

@@ -57,10 +57,16 @@ describe('chatscale bench', () => {
     h.run('--json', '--quick', '--case', 'reference-mm1');
     expect(h.err).toEqual([
       'reference-mm1: 10000 customers untimed (warm-up)\n',
-      'reference-mm1: 50000 customers, bucket ladder\n', 'reference-mm1: 50000 customers, binary heap\n']);
+      'reference-mm1: 50000 customers, bucket ladder (1 of 2)\n', 'reference-mm1: 50000 customers, binary heap (1 of 2)\n',
+      'reference-mm1: 50000 customers, bucket ladder (2 of 2)\n', 'reference-mm1: 50000 customers, binary heap (2 of 2)\n']);
     const report = JSON.parse(h.out.join('')) as { cases: Array<Record<string, number>> };
     expect(report.cases[0]!.name).toBe('reference-mm1');
     expect(report.cases[0]!.customers).toBe(50_000);
+    // The figure is the median of the timed runs, so it lies within their range.
+    const mm1 = report.cases[0]!;
+    expect(mm1.timedRuns).toBe(2);
+    expect(mm1.customersPerWallSecond).toBeGreaterThanOrEqual(mm1.minCustomersPerWallSecond!);
+    expect(mm1.customersPerWallSecond).toBeLessThanOrEqual(mm1.maxCustomersPerWallSecond!);
     expect(report.cases[0]!.drops).toBe(0);
   });
 
