@@ -12,12 +12,21 @@
 // It does not use the shebang for this (`#!/usr/bin/env -S GLIBC_TUNABLES=... node`): BusyBox's
 // env (Alpine) and coreutils before 8.30 have no -S, and the shebang would fail there; nor would it
 // help `node bin/chatscale.js`, which does not read the shebang.
+//
+// The young generation. A run keeps every message in flight (its frames and envelopes) alive for
+// tens of simulated milliseconds, which is thousands of events: V8's default 16 MB semi-space fills
+// in a few milliseconds of wall time, and each scavenge copies the in-flight objects again. At 64
+// MB there are a third as many scavenges for the same copying each: reference-chat spends 0.44
+// instead of 0.91 s of every 10 in them, about 7% less CPU, for about 100 MB more RSS (session 4).
+// The child gets --max-semi-space-size=64 unless the command line or NODE_OPTIONS sets it; V8 reads
+// it only at start-up, which is one more reason for the child.
 // Setting glibc.malloc.hugetlb yourself (e.g. GLIBC_TUNABLES=glibc.malloc.hugetlb=0) turns this off;
 // without glibc 2.35 or later (musl, macOS, Windows) nothing changes.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const HUGE_PAGES_TUNABLE = 'glibc.malloc.hugetlb=1';
+const SEMI_SPACE_FLAG = '--max-semi-space-size=64';
 const tunables = process.env.GLIBC_TUNABLES ?? '';
 
 /** True under glibc 2.35 or later, the first with the tunable (the report takes about 5 ms). */
@@ -30,7 +39,9 @@ function glibcHasHugePagesTunable() {
 
 if (process.platform === 'linux' && !tunables.includes('glibc.malloc.hugetlb') && glibcHasHugePagesTunable()) {
   const env = { ...process.env, GLIBC_TUNABLES: tunables === '' ? HUGE_PAGES_TUNABLE : `${tunables}:${HUGE_PAGES_TUNABLE}` };
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env });
+  const semiSpaceGiven = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('semi-space-size'));
+  const v8Flags = semiSpaceGiven ? [] : [SEMI_SPACE_FLAG];
+  const child = spawn(process.execPath, [...process.execArgv, ...v8Flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env });
   // The child shares the terminal, so Ctrl-C reaches it directly; a signal sent to this process
   // alone (a job runner's SIGTERM) is passed on, and this process ends the way the child did.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

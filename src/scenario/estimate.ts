@@ -26,7 +26,8 @@ export const BYTES_PER_CONNECTED_DEVICE = 800;
 export const BYTES_PER_MESSAGE_IN_FLIGHT = 256;
 export const BYTES_PER_STORED_MESSAGE = 96;
 export const BYTES_PER_SIMULATED_SERVER = 2 * 1024 * 1024;
-export const RUNTIME_BASE_BYTES = 128 * 1024 * 1024;
+/** Node and V8 at rest, plus the launcher's 64 MB semi-spaces (two of them; bin/chatscale.js). */
+export const RUNTIME_BASE_BYTES = 256 * 1024 * 1024;
 export const BYTES_PER_SERVER_PAIR = 16;
 /** Queueing, acks and receipts on top of the path's latencies, for Little's law. */
 export const IN_FLIGHT_SLACK_NS = 100 * NS_PER_MS;

@@ -206,8 +206,8 @@ describe('footprint estimate', () => {
     expect(estimate.inFlightCopies).toBe(32_400); // 200,000/s x (30 + 30 + 2 + 100) ms
     expect(estimate.storedMessagesPeak).toBe(0);
     // Runtime, 2 MiB per simulated server, 16 B per ordered pair of the 16 servers.
-    expect(estimate.fixedBytes).toBe(128 * 1024 ** 2 + 16 * 2 * 1024 ** 2 + 16 * 16 * 16);
-    expect(estimate.totalBytes).toBe(800_000_000 + 32_400 * 256 + 128 * 1024 ** 2 + 32 * 1024 ** 2 + 16 * 16 * 16);
+    expect(estimate.fixedBytes).toBe(256 * 1024 ** 2 + 16 * 2 * 1024 ** 2 + 16 * 16 * 16);
+    expect(estimate.totalBytes).toBe(800_000_000 + 32_400 * 256 + 256 * 1024 ** 2 + 32 * 1024 ** 2 + 16 * 16 * 16);
   });
 
   test('a slice scales devices and traffic by its share of the servers', () => {
