@@ -61,6 +61,21 @@ export function deviceStateBytesPerUser(devicesPerUserMean: number): number {
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 /** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
 const READ_WINDOW_NS = 60 * NS_PER_S;
+// The per-device record (see Deployment.deviceF64): 48 bytes, three doubles then six int32s.
+const DEVICE_RECORD_BYTES = 48;
+const DEVICE_F64_STRIDE = DEVICE_RECORD_BYTES / 8;
+const DEVICE_I32_STRIDE = DEVICE_RECORD_BYTES / 4;
+const DEV_MAILBOX_HIGHEST = 0;
+const DEV_UP_FREE_NS = 1;
+const DEV_DOWN_FREE_NS = 2;
+// Int32 fields, counted in int32s from the record's start (after the three doubles).
+const DEV_ONLINE = 6;
+const DEV_CLIENT_SEQ = 7;
+const DEV_CLIENT_CONNECTION = 8;
+const DEV_SERVER_CONNECTION = 9;
+const DEV_PUSH_TICKET = 10;
+const DEV_PUSH_SENT = 11;
+
 /** sendUp's control code for a device's cumulative ack (travels as a number, not a frame). */
 const CONTROL_ACK = 3;
 /**
@@ -201,25 +216,22 @@ export class Deployment implements WorkloadHost, OutsideHost {
    */
   private readonly deviceFirst: Uint32Array;
   private readonly indexUser: Float64Array | null;
-  // Per-device client state, dense index userIndex * 5 + slot.
-  private readonly online: Uint8Array;
-  private readonly clientSeq: Int32Array;
-  private readonly mailboxHighest: Float64Array;
-  private readonly upFreeNs: Float64Array;
-  private readonly downFreeNs: Float64Array;
   /**
-   * Connections opened by each device (client side) and seen by its server (server side): a frame
-   * pushed on connection n and arriving after the device opened n + 1 is dropped, as TCP would.
+   * Per-device client state, by dense device index, one record per device in one buffer (layout
+   * at DEVICE_RECORD_BYTES): three doubles (the highest mailbox sequence the device holds, and
+   * when its up and down links are next free) and six int32s (online, the client's sequence, its
+   * connection counts client and server side, its push tickets given and sent). Why one record
+   * and not an array per field: a message touches several fields of a random device among
+   * millions, and with nine arrays each was a cache miss of its own (the profile's top lines);
+   * within one 48-byte record they share a line or two (session 4).
+   *
+   * The connection counts: a frame pushed on connection n and arriving after the device opened
+   * n + 1 is dropped, as TCP would. The push tickets: given to pushes in the order the core sent
+   * them (the last one given) and the last one sent down; a push whose job finishes before an
+   * earlier push's waits in `heldPushes` (rare), so pushes to a device never overtake each other.
    */
-  private readonly clientConnection: Int32Array;
-  private readonly serverConnection: Int32Array;
-  /**
-   * Push order per device, server side: tickets given to pushes in the order the core sent them
-   * (the last one given) and the last one sent down. A push whose job finishes before an earlier
-   * push's waits in `heldPushes` (rare), so pushes to a device never overtake each other.
-   */
-  private readonly pushTicket: Int32Array;
-  private readonly pushSent: Int32Array;
+  private readonly deviceF64: Float64Array;
+  private readonly deviceI32: Int32Array;
   /** Pushes waiting for an earlier push to the same device, by dense device index. */
   private readonly heldPushes = new Map<number, HeldPush[]>();
   private heldPushCount = 0;
@@ -328,15 +340,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
     if (deviceSlots > 0xffff_ffff) throw new RangeError(`model: ${deviceSlots} devices is more than the client-state index holds (2^32 - 1)`);
     this.deviceFirst[usersInside] = deviceSlots;
     this.directory = new DenseSessionDirectory(this.population, deviceSlots, (deviceKey) => this.denseIndexOrNone(deviceKey));
-    this.online = new Uint8Array(deviceSlots);
-    this.clientSeq = new Int32Array(deviceSlots);
-    this.mailboxHighest = new Float64Array(deviceSlots);
-    this.upFreeNs = new Float64Array(deviceSlots);
-    this.downFreeNs = new Float64Array(deviceSlots);
-    this.clientConnection = new Int32Array(deviceSlots);
-    this.serverConnection = new Int32Array(deviceSlots);
-    this.pushTicket = new Int32Array(deviceSlots);
-    this.pushSent = new Int32Array(deviceSlots);
+    const deviceRecords = new ArrayBuffer(deviceSlots * DEVICE_RECORD_BYTES);
+    this.deviceF64 = new Float64Array(deviceRecords);
+    this.deviceI32 = new Int32Array(deviceRecords);
     const usersHere = usersInside;
     this.onlineUsers = new Int32Array(usersHere);
     this.onlineUserPosition = new Int32Array(usersHere);
@@ -763,8 +769,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const dev = this.denseIndex(deviceKey);
     const region = this.population.regionOf(userOf(deviceKey));
     let arriveNs = this.sim.nowNs + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
-    if (arriveNs < this.upFreeNs[dev]!) arriveNs = this.upFreeNs[dev]!;
-    this.upFreeNs[dev] = arriveNs;
+    if (arriveNs < this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_UP_FREE_NS]!) arriveNs = this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_UP_FREE_NS]!;
+    this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_UP_FREE_NS] = arriveNs;
     if (frame !== null && this.measuring) this.counters.bytesUp += frame.bytes;
     // b carries the control code, or for an ack the (negated, so below every code) sequence acked.
     this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put(deviceKey, control === CONTROL_ACK ? -ackSeq : control, frame));
@@ -789,11 +795,16 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * before a reconnect arrived belongs to the old connection, whenever its job finishes) and with
    * its place in the device's push order.
    */
+  /** The connection count of a device (dense index) as its server sees it. */
+  private serverConnectionOf(dev: number): number {
+    return this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_SERVER_CONNECTION]!;
+  }
+
   private orderPushes(capture: CpuJob): void {
     for (let i = 0; i < capture.deviceCount; i++) {
       const dev = this.denseIndex(capture.deviceKeys[i]!);
-      capture.connections[i] = this.serverConnection[dev]!;
-      capture.tickets[i] = ++this.pushTicket[dev]!;
+      capture.connections[i] = this.serverConnectionOf(dev);
+      capture.tickets[i] = ++this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_TICKET]!;
     }
   }
 
@@ -804,7 +815,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
    */
   private pushDown(server: number, deviceKey: number, env: Envelope | null, connection: number, ticket: number): void {
     const dev = this.denseIndex(deviceKey);
-    if (ticket !== ((this.pushSent[dev]! + 1) | 0)) {
+    if (ticket !== ((this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_SENT]! + 1) | 0)) {
       const held = this.heldPushes.get(dev);
       const push: HeldPush = { server, deviceKey, env, connection, ticket };
       if (held === undefined) this.heldPushes.set(dev, [push]);
@@ -812,7 +823,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.heldPushCount++;
       return;
     }
-    this.pushSent[dev] = ticket;
+    this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_SENT] = ticket;
     if (env !== null) this.sendDown(server, deviceKey, dev, env, connection);
     if (this.heldPushCount > 0) this.releaseHeld(dev);
   }
@@ -823,13 +834,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
     if (held === undefined) return;
     for (let i = 0; i < held.length; ) {
       const push = held[i]!;
-      if (push.ticket !== ((this.pushSent[dev]! + 1) | 0)) {
+      if (push.ticket !== ((this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_SENT]! + 1) | 0)) {
         i++;
         continue;
       }
       held.splice(i, 1);
       this.heldPushCount--;
-      this.pushSent[dev] = push.ticket;
+      this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_SENT] = push.ticket;
       if (push.env !== null) this.sendDown(push.server, push.deviceKey, dev, push.env, push.connection);
       i = 0;
     }
@@ -840,8 +851,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private sendDown(server: number, deviceKey: number, dev: number, env: Envelope, connection: number): void {
     const region = this.population.regionOf(userOf(deviceKey));
     let arriveNs = this.nicDepartNs(this.servers[server]!, env.bytes) + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
-    if (arriveNs < this.downFreeNs[dev]!) arriveNs = this.downFreeNs[dev]!;
-    this.downFreeNs[dev] = arriveNs;
+    if (arriveNs < this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS]!) arriveNs = this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS]!;
+    this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS] = arriveNs;
     if (this.measuring) this.counters.bytesDown += env.bytes;
     // Stamped with the connection it was sent on, so a device that has since reconnected drops it.
     this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, connection, env));
@@ -971,8 +982,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
       core.onClientFrame(deviceKey, frame!);
     } else if (control === 1) {
       const dev = this.denseIndex(deviceKey);
-      this.serverConnection[dev]!++;
-      core.connect(deviceKey, this.mailboxHighest[dev]!);
+      this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_SERVER_CONNECTION]!++;
+      core.connect(deviceKey, this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST]!);
       this.noteConnection(server, +1);
       if (this.measuring) this.counters.connects++;
     } else {
@@ -997,7 +1008,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const deviceKey = down.a;
     const env = down.ref!;
     const dev = this.denseIndex(deviceKey);
-    if (this.online[dev] === 0 || down.b !== this.clientConnection[dev]) {
+    if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 0 || down.b !== this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]) {
       // The connection it came on closed while it was in flight; the home re-sends it on the next.
       if (this.measuring) this.counters.lostAtClosedDevices++;
       return;
@@ -1011,14 +1022,14 @@ export class Deployment implements WorkloadHost, OutsideHost {
     // order (pushes never overtake; a new connection resumes after the highest the device
     // reported). So the highest it holds is its whole dedup state: a copy at or below it (a
     // resend of one it had) is a duplicate, acked again so the home frees it, and not delivered.
-    const highest = this.mailboxHighest[dev]!;
+    const highest = this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST]!;
     if (env.seq <= highest) {
       if (this.measuring) this.counters.duplicatesAtDevices++;
       this.sendUp(deviceKey, null, CONTROL_ACK, highest);
       return;
     }
     if (env.kind === DeviceKind.Rejected) this.onRejected(deviceKey, env.ref, env.aux);
-    this.mailboxHighest[dev] = env.seq;
+    this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST] = env.seq;
     // A cumulative ack is just a number on the way up: no frame object is made for it.
     this.sendUp(deviceKey, null, CONTROL_ACK, env.seq);
     if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.onMessageCopy(deviceKey, env);
@@ -1096,8 +1107,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private onRead(slot: number): void {
     const { deviceKey, senderKey, senderSeq } = this.reads.take(slot);
     const dev = this.denseIndex(deviceKey);
-    if (this.online[dev] === 0) return;
-    this.sendUp(deviceKey, readFrame(++this.clientSeq[dev]!, senderKey, senderSeq), 0);
+    if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 0) return;
+    this.sendUp(deviceKey, readFrame(++this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!, senderKey, senderSeq), 0);
     if (this.measuring) this.counters.reads++;
   }
 
@@ -1109,8 +1120,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * O(1)), from which senders are drawn: the offered rate then holds at any online share.
    */
   private setOnline(dev: number, userIndex: number, value: 0 | 1): void {
-    if (this.online[dev] === value) return;
-    this.online[dev] = value;
+    if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === value) return;
+    this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] = value;
     const before = this.onlineDevicesOfUser[userIndex]!;
     const after = before + (value === 1 ? 1 : -1);
     this.onlineDevicesOfUser[userIndex] = after;
@@ -1162,7 +1173,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const user = this.indexUser === null ? index : this.indexUser[index]!;
     const deviceKey = deviceKeyOf(user, slot);
     const region = this.population.regionOf(user);
-    const isOnline = this.online[dev] === 1;
+    const isOnline = this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 1;
     if (isOnline) {
       const p = this.onlineFractionNow(region);
       const endsPerNs = p >= 1 ? 0 : 1 / region.online.sessionMeanNs;
@@ -1171,7 +1182,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.sendUp(deviceKey, null, 2);
       if (isReconnect) {
         // The close and the new connect travel in order on the device's link.
-        this.clientConnection[dev]!++;
+        this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]!++;
         this.sendUp(deviceKey, null, 1);
         if (this.measuring) this.counters.reconnects++;
       } else {
@@ -1184,7 +1195,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
         this.restoreBacklog(deviceKey, region);
       }
       this.setOnline(dev, index, 1);
-      this.clientConnection[dev]!++;
+      this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]!++;
       this.sendUp(deviceKey, null, 1);
       this.scheduleSessionToggle(toggle, region, true);
     }
@@ -1227,7 +1238,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const base = this.userBase(user);
     for (let i = 0; i < count; i++) {
       const slot = (start + i) % count;
-      if (this.online[base + slot] === 1) return slot;
+      if (this.deviceI32[(base + slot) * DEVICE_I32_STRIDE + DEV_ONLINE] === 1) return slot;
     }
     return -1;
   }
@@ -1241,7 +1252,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   /** The next client sequence number of a device (1, 2, 3...). */
   nextClientSeq(deviceKey: number): number {
-    return ++this.clientSeq[this.denseIndex(deviceKey)]!;
+    return ++this.deviceI32[(this.denseIndex(deviceKey)) * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!;
   }
 
   /** A device sends a frame up its connection. */

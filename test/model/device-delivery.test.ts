@@ -118,12 +118,11 @@ describe('the simulated device', () => {
     sim.run({ untilNs: 100 * NS_PER_MS });
     deployment.beginMeasuring();
     const loose = deployment as unknown as Loose;
-    const serverConnection = (deployment as unknown as { serverConnection: Int32Array }).serverConnection;
     const user = 7;
     const deviceKey = deviceKeyOf(user, 0);
     const home = deployment.population.homeOf(user);
     const dev = loose['denseIndex']!.call(deployment, deviceKey) as number;
-    const connection = serverConnection[dev]!;
+    const connection = loose['serverConnectionOf']!.call(deployment, dev) as number;
     // A tracked message owed one copy, its envelope pushed twice on the device's connection (as a
     // home that resends what it does not know was received would).
     const senderKey = deviceKeyOf(1234, 0);
