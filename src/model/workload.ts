@@ -98,6 +98,9 @@ export class Workload {
   /** A dry run's time (ns), or -1 in a real run; and whether the dry run met a user inside. */
   private dryRunAtNs = -1;
   private touchesSlice = false;
+  /** isInside's last user (-1: none yet) and its answer (whether it is homed in the slice). */
+  private insideUser = -1;
+  private insideAnswer = false;
   /** nextArrival's answer. */
   nextAtNs = 0;
   nextNumber = 0;
@@ -313,10 +316,23 @@ export class Workload {
   private onlineDeviceOf(user: number): number {
     const count = this.population.deviceCountOf(user);
     const start = count > 1 ? this.rng.nextInt(count) : 0;
-    if (!this.slice || this.host.isSimulatedUser(user)) return this.stopsDryRun() ? -1 : this.host.onlineSlotOf(user, start);
-    // Homed outside the slice: its sessions are not simulated, so each of its devices is online
-    // with the region's share, and the first online one from `start` sends, as inside (a user
-    // with companions is online more often than one device is).
+    if (this.isInside(user)) return this.stopsDryRun() ? -1 : this.host.onlineSlotOf(user, start);
+    return this.onlineSlotOutside(user, count, start);
+  }
+
+  /** onlineDeviceOf for a user known to be homed outside the slice (the same draws). */
+  private onlineDeviceOutside(user: number): number {
+    const count = this.population.deviceCountOf(user);
+    const start = count > 1 ? this.rng.nextInt(count) : 0;
+    return this.onlineSlotOutside(user, count, start);
+  }
+
+  /**
+   * Homed outside the slice: its sessions are not simulated, so each of its devices is online with
+   * the region's share, and the first online one from `start` sends, as inside (a user with
+   * companions is online more often than one device is).
+   */
+  private onlineSlotOutside(user: number, count: number, start: number): number {
     const fraction = this.onlineFractionOfRegion(this.population.regionOf(user), this.dryRunAtNs >= 0 ? this.dryRunAtNs : this.sim.nowNs);
     for (let i = 0; i < count; i++) if (this.rng.nextFloat() < fraction) return (start + i) % count;
     return -1;
@@ -335,8 +351,18 @@ export class Workload {
     return this.fraction[r]!;
   }
 
+  /**
+   * Whether the user is homed on a simulated server (always in full fidelity). The answer for the
+   * last user asked is kept: a message asks about its sender when it looks for an online device
+   * and again when it routes, and the home (a Feistel permutation) is a large part of a dry run.
+   */
   private isInside(user: number): boolean {
-    return !this.slice || this.host.isSimulatedUser(user);
+    if (!this.slice) return true;
+    if (user !== this.insideUser) {
+      this.insideUser = user;
+      this.insideAnswer = this.host.isSimulatedUser(user);
+    }
+    return this.insideAnswer;
   }
 
   private messageBytes(): number {
@@ -450,12 +476,13 @@ export class Workload {
    */
   private screenGroup(members: readonly number[]): boolean {
     for (const member of members) {
-      if (this.host.isSimulatedUser(member)) {
+      if (this.isInside(member)) {
         this.touchesSlice = true;
         return true;
       }
     }
-    for (const member of members) if (this.onlineDeviceOf(member) >= 0) return true;
+    // Every member is outside (checked above), so their online draws skip the slice check.
+    for (const member of members) if (this.onlineDeviceOutside(member) >= 0) return true;
     return false;
   }
 
