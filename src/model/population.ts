@@ -59,8 +59,9 @@ export class Population implements ImplicitPopulation {
   }
 
   homeOf(userId: number): number {
-    const servers = this.regionOf(userId).chatServers;
-    return servers.serverIndexFirst + (this.placementIndexOf(userId) % servers.count);
+    const region = this.regionOf(userId);
+    const servers = region.chatServers;
+    return servers.serverIndexFirst + (this.placementIndexIn(region, userId) % servers.count);
   }
 
   /**
@@ -71,7 +72,11 @@ export class Population implements ImplicitPopulation {
    * uniform spread is its steady state, so it places as hash does.
    */
   placementIndexOf(userId: number): number {
-    const region = this.regionOf(userId);
+    return this.placementIndexIn(this.regionOf(userId), userId);
+  }
+
+  /** placementIndexOf for a user of `region` (homeOf has found it already). */
+  private placementIndexIn(region: ResolvedRegion, userId: number): number {
     const local = userId - region.userIdFirst;
     return this.placement === 'modulo' ? local : this.permutations[region.index]!.forward(local);
   }
