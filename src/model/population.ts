@@ -5,7 +5,7 @@
  */
 import type { ImplicitPopulation } from '../core/memory/implicit-directory.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
-import { hash64Float, hash64Uint32 } from '../sim/random.js';
+import { hash64Float, hash64FloatBelow, hash64Uint32 } from '../sim/random.js';
 import { FeistelPermutation } from './permutation.js';
 
 /** Groups a user belongs to on average; with the mean group size it sets the number of groups. */
@@ -110,9 +110,10 @@ export class Population implements ImplicitPopulation {
   /** Number of devices of a user: a draw from devicesPerUser keyed by the user id. */
   deviceCountOf(userId: number): number {
     if (this.deviceCounts.length === 1) return this.deviceCounts[0]!; // one choice: no draw needed
-    const u = hash64Float(this.seed, userId, SALT_DEVICES);
+    // u = hash64Float(seed, userId, SALT_DEVICES) against each cumulative fraction in turn, mostly
+    // from the hash's first lane alone (a dry run asks this of every user it draws).
     const cumulative = this.deviceCumulative;
-    for (let i = 0; i < cumulative.length - 1; i++) if (u < cumulative[i]!) return this.deviceCounts[i]!;
+    for (let i = 0; i < cumulative.length - 1; i++) if (hash64FloatBelow(this.seed, userId, SALT_DEVICES, cumulative[i]!)) return this.deviceCounts[i]!;
     return this.deviceCounts[this.deviceCounts.length - 1]!;
   }
 

@@ -229,7 +229,7 @@ export class Workload {
   }
 
   private sendMessage(): void {
-    if (this.population.groups > 0 && this.rng.nextFloat() < this.scenario.workload.groups.fraction) this.sendGroupMessage();
+    if (this.population.groups > 0 && this.rng.nextFloatBelow(this.scenario.workload.groups.fraction)) this.sendGroupMessage();
     else this.sendOneToOne();
   }
 
@@ -334,7 +334,7 @@ export class Workload {
    */
   private onlineSlotOutside(user: number, count: number, start: number): number {
     const fraction = this.onlineFractionOfRegion(this.population.regionOf(user), this.dryRunAtNs >= 0 ? this.dryRunAtNs : this.sim.nowNs);
-    for (let i = 0; i < count; i++) if (this.rng.nextFloat() < fraction) return (start + i) % count;
+    for (let i = 0; i < count; i++) if (this.rng.nextFloatBelow(fraction)) return (start + i) % count;
     return -1;
   }
 
@@ -372,7 +372,7 @@ export class Workload {
   /** A message's size (bytes): text or media, from the scenario's size distributions. */
   messageBytesFrom(rng: RandomStream): number {
     const sizes = this.scenario.workload.sizes;
-    const dist = rng.nextFloat() < sizes.media.fraction ? this.mediaBytes : this.textBytes;
+    const dist = rng.nextFloatBelow(sizes.media.fraction) ? this.mediaBytes : this.textBytes;
     return Math.max(1, Math.round(dist.sample(rng)));
   }
 
@@ -415,7 +415,7 @@ export class Workload {
     const regions = this.scenario.regions;
     const senderRegion = this.population.regionOf(sender);
     let region = senderRegion;
-    if (regions.length > 1 && this.rng.nextFloat() >= this.scenario.workload.recipients.sameRegionFraction) {
+    if (regions.length > 1 && !this.rng.nextFloatBelow(this.scenario.workload.recipients.sameRegionFraction)) {
       // Another region, in proportion to its users.
       let pick = this.rng.nextFloat() * (this.population.users - senderRegion.users);
       for (const r of regions) {
