@@ -98,6 +98,8 @@ export class Workload {
   /** A dry run's time (ns), or -1 in a real run; and whether the dry run met a user inside. */
   private dryRunAtNs = -1;
   private touchesSlice = false;
+  /** The members of the group a dry run is screening (reused). */
+  private readonly dryRunMembers: number[] = [];
   /** isInside's last user (-1: none yet) and its answer (whether it is homed in the slice). */
   private insideUser = -1;
   private insideAnswer = false;
@@ -442,7 +444,9 @@ export class Workload {
   private sendGroupMessage(): void {
     for (let draw = 0; draw < DRAWS_MAX; draw++) {
       const groupId = this.rng.nextInt(this.population.groups);
-      const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
+      // A dry run lists the members into one reused array: the list groupsCreated would hold
+      // (groupMembers made it), and nothing keeps it past this message.
+      const members = this.dryRunAtNs >= 0 ? this.population.groupMembers(groupId, this.dryRunMembers) : (this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId));
       if (members.length < 2) return this.sendOneToOne();
       if (this.dryRunAtNs >= 0) {
         if (this.screenGroup(members)) return;
