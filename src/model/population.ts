@@ -5,11 +5,13 @@
  */
 import type { ImplicitPopulation } from '../core/memory/implicit-directory.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
-import { hash64Float, hash64Uint32 } from '../sim/random.js';
+import { hash64Float, hash64FloatBelow, hash64Uint32 } from '../sim/random.js';
 import { FeistelPermutation } from './permutation.js';
 
 /** Groups a user belongs to on average; with the mean group size it sets the number of groups. */
 export const GROUP_MEMBERSHIPS_PER_USER = 3;
+/** Groups up to this size find repeated members by a scan, larger ones with a Set. */
+const MEMBERS_SCANNED_MAX = 32;
 
 const SALT_HOME = 1;
 const SALT_DEVICES = 2;
@@ -59,8 +61,9 @@ export class Population implements ImplicitPopulation {
   }
 
   homeOf(userId: number): number {
-    const servers = this.regionOf(userId).chatServers;
-    return servers.serverIndexFirst + (this.placementIndexOf(userId) % servers.count);
+    const region = this.regionOf(userId);
+    const servers = region.chatServers;
+    return servers.serverIndexFirst + (this.placementIndexIn(region, userId) % servers.count);
   }
 
   /**
@@ -71,7 +74,11 @@ export class Population implements ImplicitPopulation {
    * uniform spread is its steady state, so it places as hash does.
    */
   placementIndexOf(userId: number): number {
-    const region = this.regionOf(userId);
+    return this.placementIndexIn(this.regionOf(userId), userId);
+  }
+
+  /** placementIndexOf for a user of `region` (homeOf has found it already). */
+  private placementIndexIn(region: ResolvedRegion, userId: number): number {
     const local = userId - region.userIdFirst;
     return this.placement === 'modulo' ? local : this.permutations[region.index]!.forward(local);
   }
@@ -105,9 +112,10 @@ export class Population implements ImplicitPopulation {
   /** Number of devices of a user: a draw from devicesPerUser keyed by the user id. */
   deviceCountOf(userId: number): number {
     if (this.deviceCounts.length === 1) return this.deviceCounts[0]!; // one choice: no draw needed
-    const u = hash64Float(this.seed, userId, SALT_DEVICES);
+    // u = hash64Float(seed, userId, SALT_DEVICES) against each cumulative fraction in turn, mostly
+    // from the hash's first lane alone (a dry run asks this of every user it draws).
     const cumulative = this.deviceCumulative;
-    for (let i = 0; i < cumulative.length - 1; i++) if (u < cumulative[i]!) return this.deviceCounts[i]!;
+    for (let i = 0; i < cumulative.length - 1; i++) if (hash64FloatBelow(this.seed, userId, SALT_DEVICES, cumulative[i]!)) return this.deviceCounts[i]!;
     return this.deviceCounts[this.deviceCounts.length - 1]!;
   }
 
@@ -120,22 +128,28 @@ export class Population implements ImplicitPopulation {
     return hash64Uint32(this.seed, groupId, SALT_GROUP_HOME) % this.serverCount;
   }
 
-  /** Members of a group: distinct users, mostly of one region, the creator first. */
-  groupMembers(groupId: number): number[] {
+  /**
+   * Members of a group: distinct users, mostly of one region, the creator first. Written into
+   * `members` when given (emptied first), so that a slice's dry run, which lists a group for about
+   * one candidate message in ten and keeps none, reuses one array.
+   */
+  groupMembers(groupId: number, members: number[] = []): number[] {
     const size = this.groupSizeOf(groupId);
     // The group's region in proportion to the regions' users, so that users everywhere are in
     // about the same number of groups.
     const region = this.regionOf(Math.floor(hash64Float(this.seed, groupId, SALT_GROUP_REGION) * this.users));
-    const members: number[] = [];
-    const seen = new Set<number>();
+    members.length = 0;
+    // Repeats are dropped: found by scanning the members so far in a small group (most are), which
+    // is quicker than making a Set, and by a Set in a large one.
+    const seen = size > MEMBERS_SCANNED_MAX ? new Set<number>() : null;
     const groupKey = hash64Uint32(this.seed, groupId, SALT_GROUP_MEMBER);
     // Bounded: a few extra draws cover hash collisions in a small region.
     for (let i = 0; members.length < size && i < size * 4; i++) {
       // The group's own key, then the member's position: independent across seeds and groups.
       // A 53-bit fraction of the region, not a 32-bit hash modulo its users (biased at billions).
       const user = region.userIdFirst + Math.floor(hash64Float(groupKey, i, SALT_GROUP_MEMBER) * region.users);
-      if (!seen.has(user)) {
-        seen.add(user);
+      if (seen === null ? !members.includes(user) : !seen.has(user)) {
+        seen?.add(user);
         members.push(user);
       }
     }

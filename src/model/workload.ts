@@ -98,6 +98,11 @@ export class Workload {
   /** A dry run's time (ns), or -1 in a real run; and whether the dry run met a user inside. */
   private dryRunAtNs = -1;
   private touchesSlice = false;
+  /** The members of the group a dry run is screening (reused). */
+  private readonly dryRunMembers: number[] = [];
+  /** isInside's last user (-1: none yet) and its answer (whether it is homed in the slice). */
+  private insideUser = -1;
+  private insideAnswer = false;
   /** nextArrival's answer. */
   nextAtNs = 0;
   nextNumber = 0;
@@ -226,7 +231,7 @@ export class Workload {
   }
 
   private sendMessage(): void {
-    if (this.population.groups > 0 && this.rng.nextFloat() < this.scenario.workload.groups.fraction) this.sendGroupMessage();
+    if (this.population.groups > 0 && this.rng.nextFloatBelow(this.scenario.workload.groups.fraction)) this.sendGroupMessage();
     else this.sendOneToOne();
   }
 
@@ -313,12 +318,25 @@ export class Workload {
   private onlineDeviceOf(user: number): number {
     const count = this.population.deviceCountOf(user);
     const start = count > 1 ? this.rng.nextInt(count) : 0;
-    if (!this.slice || this.host.isSimulatedUser(user)) return this.stopsDryRun() ? -1 : this.host.onlineSlotOf(user, start);
-    // Homed outside the slice: its sessions are not simulated, so each of its devices is online
-    // with the region's share, and the first online one from `start` sends, as inside (a user
-    // with companions is online more often than one device is).
+    if (this.isInside(user)) return this.stopsDryRun() ? -1 : this.host.onlineSlotOf(user, start);
+    return this.onlineSlotOutside(user, count, start);
+  }
+
+  /** onlineDeviceOf for a user known to be homed outside the slice (the same draws). */
+  private onlineDeviceOutside(user: number): number {
+    const count = this.population.deviceCountOf(user);
+    const start = count > 1 ? this.rng.nextInt(count) : 0;
+    return this.onlineSlotOutside(user, count, start);
+  }
+
+  /**
+   * Homed outside the slice: its sessions are not simulated, so each of its devices is online with
+   * the region's share, and the first online one from `start` sends, as inside (a user with
+   * companions is online more often than one device is).
+   */
+  private onlineSlotOutside(user: number, count: number, start: number): number {
     const fraction = this.onlineFractionOfRegion(this.population.regionOf(user), this.dryRunAtNs >= 0 ? this.dryRunAtNs : this.sim.nowNs);
-    for (let i = 0; i < count; i++) if (this.rng.nextFloat() < fraction) return (start + i) % count;
+    for (let i = 0; i < count; i++) if (this.rng.nextFloatBelow(fraction)) return (start + i) % count;
     return -1;
   }
 
@@ -335,8 +353,18 @@ export class Workload {
     return this.fraction[r]!;
   }
 
+  /**
+   * Whether the user is homed on a simulated server (always in full fidelity). The answer for the
+   * last user asked is kept: a message asks about its sender when it looks for an online device
+   * and again when it routes, and the home (a Feistel permutation) is a large part of a dry run.
+   */
   private isInside(user: number): boolean {
-    return !this.slice || this.host.isSimulatedUser(user);
+    if (!this.slice) return true;
+    if (user !== this.insideUser) {
+      this.insideUser = user;
+      this.insideAnswer = this.host.isSimulatedUser(user);
+    }
+    return this.insideAnswer;
   }
 
   private messageBytes(): number {
@@ -346,7 +374,7 @@ export class Workload {
   /** A message's size (bytes): text or media, from the scenario's size distributions. */
   messageBytesFrom(rng: RandomStream): number {
     const sizes = this.scenario.workload.sizes;
-    const dist = rng.nextFloat() < sizes.media.fraction ? this.mediaBytes : this.textBytes;
+    const dist = rng.nextFloatBelow(sizes.media.fraction) ? this.mediaBytes : this.textBytes;
     return Math.max(1, Math.round(dist.sample(rng)));
   }
 
@@ -389,7 +417,7 @@ export class Workload {
     const regions = this.scenario.regions;
     const senderRegion = this.population.regionOf(sender);
     let region = senderRegion;
-    if (regions.length > 1 && this.rng.nextFloat() >= this.scenario.workload.recipients.sameRegionFraction) {
+    if (regions.length > 1 && !this.rng.nextFloatBelow(this.scenario.workload.recipients.sameRegionFraction)) {
       // Another region, in proportion to its users.
       let pick = this.rng.nextFloat() * (this.population.users - senderRegion.users);
       for (const r of regions) {
@@ -416,7 +444,9 @@ export class Workload {
   private sendGroupMessage(): void {
     for (let draw = 0; draw < DRAWS_MAX; draw++) {
       const groupId = this.rng.nextInt(this.population.groups);
-      const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
+      // A dry run lists the members into one reused array: the list groupsCreated would hold
+      // (groupMembers made it), and nothing keeps it past this message.
+      const members = this.dryRunAtNs >= 0 ? this.population.groupMembers(groupId, this.dryRunMembers) : (this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId));
       if (members.length < 2) return this.sendOneToOne();
       if (this.dryRunAtNs >= 0) {
         if (this.screenGroup(members)) return;
@@ -450,12 +480,13 @@ export class Workload {
    */
   private screenGroup(members: readonly number[]): boolean {
     for (const member of members) {
-      if (this.host.isSimulatedUser(member)) {
+      if (this.isInside(member)) {
         this.touchesSlice = true;
         return true;
       }
     }
-    for (const member of members) if (this.onlineDeviceOf(member) >= 0) return true;
+    // Every member is outside (checked above), so their online draws skip the slice check.
+    for (const member of members) if (this.onlineDeviceOutside(member) >= 0) return true;
     return false;
   }
 

@@ -5,7 +5,7 @@
  * same numbers again when the item's time comes: slice fidelity screens the deployment's whole
  * message stream this way without an event per message it drops (src/model/workload.ts).
  */
-import { counterHashFrom, counterHashPrefix, hash64Uint32, RandomStream, type StreamKey } from './random.js';
+import { counterHashFrom, counterHashPrefix, floatBelowFromHigh, hash64Uint32, RandomStream, uint32PairToFloat, type StreamKey } from './random.js';
 
 export class CounterStream extends RandomStream {
   private readonly seed: number;
@@ -24,6 +24,17 @@ export class CounterStream extends RandomStream {
   /** hash64Uint32(seed, index, draw), computed from the prefix kept since restart (the same bits). */
   protected override nextInt32(): number {
     return counterHashFrom(this.prefix, this.draw++);
+  }
+
+  /**
+   * nextFloat() < p from the first draw alone where it settles it (all but 2^-27 of the time):
+   * the second draw's number is passed over unhashed, so the draws after it are the same.
+   */
+  override nextFloatBelow(p: number): boolean {
+    const hi = counterHashFrom(this.prefix, this.draw);
+    this.draw += 2;
+    const settled = floatBelowFromHigh(hi, p);
+    return settled >= 0 ? settled === 1 : uint32PairToFloat(hi, counterHashFrom(this.prefix, this.draw - 1)) < p;
   }
 
   /** Rewinds to the first draw of item `index` (a non-negative integer up to 2^53). */

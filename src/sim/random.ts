@@ -34,6 +34,7 @@ const TWO_POW_26 = 67108864;
 const TWO_POW_29 = 536870912;
 const TWO_POW_MINUS_52 = 2.220446049250313e-16;
 const TWO_POW_MINUS_53 = 1.1102230246251565e-16;
+const TWO_POW_MINUS_27 = 7.450580596923828e-9;
 const TWO_POW_53 = 9007199254740992;
 
 /** Largest n that nextInt accepts: beyond 2^53 integers are not exact in a number. */
@@ -51,6 +52,19 @@ const REJECTION_ROUNDS_MAX = 64;
 /** Maps two uint32 draws to a float in [0, 1) with 53 random bits (26 + 27). */
 export function uint32PairToFloat(hi: number, lo: number): number {
   return ((hi >>> 5) * TWO_POW_26 + (lo >>> 6)) * TWO_POW_MINUS_53;
+}
+
+/**
+ * Whether uint32PairToFloat(hi, lo) < p, from hi alone where that settles it: 1 (yes), 0 (no), or
+ * -1 when lo is needed. hi gives the float's top 27 bits, so the float lies in [low, low + 2^-27)
+ * and only a p inside that interval (a chance of 2^-27) needs lo. For comparisons with a
+ * probability, which then cost one 32-bit draw or hash lane instead of two, with the same answer.
+ */
+export function floatBelowFromHigh(hi: number, p: number): number {
+  const low = (hi >>> 5) * TWO_POW_MINUS_27;
+  if (low + TWO_POW_MINUS_27 <= p) return 1;
+  if (!(low < p)) return 0; // also for a NaN p, as `float < NaN` is false
+  return -1;
 }
 
 /**
@@ -153,6 +167,13 @@ export function hash64Uint32(seed: number, a: number, b = 0): number {
  */
 export function hash64Float(seed: number, a: number, b = 0): number {
   return uint32PairToFloat(laneHash(LANE_SEED_A, seed, a, b), laneHash(LANE_SEED_B, seed, a, b));
+}
+
+/** hash64Float(seed, a, b) < p, mostly from the first lane alone (see floatBelowFromHigh). */
+export function hash64FloatBelow(seed: number, a: number, b: number, p: number): boolean {
+  const hi = laneHash(LANE_SEED_A, seed, a, b);
+  const settled = floatBelowFromHigh(hi, p);
+  return settled >= 0 ? settled === 1 : uint32PairToFloat(hi, laneHash(LANE_SEED_B, seed, a, b)) < p;
 }
 
 /** As hash64Float, but in the open interval (0, 1), for inversion through a log. */
@@ -283,6 +304,14 @@ export class RandomStream {
   nextFloat(): number {
     const hi = this.nextInt32();
     return uint32PairToFloat(hi, this.nextInt32());
+  }
+
+  /**
+   * nextFloat() < p, with the same draws (a Bernoulli trial of probability p). A counter stream
+   * answers most of them from the first of its two draws (CounterStream).
+   */
+  nextFloatBelow(p: number): boolean {
+    return this.nextFloat() < p;
   }
 
   /** Uniform float in the open interval (0, 1): never 0 nor 1, safe for `Math.log`. */

@@ -168,3 +168,32 @@ describe('zipf', () => {
     expect(() => zipf(1.1, 2 ** 54)).toThrow(DistributionParamError);
   });
 });
+
+describe('zipf at s = 1/2 (the square form of the hat inverse)', () => {
+  it('draws exactly the ranks of the log1p/exp form, also from uniforms near its boundaries', () => {
+    for (const n of [1, 2, 3, 1000, 150e6, 3e9, 2 ** 53 - 1]) {
+      const fast = zipf(0.5, n);
+      const general = zipf(0.5, n);
+      (general as unknown as { sIsHalf: boolean }).sIsHalf = false; // the form every other s takes
+      const fields = fast as unknown as { hatIntegralHigh: number; hatIntegralSpan: number; squeeze: number };
+      const uniforms: number[] = [];
+      const rng = streamFor('zipf-half');
+      for (let i = 0; i < 20_000; i++) {
+        uniforms.push(rng.nextFloat());
+        // u whose x = (1 + y/2)^2 falls a hair from a half-integer or from k - squeeze.
+        const k = 1 + Math.floor(rng.nextFloat() * Math.min(n, 1e9));
+        const target = (i % 2 === 0 ? k + 0.5 : k - fields.squeeze) * (1 + (rng.nextFloat() - 0.5) * 1e-13);
+        const u = (2 * (Math.sqrt(target) - 1) - fields.hatIntegralHigh) / fields.hatIntegralSpan;
+        uniforms.push(Math.min(Math.max(u, 0), 1 - 2 ** -53));
+      }
+      let a = 0;
+      let b = 0;
+      const fromA = { nextFloat: () => uniforms[a++ % uniforms.length]! } as unknown as Parameters<typeof fast.sample>[0];
+      const fromB = { nextFloat: () => uniforms[b++ % uniforms.length]! } as unknown as Parameters<typeof fast.sample>[0];
+      for (let i = 0; i < uniforms.length; i++) {
+        const rank = fast.sample(fromA);
+        if (rank !== general.sample(fromB) || a !== b) expect.fail(`n=${n}, draw ${i}: ${rank} against the general form's`);
+      }
+    }
+  });
+});
