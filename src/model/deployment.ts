@@ -47,20 +47,6 @@ import type { ArrivalFeedReader } from './arrival-feed.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 
-/**
- * Client state per user, allocated for every user whether active or not: per device an online
- * flag (1 byte), client seq (4), highest mailbox seq (8), the FIFO clocks of its two links (16),
- * its connection counts, client and server side (8) and its server's push order (8); per user
- * where its devices start (4), its place in the list of online users (4 + 4) and its count of
- * devices online (1).
- */
-export function deviceStateBytesPerUser(devicesPerUserMean: number): number {
-  return devicesPerUserMean * (1 + 4 + 8 + 16 + 8 + 8) + (4 + 4 + 4 + 1);
-}
-/** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
-const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
-/** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
-const READ_WINDOW_NS = 60 * NS_PER_S;
 // The per-device record (see Deployment.deviceF64): 48 bytes, three doubles then six int32s.
 const DEVICE_RECORD_BYTES = 48;
 const DEVICE_F64_STRIDE = DEVICE_RECORD_BYTES / 8;
@@ -76,6 +62,37 @@ const DEV_SERVER_CONNECTION = 9;
 const DEV_PUSH_TICKET = 10;
 const DEV_PUSH_SENT = 11;
 
+/**
+ * Client state per user, allocated for every user whether active or not: per device a record of
+ * 48 bytes (DEVICE_RECORD_BYTES: highest mailbox seq, the FIFO clocks of its two links, an online
+ * flag, client seq, its connection counts client and server side, its server's push order); per
+ * user where its devices start (4), its place in the list of online users (4 + 4) and its count of
+ * devices online (1).
+ */
+export function deviceStateBytesPerUser(devicesPerUserMean: number): number {
+  return devicesPerUserMean * DEVICE_RECORD_BYTES + (4 + 4 + 4 + 1);
+}
+
+/**
+ * Routing-core records per user after the warm start, in expectation, when each device is online
+ * with probability `online`: one per online device, and one more for a user whose primary device
+ * is offline while a companion is online (a user's record is its primary device's). The second
+ * term is what `devicesPerUserMean x online` left out: 11% more records at global-2025's peak,
+ * which made half of its slice's tables double (and rehash) during setup (session 4).
+ */
+export function warmStartRecordsPerUser(devicesPerUser: ReadonlyArray<{ devices: number; fraction: number }>, online: number): number {
+  let records = 0;
+  for (const { devices, fraction } of devicesPerUser) {
+    const primaryOfflineCompanionOnline = (1 - online) * (1 - Math.pow(1 - online, devices - 1));
+    records += fraction * (devices * online + primaryOfflineCompanionOnline);
+  }
+  return records;
+}
+
+/** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
+const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
+/** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
+const READ_WINDOW_NS = 60 * NS_PER_S;
 /** sendUp's control code for a device's cumulative ack (travels as a number, not a frame). */
 const CONTROL_ACK = 3;
 /**
@@ -596,12 +613,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
             groupSequenced: () => undefined,
           },
           limits: { offlineTtlNs: this.scenario.offlineStore.retentionNs },
-          // The warm start connects about users x devices x online share at once, a record each
-          // (a user's record is its primary device's; the few users whose primary is offline while
-          // a companion is online add one more, which the table grows for if it must). No slack on
-          // top: the table rounds up to a power of two, and a little more doubles it.
+          // The records the warm start makes, in expectation (warmStartRecordsPerUser). No slack
+          // on top: the table rounds up to a power of two, and a little more doubles it.
           recordsExpected: this.outside.isSimulatedServer(index)
-            ? this.population.userCountOf(index) * this.scenario.workload.devicesPerUserMean * this.onlineFractionNow(region)
+            ? this.population.userCountOf(index) * warmStartRecordsPerUser(this.scenario.workload.devicesPerUser, this.onlineFractionNow(region))
             : 0,
         });
         const cpu = new MultiServerQueue(this.sim, {
