@@ -133,6 +133,8 @@ interface CpuJob {
   deviceCount: number;
   serverCount: number;
   deviceKeys: number[];
+  /** Per push: the device's dense index (found once, when the core sent it). */
+  devs: number[];
   /** Per push: the device's connection when the core sent it, and its place in the device's push order. */
   connections: number[];
   tickets: number[];
@@ -296,7 +298,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private currentCostNs = 0;
   private currentServiceDelayNs = 0;
   private warmStarting = false;
-  private readonly capture: CpuJob = { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
+  private readonly capture: CpuJob = { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
 
   private readonly kindUp: number;
   private readonly kindDown: number;
@@ -651,7 +653,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       if (hasOutput) this.flush(server, capture);
       return;
     }
-    const job = this.spareJobs.pop() ?? { server, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
+    const job = this.spareJobs.pop() ?? { server, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
     job.server = server;
     job.serviceDelayNs = serviceDelayNs;
     // Swap the captured arrays into the job, so nothing is copied. Plain assignments, not
@@ -660,6 +662,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const deviceKeys = job.deviceKeys;
     job.deviceKeys = capture.deviceKeys;
     capture.deviceKeys = deviceKeys;
+    const devs = job.devs;
+    job.devs = capture.devs;
+    capture.devs = devs;
     const connections = job.connections;
     job.connections = capture.connections;
     capture.connections = connections;
@@ -694,7 +699,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.servers[server]!.cpuDrops++;
       for (let i = 0; i < job.deviceCount; i++) {
         this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
-        this.pushDown(server, job.deviceKeys[i]!, null, 0, job.tickets[i]!);
+        this.pushDown(server, job.deviceKeys[i]!, job.devs[i]!, null, 0, job.tickets[i]!);
       }
       for (let i = 0; i < job.serverCount; i++) {
         this.onServerFrameLost(job.serverFrames[i]!);
@@ -731,7 +736,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const servers = out.serverCount;
     out.deviceCount = 0;
     out.serverCount = 0;
-    for (let i = 0; i < devices; i++) this.pushDown(server, out.deviceKeys[i]!, out.envelopes[i]!, out.connections[i]!, out.tickets[i]!);
+    for (let i = 0; i < devices; i++) this.pushDown(server, out.deviceKeys[i]!, out.devs[i]!, out.envelopes[i]!, out.connections[i]!, out.tickets[i]!);
     for (let i = 0; i < servers; i++) this.hopOut(server, out.serverIds[i]!, out.serverFrames[i]!, out.hopTickets[i]!);
   }
 
@@ -780,15 +785,19 @@ export class Deployment implements WorkloadHost, OutsideHost {
     return dev < this.deviceFirst[index + 1]! ? dev : -1;
   }
 
-  private sendUp(deviceKey: number, frame: ClientFrame | null, control: number, ackSeq = 0): void {
-    const dev = this.denseIndex(deviceKey);
+  /**
+   * A frame up the device's link; `dev` is its dense index (callers have it at hand, and it travels
+   * with the frame, so the receiving end need not look it up: a cache miss per lookup at millions
+   * of devices).
+   */
+  private sendUp(deviceKey: number, dev: number, frame: ClientFrame | null, control: number, ackSeq = 0): void {
     const region = this.population.regionOf(userOf(deviceKey));
     let arriveNs = this.sim.nowNs + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
     if (arriveNs < this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_UP_FREE_NS]!) arriveNs = this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_UP_FREE_NS]!;
     this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_UP_FREE_NS] = arriveNs;
     if (frame !== null && this.measuring) this.counters.bytesUp += frame.bytes;
     // b carries the control code, or for an ack the (negated, so below every code) sequence acked.
-    this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put(deviceKey, control === CONTROL_ACK ? -ackSeq : control, frame));
+    this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put(deviceKey, control === CONTROL_ACK ? -ackSeq : control, frame, dev));
   }
 
   /**
@@ -818,6 +827,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private orderPushes(capture: CpuJob): void {
     for (let i = 0; i < capture.deviceCount; i++) {
       const dev = this.denseIndex(capture.deviceKeys[i]!);
+      capture.devs[i] = dev;
       capture.connections[i] = this.serverConnectionOf(dev);
       capture.tickets[i] = ++this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_TICKET]!;
     }
@@ -828,8 +838,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * serialised); until then it is held. `env` null: the push was lost with its job (CPU queue
    * full), and only its place in the order is released.
    */
-  private pushDown(server: number, deviceKey: number, env: Envelope | null, connection: number, ticket: number): void {
-    const dev = this.denseIndex(deviceKey);
+  private pushDown(server: number, deviceKey: number, dev: number, env: Envelope | null, connection: number, ticket: number): void {
     if (ticket !== ((this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_SENT]! + 1) | 0)) {
       const held = this.heldPushes.get(dev);
       const push: HeldPush = { server, deviceKey, env, connection, ticket };
@@ -870,7 +879,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS] = arriveNs;
     if (this.measuring) this.counters.bytesDown += env.bytes;
     // Stamped with the connection it was sent on, so a device that has since reconnected drops it.
-    this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, connection, env));
+    this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, connection, env, dev));
   }
 
   /** Gives each frame to a server of the call just made its place in the order of its pair. */
@@ -996,7 +1005,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     } else if (control === 0) {
       core.onClientFrame(deviceKey, frame!);
     } else if (control === 1) {
-      const dev = this.denseIndex(deviceKey);
+      const dev = up.c;
       this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_SERVER_CONNECTION]!++;
       core.connect(deviceKey, this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST]!);
       this.noteConnection(server, +1);
@@ -1022,7 +1031,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     down.take(slot);
     const deviceKey = down.a;
     const env = down.ref!;
-    const dev = this.denseIndex(deviceKey);
+    const dev = down.c;
     if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 0 || down.b !== this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]) {
       // The connection it came on closed while it was in flight; the home re-sends it on the next.
       if (this.measuring) this.counters.lostAtClosedDevices++;
@@ -1040,13 +1049,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const highest = this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST]!;
     if (env.seq <= highest) {
       if (this.measuring) this.counters.duplicatesAtDevices++;
-      this.sendUp(deviceKey, null, CONTROL_ACK, highest);
+      this.sendUp(deviceKey, dev, null, CONTROL_ACK, highest);
       return;
     }
     if (env.kind === DeviceKind.Rejected) this.onRejected(deviceKey, env.ref, env.aux);
     this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST] = env.seq;
     // A cumulative ack is just a number on the way up: no frame object is made for it.
-    this.sendUp(deviceKey, null, CONTROL_ACK, env.seq);
+    this.sendUp(deviceKey, dev, null, CONTROL_ACK, env.seq);
     if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.onMessageCopy(deviceKey, env);
   }
 
@@ -1123,7 +1132,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const { deviceKey, senderKey, senderSeq } = this.reads.take(slot);
     const dev = this.denseIndex(deviceKey);
     if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 0) return;
-    this.sendUp(deviceKey, readFrame(++this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!, senderKey, senderSeq), 0);
+    this.sendUp(deviceKey, dev, readFrame(++this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!, senderKey, senderSeq), 0);
     if (this.measuring) this.counters.reads++;
   }
 
@@ -1194,11 +1203,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
       const endsPerNs = p >= 1 ? 0 : 1 / region.online.sessionMeanNs;
       const reconnectsPerNs = region.online.reconnectsPerHour / NS_PER_HOUR;
       const isReconnect = this.rngSession.nextFloat() * (endsPerNs + reconnectsPerNs) < reconnectsPerNs;
-      this.sendUp(deviceKey, null, 2);
+      this.sendUp(deviceKey, dev, null, 2);
       if (isReconnect) {
         // The close and the new connect travel in order on the device's link.
         this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]!++;
-        this.sendUp(deviceKey, null, 1);
+        this.sendUp(deviceKey, dev, null, 1);
         if (this.measuring) this.counters.reconnects++;
       } else {
         this.setOnline(dev, index, 0);
@@ -1211,7 +1220,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       }
       this.setOnline(dev, index, 1);
       this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]!++;
-      this.sendUp(deviceKey, null, 1);
+      this.sendUp(deviceKey, dev, null, 1);
       this.scheduleSessionToggle(toggle, region, true);
     }
   }
@@ -1272,7 +1281,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   /** A device sends a frame up its connection. */
   sendFromDevice(deviceKey: number, frame: ClientFrame): void {
-    this.sendUp(deviceKey, frame, 0);
+    this.sendUp(deviceKey, this.denseIndex(deviceKey), frame, 0);
   }
 
   /** A message a device sends, owed `copies` device deliveries, for end-to-end accounting. */

@@ -45,12 +45,13 @@ export class SlotPool<T> {
 }
 
 /**
- * A frame in flight as two numbers and one reference in parallel arrays (no object per frame):
- * read `a`, `b` and `ref` after `take(slot)`.
+ * A frame in flight as three numbers and one reference in parallel arrays (no object per frame):
+ * read `a`, `b`, `c` and `ref` after `take(slot)`.
  */
 export class FramePool<T> {
   private numA = new Float64Array(1024);
   private numB = new Float64Array(1024);
+  private numC = new Float64Array(1024);
   private refs: Array<T | null> = new Array<T | null>(1024).fill(null);
   private freeSlots = new Int32Array(1024);
   private freeCount = 0;
@@ -58,9 +59,10 @@ export class FramePool<T> {
   private live = 0;
   a = 0;
   b = 0;
+  c = 0;
   ref: T | null = null;
 
-  put(a: number, b: number, ref: T | null): number {
+  put(a: number, b: number, ref: T | null, c = 0): number {
     let slot: number;
     if (this.freeCount > 0) {
       slot = this.freeSlots[--this.freeCount]!;
@@ -70,6 +72,7 @@ export class FramePool<T> {
     }
     this.numA[slot] = a;
     this.numB[slot] = b;
+    this.numC[slot] = c;
     this.refs[slot] = ref;
     this.live++;
     return slot;
@@ -78,6 +81,7 @@ export class FramePool<T> {
   take(slot: number): void {
     this.a = this.numA[slot]!;
     this.b = this.numB[slot]!;
+    this.c = this.numC[slot]!;
     this.ref = this.refs[slot]!;
     this.refs[slot] = null;
     this.freeSlots[this.freeCount++] = slot;
@@ -96,6 +100,9 @@ export class FramePool<T> {
     const b = new Float64Array(size);
     b.set(this.numB);
     this.numB = b;
+    const c = new Float64Array(size);
+    c.set(this.numC);
+    this.numC = c;
     const free = new Int32Array(size);
     free.set(this.freeSlots);
     this.freeSlots = free;

@@ -139,7 +139,7 @@ describe('the simulated device', () => {
     const acks: number[] = [];
     const sendUp = deploymentProto['sendUp']!;
     vi.spyOn(deploymentProto, 'sendUp').mockImplementation(function (this: unknown, ...args: unknown[]) {
-      const [key, , control, ackSeq] = args as [number, unknown, number, number];
+      const [key, , , control, ackSeq] = args as [number, number, unknown, number, number];
       if (key === deviceKey && control === 3) acks.push(ackSeq);
       return sendUp.apply(this, args);
     });
