@@ -137,6 +137,9 @@ export function runCoreBench(kind: CoreBenchKind, options: CoreBenchOptions): Co
   const random = makeRandom(options.seed ?? 1);
 
   options.gc?.();
+  // Collected before as well as after: garbage an earlier case left would otherwise be counted
+  // against this one, or (collected in between) make its growth negative.
+  options.gc?.();
   const memoryBefore = options.memoryBytes?.() ?? Number.NaN;
   const host = new BenchHost(users);
   let clockNs = CLOCK_START_NS;

@@ -10,6 +10,8 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Command } from 'commander';
 import { BENCH_CASES, checkTargets, runBench, selectCases, type BenchReport, type FigureValue, type TargetCheck } from '../../bench/cases.js';
 import { runPeer, type ExecResult, type PeerExec } from '../../bench/peer.js';
@@ -53,8 +55,22 @@ function defaultPeersDir(): string {
   return fileURLToPath(new URL('../../../../shared/peers/', import.meta.url));
 }
 
+/**
+ * A way to force a garbage collection, for the memory figures: node's own `gc` when started with
+ * --expose-gc, else one obtained by setting the flag now (V8 installs `gc` in contexts made after
+ * that). Without it, garbage left by an earlier case made a later case's heap shrink as it was
+ * measured: core-group-256 once reported -1.9 bytes per device.
+ */
+function forcedGc(): (() => void) | undefined {
+  const given = (globalThis as { gc?: () => void }).gc;
+  if (typeof given === 'function') return given;
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  return typeof gc === 'function' ? (gc as () => void) : undefined;
+}
+
 function processIo(): BenchIo {
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const gc = forcedGc();
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
