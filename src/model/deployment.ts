@@ -145,6 +145,10 @@ interface CpuJob {
   hopTickets: number[];
 }
 
+function emptyJob(): CpuJob {
+  return { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
+}
+
 export interface LinkCounters {
   id: string;
   from: string;
@@ -298,7 +302,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private currentCostNs = 0;
   private currentServiceDelayNs = 0;
   private warmStarting = false;
-  private readonly capture: CpuJob = { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
+  private capture: CpuJob = emptyJob();
 
   private readonly kindUp: number;
   private readonly kindDown: number;
@@ -653,40 +657,12 @@ export class Deployment implements WorkloadHost, OutsideHost {
       if (hasOutput) this.flush(server, capture);
       return;
     }
-    const job = this.spareJobs.pop() ?? { server, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
+    // The capture becomes the job, and a spare job (or a new one) the next capture: nothing is
+    // copied, and nothing allocated once the spares cover the jobs in flight.
+    const job = capture;
+    this.capture = this.spareJobs.pop() ?? emptyJob();
     job.server = server;
     job.serviceDelayNs = serviceDelayNs;
-    // Swap the captured arrays into the job, so nothing is copied. Plain assignments, not
-    // `[a, b] = [b, a]`: V8 builds an array for each destructuring swap, which was most of the
-    // model's allocation per message (seven arrays a core call; session 4).
-    const deviceKeys = job.deviceKeys;
-    job.deviceKeys = capture.deviceKeys;
-    capture.deviceKeys = deviceKeys;
-    const devs = job.devs;
-    job.devs = capture.devs;
-    capture.devs = devs;
-    const connections = job.connections;
-    job.connections = capture.connections;
-    capture.connections = connections;
-    const tickets = job.tickets;
-    job.tickets = capture.tickets;
-    capture.tickets = tickets;
-    const envelopes = job.envelopes;
-    job.envelopes = capture.envelopes;
-    capture.envelopes = envelopes;
-    const serverIds = job.serverIds;
-    job.serverIds = capture.serverIds;
-    capture.serverIds = serverIds;
-    const serverFrames = job.serverFrames;
-    job.serverFrames = capture.serverFrames;
-    capture.serverFrames = serverFrames;
-    const hopTickets = job.hopTickets;
-    job.hopTickets = capture.hopTickets;
-    capture.hopTickets = hopTickets;
-    job.deviceCount = capture.deviceCount;
-    job.serverCount = capture.serverCount;
-    capture.deviceCount = 0;
-    capture.serverCount = 0;
     const slot = this.jobs.put(job);
     if (costNs <= 0) {
       // No CPU, only a wait on a backing service.
