@@ -13,21 +13,21 @@ function estimate(name: string, overrides: string[] = []) {
 }
 
 describe('estimateWallTime', () => {
-  it('prices reference-chat as setup plus 18 us per message and copy', () => {
+  it('prices reference-chat as setup plus 14.5 us per message and copy', () => {
     const time = estimate('reference-chat');
     expect(time.screeningSeconds).toBe(0);
-    expect(time.setupSeconds).toBeCloseTo(1.5, 6); // 1,000,000 devices x 1.5 us
-    expect(time.simulationSeconds).toBeCloseTo(72, 6); // (200,000 + 200,000) a second x 10 s x 18 us
-    expect(time.wallSeconds).toBeCloseTo(73.5, 6);
-    expect(time.wallSecondsLow).toBeCloseTo(73.5 / 2.5, 6);
-    expect(time.wallSecondsHigh).toBeCloseTo(73.5 * 2.5, 6);
+    expect(time.setupSeconds).toBeCloseTo(1, 6); // 1,000,000 devices x 1 us
+    expect(time.simulationSeconds).toBeCloseTo(58, 6); // (200,000 + 200,000) a second x 10 s x 14.5 us
+    expect(time.wallSeconds).toBeCloseTo(59, 6);
+    expect(time.wallSecondsLow).toBeCloseTo(59 / 2.5, 6);
+    expect(time.wallSecondsHigh).toBeCloseTo(59 * 2.5, 6);
   });
 
   it('makes global-2025 a screening-bound run: 1.8 M candidates a second at its peak minute', () => {
     const time = estimate('global-2025');
-    // 1.157 M messages a second on the day's mean, x 1.55 at the peak, x 70 s x 1.4 us.
-    expect(time.screeningSeconds).toBeGreaterThan(170);
-    expect(time.screeningSeconds).toBeLessThan(180);
+    // 1.157 M messages a second on the day's mean, x 1.55 at the peak, x 70 s x 0.9 us.
+    expect(time.screeningSeconds).toBeGreaterThan(109);
+    expect(time.screeningSeconds).toBeLessThan(117);
     expect(time.setupSeconds + time.simulationSeconds).toBeLessThan(time.screeningSeconds);
     expect(time.wallSeconds).toBe(time.screeningSeconds);
   });
