@@ -5,6 +5,11 @@
  */
 import type { Simulator } from './simulator.js';
 
+// Slots of MultiServerQueue.accounting.
+const BUSY_INTEGRAL = 0;
+const WAITING_INTEGRAL = 1;
+const LAST_CHANGE_NS = 2;
+
 export interface MultiServerQueueOptions {
   name: string;
   servers: number;
@@ -33,9 +38,12 @@ export class MultiServerQueue {
   private head = 0;
   private waiting = 0;
   // Time integrals since the last reset, in (servers x ns) and (jobs x ns).
-  private busyIntegral = 0;
-  private waitingIntegral = 0;
-  private lastChangeNs = 0;
+  /**
+   * The time integrals of busy servers and of waiting jobs, and when they were last advanced, in a
+   * typed array rather than three number fields: V8 keeps a double field in a box of its own, so
+   * advance() (at every arrival and departure) paid a load more per field.
+   */
+  private readonly accounting = new Float64Array(3);
   private windowStartNs = 0;
 
   constructor(sim: Simulator, options: MultiServerQueueOptions) {
@@ -86,27 +94,27 @@ export class MultiServerQueue {
   utilisation(): number {
     this.advance();
     const spanNs = this.sim.nowNs - this.windowStartNs;
-    return spanNs > 0 ? this.busyIntegral / (spanNs * this.servers) : 0;
+    return spanNs > 0 ? this.accounting[BUSY_INTEGRAL]! / (spanNs * this.servers) : 0;
   }
 
   /** Mean number of jobs waiting (not in service) since the last reset. */
   waitingMean(): number {
     this.advance();
     const spanNs = this.sim.nowNs - this.windowStartNs;
-    return spanNs > 0 ? this.waitingIntegral / spanNs : 0;
+    return spanNs > 0 ? this.accounting[WAITING_INTEGRAL]! / spanNs : 0;
   }
 
   /** Busy server-nanoseconds since the last reset (for per-interval series). */
   busyServerNs(): number {
     this.advance();
-    return this.busyIntegral;
+    return this.accounting[BUSY_INTEGRAL]!;
   }
 
   /** Starts a new accounting window (after warm-up); counters and integrals restart. */
   resetStatistics(): void {
     this.advance();
-    this.busyIntegral = 0;
-    this.waitingIntegral = 0;
+    this.accounting[BUSY_INTEGRAL] = 0;
+    this.accounting[WAITING_INTEGRAL] = 0;
     this.windowStartNs = this.sim.nowNs;
     this.arrivals = 0;
     this.departures = 0;
@@ -116,11 +124,12 @@ export class MultiServerQueue {
 
   private advance(): void {
     const now = this.sim.nowNs;
-    const dt = now - this.lastChangeNs;
+    const accounting = this.accounting;
+    const dt = now - accounting[LAST_CHANGE_NS]!;
     if (dt > 0) {
-      this.busyIntegral += this.busy * dt;
-      this.waitingIntegral += this.waiting * dt;
-      this.lastChangeNs = now;
+      accounting[BUSY_INTEGRAL] += this.busy * dt;
+      accounting[WAITING_INTEGRAL] += this.waiting * dt;
+      accounting[LAST_CHANGE_NS] = now;
     }
   }
 
