@@ -34,4 +34,16 @@ describe('FeistelPermutation', () => {
       expect(perm.inverse(y)).toBe(x);
     }
   });
+
+  it('inverts exactly at the sizes of large regions, where forward and inverse run in int32 (up to 2^32 - 1)', () => {
+    for (const n of [850e6, 1100e6, 2 ** 32 - 1]) {
+      const perm = new FeistelPermutation(n, 2025);
+      for (let i = 0; i < 20_000; i++) {
+        const y = Math.floor((i * 0.6180339887498949 % 1) * n);
+        const x = perm.inverse(y);
+        expect(x).toBeLessThan(n);
+        expect(perm.forward(x)).toBe(y);
+      }
+    }
+  });
 });
