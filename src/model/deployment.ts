@@ -434,7 +434,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
       senderOffline: 0,
       /** Copies of the warm start's backlog delivered (counted in deliveriesToDevices too). */
       backlogDeliveries: 0,
-      serverAcks: 0,
       reads: 0,
       connects: 0,
       disconnects: 0,
@@ -854,6 +853,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
     if (arriveNs < this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS]!) arriveNs = this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS]!;
     this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS] = arriveNs;
     if (this.measuring) this.counters.bytesDown += env.bytes;
+    // The home's ack of a frame it accepted (or already had) changes nothing at the device: the
+    // model's clients keep no outbox to free and set no timer by it. So the ack takes its place on
+    // the link (the FIFO clock above, the NIC) but gets no kernel event, one of the ten or so a
+    // message costs (session 4). A refusal does get one: the device accounts the message lost.
+    if (env.kind === DeviceKind.Ack && (env.aux === Code.Accepted || env.aux === Code.Duplicate)) return;
     // Stamped with the connection it was sent on, so a device that has since reconnected drops it.
     this.sim.scheduleAt(arriveNs, this.kindDown, this.downFrames.put(deviceKey, connection, env, dev));
   }
@@ -1014,8 +1018,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
       return;
     }
     if (env.kind === DeviceKind.Ack) {
-      if (this.measuring) this.counters.serverAcks++;
-      if (env.aux !== Code.Accepted && env.aux !== Code.Duplicate) this.onRejected(deviceKey, env.ref, env.aux);
+      // Only refusals come this far (sendDown): an accepted frame's ack has no event.
+      this.onRejected(deviceKey, env.ref, env.aux);
       return;
     }
     // Mailbox sequences grow per home, not per device, and a device's copies come in increasing
