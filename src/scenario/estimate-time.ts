@@ -4,20 +4,21 @@
  * sitting; first fitted in session 3 and refitted after session 4 made runs 1.3 to 1.6x faster):
  * - setup: 1.0 us per device connected at time 0 (measured 0.4 to 2.2 us: reference-chat,
  *   connected-20m, whatsapp-2014, global-2025, whose slice also indexes its 30 M users);
- * - simulation: 14.5 us per message and per message copy in the simulated servers (measured 6 us
- *   on reference-chat's single-device users up to 28 us on global-2025's 11.4 M connected devices,
- *   where every access misses the caches; the geometric mean of the four);
+ * - simulation: 11.5 us per message and per message copy in the simulated servers (measured 5 us
+ *   on reference-chat's single-device users up to 25 us on global-2025's 11.4 M connected devices,
+ *   where every access misses the caches; about their geometric mean, so each is within 2.2x);
  * - a slice's screening: 0.9 us per candidate message of the whole deployment (measured 0.89 us
  *   on global-2025), on a thread of its own beside the simulation when the machine has the cores.
- * On the five runs it was fitted on it is within 2.5x (reference-chat 2.3x over; the others within
- * 1.3x), so it is printed as a range: enough to tell seconds from minutes from hours.
+ * On the five runs it was fitted on it is within 2.5x (reference-chat 2.2x over, whatsapp-2014 1.4x
+ * under, the others within 1.2x), so it is printed as a range: enough to tell seconds from minutes
+ * from hours.
  */
 import type { FootprintEstimate } from './estimate.js';
 import type { ResolvedScenario } from './resolved.js';
 import { NS_PER_S } from './units.js';
 
 export const SETUP_NS_PER_CONNECTED_DEVICE = 1000;
-export const SIMULATION_NS_PER_MESSAGE_OR_COPY = 14_500;
+export const SIMULATION_NS_PER_MESSAGE_OR_COPY = 11_500;
 export const SCREENING_NS_PER_CANDIDATE = 900;
 /** The model's error on the runs it was fitted on, either way. */
 export const WALL_ESTIMATE_FACTOR = 2.5;

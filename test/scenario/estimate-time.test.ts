@@ -13,14 +13,14 @@ function estimate(name: string, overrides: string[] = []) {
 }
 
 describe('estimateWallTime', () => {
-  it('prices reference-chat as setup plus 14.5 us per message and copy', () => {
+  it('prices reference-chat as setup plus 11.5 us per message and copy', () => {
     const time = estimate('reference-chat');
     expect(time.screeningSeconds).toBe(0);
     expect(time.setupSeconds).toBeCloseTo(1, 6); // 1,000,000 devices x 1 us
-    expect(time.simulationSeconds).toBeCloseTo(58, 6); // (200,000 + 200,000) a second x 10 s x 14.5 us
-    expect(time.wallSeconds).toBeCloseTo(59, 6);
-    expect(time.wallSecondsLow).toBeCloseTo(59 / 2.5, 6);
-    expect(time.wallSecondsHigh).toBeCloseTo(59 * 2.5, 6);
+    expect(time.simulationSeconds).toBeCloseTo(46, 6); // (200,000 + 200,000) a second x 10 s x 11.5 us
+    expect(time.wallSeconds).toBeCloseTo(47, 6);
+    expect(time.wallSecondsLow).toBeCloseTo(47 / 2.5, 6);
+    expect(time.wallSecondsHigh).toBeCloseTo(47 * 2.5, 6);
   });
 
   it('makes global-2025 a screening-bound run: 1.8 M candidates a second at its peak minute', () => {
