@@ -686,7 +686,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   private onCpuDone(slot: number): void {
     const job = this.jobs.peek(slot);
-    if (job.serviceDelayNs > 0) {
+    // The wait on backing services holds back the job's output; a job with none (an ack that frees
+    // a window, say) is done with the CPU. Its wait had an event of its own that did nothing: 8%
+    // of whatsapp-2014's events (session 4).
+    if (job.serviceDelayNs > 0 && job.deviceCount + job.serverCount > 0) {
       this.sim.scheduleIn(job.serviceDelayNs, this.kindRelease, slot);
       return;
     }
