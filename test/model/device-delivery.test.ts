@@ -16,7 +16,7 @@ import type { ResolvedScenario } from '../../src/scenario/resolved.js';
 import { RandomStreams } from '../../src/sim/random.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { NS_PER_MS, NS_PER_S } from '../../src/sim/time.js';
-import { SMALL } from '../review/small-scenario.js';
+import { RECONNECT_HEAVY, SMALL } from '../review/small-scenario.js';
 
 /** The review tests' small deployment, with four cores a server and a measured window. */
 const SHAPE = ['seed=5', 'duration=3s', 'warmup=500ms', 'chatServers.cores=4'];
@@ -31,16 +31,6 @@ function scenarioOf(overrides: string[]): ResolvedScenario {
 type Loose = Record<string, (...args: unknown[]) => unknown>;
 const deploymentProto = Deployment.prototype as unknown as Loose;
 const coreProto = ChatServer.prototype as unknown as Loose;
-
-/** Reconnect-heavy: devices drop and reopen their connection about once a second. */
-const RECONNECTS = [
-  'duration=5s',
-  'workload.online.reconnectsPerHour=3600',
-  'workload.devicesPerUser={2: 50%, 5: 50%}',
-  'workload.online.share=60%',
-  'workload.online.meanSession=5s',
-  'workload.groups.share=50%',
-];
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -102,7 +92,7 @@ describe('pushes to a device', () => {
       }
       return confirm.apply(this, args);
     });
-    const result = runScenario(scenarioOf(RECONNECTS));
+    const result = runScenario(scenarioOf(RECONNECT_HEAVY));
     expect(confirmed).toBeGreaterThan(10_000);
     expect(confirmedNotHeld).toBe(0);
     expect(result.messages.duplicates).toBe(0);

@@ -19,7 +19,7 @@ import { MessageTable } from '../../src/model/message-table.js';
 import { Population } from '../../src/model/population.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import type { ResolvedScenario } from '../../src/scenario/resolved.js';
-import { SMALL } from './small-scenario.js';
+import { RECONNECT_HEAVY, SMALL } from './small-scenario.js';
 
 
 const GROUPS = `name: groups
@@ -117,14 +117,7 @@ describe('message accounting (review)', () => {
       if (duplicate && done >= 0) duplicatesCounted++;
       return done;
     });
-    run(SMALL, [
-      'duration=5s',
-      'workload.online.reconnectsPerHour=3600',
-      'workload.devicesPerUser={2: 50%, 5: 50%}',
-      'workload.online.share=60%',
-      'workload.online.meanSession=5s',
-      'workload.groups.share=50%',
-    ]);
+    run(SMALL, RECONNECT_HEAVY);
     expect(duplicatesCounted).toBe(0);
   });
 

@@ -9,3 +9,16 @@ workload:
   online: { share: 100% }
   messagesPerSecond: 500/s
 `;
+
+/**
+ * Overrides that make SMALL reconnect-heavy: devices drop and reopen their connection about once a
+ * second, with companions and groups, so copies meet closed connections and resends.
+ */
+export const RECONNECT_HEAVY = [
+  'duration=5s',
+  'workload.online.reconnectsPerHour=3600',
+  'workload.devicesPerUser={2: 50%, 5: 50%}',
+  'workload.online.share=60%',
+  'workload.online.meanSession=5s',
+  'workload.groups.share=50%',
+];
