@@ -30,7 +30,7 @@ import type { OpSink, Timers, Transport } from '../core/ports.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { CounterStream } from '../sim/counter-stream.js';
 import type { Distribution } from '../sim/distributions/index.js';
-import { MultiServerQueue } from '../sim/multi-server-queue.js';
+import { FifoCores } from '../sim/fifo-cores.js';
 import type { RandomStream, RandomStreams } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_HOUR, NS_PER_MS, NS_PER_S } from '../sim/time.js';
@@ -128,8 +128,6 @@ export interface DeploymentObserver {
 /** Output of one call into a core; arrays are reused, so counts say how much of them is live. */
 interface CpuJob {
   server: number;
-  /** Time the output waits after the CPU work for backing services (directory, offline store). */
-  serviceDelayNs: number;
   deviceCount: number;
   serverCount: number;
   deviceKeys: number[];
@@ -146,7 +144,7 @@ interface CpuJob {
 }
 
 function emptyJob(): CpuJob {
-  return { server: -1, serviceDelayNs: 0, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
+  return { server: -1, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
 }
 
 export interface LinkCounters {
@@ -167,7 +165,7 @@ export interface ServerState {
   index: number;
   region: ResolvedRegion;
   core: ChatServer;
-  cpu: MultiServerQueue;
+  cpu: FifoCores;
   store: MemoryOfflineStore;
   opCounts: Float64Array;
   connections: number;
@@ -624,12 +622,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
             ? this.population.userCountOf(index) * warmStartRecordsPerUser(this.scenario.workload.devicesPerUser, this.onlineFractionNow(region))
             : 0,
         });
-        const cpu = new MultiServerQueue(this.sim, {
-          name: `chat-${index}`,
-          servers: region.chatServers.cores,
-          waitingMax: region.chatServers.cpuQueueMax,
-          onDepart: (job) => this.onCpuDone(job),
-        });
+        const cpu = new FifoCores(this.sim, { name: `chat-${index}`, servers: region.chatServers.cores, waitingMax: region.chatServers.cpuQueueMax });
         this.servers.push({ index, region, core, cpu, store, opCounts, connections: 0, connectionsPeak: 0, memoryBytesPeak: 0, cpuDrops: 0, nicBitsPerSecond: region.chatServers.nicBitsPerSecond, nicFreeAtNs: 0, nicBusyNs: 0 });
       }
     }
@@ -652,48 +645,40 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const hasOutput = capture.deviceCount + capture.serverCount > 0;
     const costNs = Math.round(this.currentCostNs);
     const serviceDelayNs = Math.round(this.currentServiceDelayNs);
-    if (costNs <= 0 && (serviceDelayNs <= 0 || !hasOutput)) {
-      if (hasOutput) this.flush(server, capture);
-      return;
+    let releaseAtNs = this.sim.nowNs;
+    if (costNs > 0) {
+      // The CPU settles when the work will finish as it arrives (FifoCores): work without output
+      // is booked and needs no event; work with output gets one, when its output leaves.
+      const finishNs = this.servers[server]!.cpu.admit(costNs);
+      if (finishNs < 0) return this.refuseWork(server);
+      releaseAtNs = finishNs;
     }
+    if (!hasOutput) return;
+    // The output waits, after the CPU work, for the backing services' answers (serviceDelayNs).
+    releaseAtNs += serviceDelayNs;
+    if (releaseAtNs === this.sim.nowNs) return this.flush(server, capture);
     // The capture becomes the job, and a spare job (or a new one) the next capture: nothing is
     // copied, and nothing allocated once the spares cover the jobs in flight.
     const job = capture;
     this.capture = this.spareJobs.pop() ?? emptyJob();
     job.server = server;
-    job.serviceDelayNs = serviceDelayNs;
-    const slot = this.jobs.put(job);
-    if (costNs <= 0) {
-      // No CPU, only a wait on a backing service.
-      this.sim.scheduleIn(serviceDelayNs, this.kindRelease, slot);
-      return;
-    }
-    if (!this.servers[server]!.cpu.arrive(slot, costNs)) {
-      // The CPU's queue is at its bound: the work is refused and its output lost (counted).
-      this.jobs.take(slot);
-      this.servers[server]!.cpuDrops++;
-      for (let i = 0; i < job.deviceCount; i++) {
-        this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
-        this.pushDown(server, job.deviceKeys[i]!, job.devs[i]!, null, 0, job.tickets[i]!);
-      }
-      for (let i = 0; i < job.serverCount; i++) {
-        this.onServerFrameLost(job.serverFrames[i]!);
-        this.hopOut(server, job.serverIds[i]!, null, job.hopTickets[i]!);
-      }
-      this.recycle(job);
-    }
+    this.sim.scheduleAt(releaseAtNs, this.kindRelease, this.jobs.put(job));
   }
 
-  private onCpuDone(slot: number): void {
-    const job = this.jobs.peek(slot);
-    // The wait on backing services holds back the job's output; a job with none (an ack that frees
-    // a window, say) is done with the CPU. Its wait had an event of its own that did nothing: 8%
-    // of whatsapp-2014's events (session 4).
-    if (job.serviceDelayNs > 0 && job.deviceCount + job.serverCount > 0) {
-      this.sim.scheduleIn(job.serviceDelayNs, this.kindRelease, slot);
-      return;
+  /** The CPU's queue is at its bound: the captured work is refused and its output lost (counted). */
+  private refuseWork(server: number): void {
+    const job = this.capture;
+    this.capture = this.spareJobs.pop() ?? emptyJob();
+    this.servers[server]!.cpuDrops++;
+    for (let i = 0; i < job.deviceCount; i++) {
+      this.onCopyDropped(job.deviceKeys[i]!, job.envelopes[i]!);
+      this.pushDown(server, job.deviceKeys[i]!, job.devs[i]!, null, 0, job.tickets[i]!);
     }
-    this.onRelease(slot);
+    for (let i = 0; i < job.serverCount; i++) {
+      this.onServerFrameLost(job.serverFrames[i]!);
+      this.hopOut(server, job.serverIds[i]!, null, job.hopTickets[i]!);
+    }
+    this.recycle(job);
   }
 
   /** The job's output leaves the server: CPU done and backing services answered. */
