@@ -6,7 +6,7 @@
 import type { ImplicitPopulation } from '../core/memory/implicit-directory.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { hash64Float, hash64FloatBelow, hash64Uint32 } from '../sim/random.js';
-import { FeistelPermutation } from './permutation.js';
+import { AffinePermutation } from './permutation.js';
 
 /** Groups a user belongs to on average; with the mean group size it sets the number of groups. */
 export const GROUP_MEMBERSHIPS_PER_USER = 3;
@@ -32,7 +32,7 @@ export class Population implements ImplicitPopulation {
   private readonly deviceCounts: number[];
   private readonly groupSize: ResolvedScenario['workload']['groups']['size'];
   /** Per region, the keyed permutation of its users that hash placement deals round its servers. */
-  private readonly permutations: FeistelPermutation[];
+  private readonly permutations: AffinePermutation[];
 
   constructor(scenario: ResolvedScenario) {
     this.seed = scenario.seed >>> 0;
@@ -48,7 +48,7 @@ export class Population implements ImplicitPopulation {
       this.deviceCumulative.push(cumulative);
       this.deviceCounts.push(devices);
     }
-    this.permutations = scenario.regions.map((r) => new FeistelPermutation(Math.max(1, r.users), hash64Uint32(this.seed, r.index, SALT_HOME)));
+    this.permutations = scenario.regions.map((r) => new AffinePermutation(Math.max(1, r.users), hash64Uint32(this.seed, r.index, SALT_HOME)));
     this.groupSize = scenario.workload.groups.size;
     const groupShare = scenario.workload.groups.fraction;
     this.groups = groupShare > 0 ? Math.max(1, Math.round((this.users * GROUP_MEMBERSHIPS_PER_USER) / this.groupSizeMean())) : 0;
@@ -103,9 +103,12 @@ export class Population implements ImplicitPopulation {
     const region = this.regionOfServer(server);
     if (region === undefined) return;
     const slot = server - region.chatServers.serverIndexFirst;
-    const permutation = this.permutations[region.index]!;
-    for (let j = slot; j < region.users; j += region.chatServers.count) {
-      visit(region.userIdFirst + (this.placement === 'modulo' ? j : permutation.inverse(j)));
+    const first = region.userIdFirst;
+    const count = region.chatServers.count;
+    if (this.placement === 'modulo') {
+      for (let j = slot; j < region.users; j += count) visit(first + j);
+    } else {
+      this.permutations[region.index]!.forEachInverse(slot, count, (local) => visit(first + local));
     }
   }
 

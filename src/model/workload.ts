@@ -356,7 +356,7 @@ export class Workload {
   /**
    * Whether the user is homed on a simulated server (always in full fidelity). The answer for the
    * last user asked is kept: a message asks about its sender when it looks for an online device
-   * and again when it routes, and the home (a Feistel permutation) is a large part of a dry run.
+   * and again when it routes, and the home (the placement permutation) was a large part of a dry run.
    */
   private isInside(user: number): boolean {
     if (!this.slice) return true;
