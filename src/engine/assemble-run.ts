@@ -7,11 +7,11 @@
 import { OP_NAMES } from '../core/ops.js';
 import { latencyCdf } from '../metrics/latency-cdf.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
-import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
+import type { LinkResult, RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { NS_PER_MS, NS_PER_S } from '../sim/time.js';
 import type { RunPart } from './run-part.js';
-import { derivedConnections, isPartialCover, sliceResult, sliceStrata } from './slice-derivation.js';
+import { isPartialCover, scaledByRegion, sliceResult, sliceStrata } from './slice-derivation.js';
 import { VERSION } from './version.js';
 
 export interface AssembleMeta {
@@ -144,26 +144,41 @@ export function assembleRun(scenario: ResolvedScenario, parts: readonly RunPart[
   const series = timeSeries(scenario, ordered, measureStartNs);
   const spanIntervals = series.startMs.length;
   let loginsPerSecondPeak = 0;
-  let derivedConnectionsPeak = 0;
   const strata = sliceStrata(scenario, addUp(ordered.map((p) => p.simulatedByRegion)));
   const isSlice = scenario.fidelity === 'slice' && isPartialCover(strata);
+  // A slice's deployment-wide peaks: each interval's counts by region, scaled, then the busiest.
+  const derivedPeaks = { messagesInPerSecond: 0, messagesOutPerSecond: 0, loginsPerSecond: 0, connections: 0 };
   for (let i = 0; i < spanIntervals; i++) {
     const rows = ordered.map((p) => p.intervals[i]!);
     const spanNs = rows[0]!.spanNs;
     if (spanNs > 0) loginsPerSecondPeak = Math.max(loginsPerSecondPeak, (sum(rows.map((r) => r.connects)) * NS_PER_S) / spanNs);
-    if (isSlice) derivedConnectionsPeak = Math.max(derivedConnectionsPeak, derivedConnections(addUp(rows.map((r) => r.connectionsByRegion)), strata));
+    if (!isSlice) continue;
+    derivedPeaks.connections = Math.max(derivedPeaks.connections, scaledByRegion(addUp(rows.map((r) => r.connectionsByRegion)), strata));
+    if (spanNs <= 0) continue;
+    const perSecond = (byRegion: number[][]) => (scaledByRegion(addUp(byRegion), strata) * NS_PER_S) / spanNs;
+    derivedPeaks.messagesInPerSecond = Math.max(derivedPeaks.messagesInPerSecond, perSecond(rows.map((r) => r.sentInsideByRegion)));
+    derivedPeaks.messagesOutPerSecond = Math.max(derivedPeaks.messagesOutPerSecond, perSecond(rows.map((r) => r.deliveriesByRegion)));
+    derivedPeaks.loginsPerSecond = Math.max(derivedPeaks.loginsPerSecond, perSecond(rows.map((r) => r.connectsByRegion)));
   }
-  const slice = isSlice
-    ? sliceResult(scenario, strata, servers, measuredSeconds, derivedConnectionsPeak, {
-        sentInside: addUp(ordered.map((p) => p.sentInsideByRegion)),
-        deliveries: addUp(ordered.map((p) => p.deliveriesByRegion)),
-      })
-    : undefined;
 
   const latency = mergedLatency(ordered);
   const sent = counter('sent');
   const deliveriesToDevices = counter('deliveriesToDevices');
   const delivered = counter('delivered');
+  const simulatedRates: RatesResult = {
+    messagesInPerSecond: round(sent / measuredSeconds, 3),
+    messagesOutPerSecond: round(deliveriesToDevices / measuredSeconds, 3),
+    messagesInPerSecondPeak: round(peakPerSecond(series.sent, series.intervalMs), 3),
+    messagesOutPerSecondPeak: round(peakPerSecond(series.delivered, series.intervalMs), 3),
+    loginsPerSecondPeak: round(loginsPerSecondPeak, 3),
+    connectionsPeak: series.connections.reduce((peak, c) => Math.max(peak, c), 0),
+  };
+  const slice = isSlice
+    ? sliceResult(scenario, strata, servers, measuredSeconds, derivedPeaks, simulatedRates, {
+        sentInside: addUp(ordered.map((p) => p.sentInsideByRegion)),
+        deliveries: addUp(ordered.map((p) => p.deliveriesByRegion)),
+      })
+    : undefined;
   const events = sum(ordered.map((p) => p.events));
   const stopped = ordered.find((p) => p.stoppedBy !== 'time');
   const wallSeconds = meta.wallSeconds;
@@ -189,19 +204,12 @@ export function assembleRun(scenario: ResolvedScenario, parts: readonly RunPart[
       unsent: counter('senderOffline'),
     },
     latency: { endToEnd: { ...latency.summary(), cdf: latencyCdf(latency) } },
-    rates: {
-      messagesInPerSecond: round(sent / measuredSeconds, 3),
-      messagesOutPerSecond: round(deliveriesToDevices / measuredSeconds, 3),
-      messagesInPerSecondPeak: round(peakPerSecond(series.sent, series.intervalMs), 3),
-      messagesOutPerSecondPeak: round(peakPerSecond(series.delivered, series.intervalMs), 3),
-      loginsPerSecondPeak: round(loginsPerSecondPeak, 3),
-      connectionsPeak: series.connections.reduce((peak, c) => Math.max(peak, c), 0),
-    },
+    rates: slice === undefined ? simulatedRates : slice.rates,
     servers,
     links,
     operations,
     timeSeries: series,
-    ...(slice === undefined ? {} : { slice }),
+    ...(slice === undefined ? {} : { slice: slice.result }),
     meta: {
       wallSeconds: round(wallSeconds, 3),
       events,

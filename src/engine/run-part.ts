@@ -67,6 +67,14 @@ export interface PartInterval {
   connections: number;
   connectionsByRegion: number[];
   connects: number;
+  /**
+   * The interval's messages sent by devices homed on simulated servers, copies delivered to
+   * devices and device connects, by region: a slice's derived peaks scale each region by its own
+   * N_r / k_r (slice-derivation.ts).
+   */
+  sentInsideByRegion: number[];
+  deliveriesByRegion: number[];
+  connectsByRegion: number[];
 }
 
 /**
@@ -250,6 +258,15 @@ function* measure(
   let sentBefore = 0;
   let connectsBefore = 0;
   let deliveredBefore = 0;
+  // By region, the counts at the last interval's end (they restarted at beginMeasuring).
+  const sentInsideBefore = new Float64Array(regionCount);
+  const deliveriesBefore = new Float64Array(regionCount);
+  const connectsByRegionBefore = new Float64Array(regionCount);
+  const since = (now: Float64Array, before: Float64Array) => {
+    const delta = Array.from(now, (value, r) => value - before[r]!);
+    before.set(now);
+    return delta;
+  };
   const intervals: PartInterval[] = [];
   for (let startNs = measureStartNs; ok && startNs < scenario.durationNs; startNs += intervalNs) {
     const endNs = Math.min(startNs + intervalNs, scenario.durationNs);
@@ -275,6 +292,9 @@ function* measure(
       connections: deployment.servers.reduce((sum, s) => sum + s.connections, 0),
       connectionsByRegion,
       connects: counters.connects - connectsBefore,
+      sentInsideByRegion: since(deployment.sentInsideByRegion, sentInsideBefore),
+      deliveriesByRegion: since(deployment.deliveriesByRegion, deliveriesBefore),
+      connectsByRegion: since(deployment.connectsByRegion, connectsByRegionBefore),
     });
     busyNsBefore = busyNow;
     connectsBefore = counters.connects;

@@ -6,7 +6,7 @@
  * regions) cannot be measured: the regions that are in it are scaled up to the whole deployment
  * by servers, and the result says so only through its wider interval.
  */
-import type { ServerResult, SliceResult } from '../metrics/run-result.js';
+import type { RatesResult, ServerResult, SliceResult } from '../metrics/run-result.js';
 import { tQuantile995 } from '../metrics/t-quantile.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 
@@ -70,39 +70,65 @@ function cpuEstimate(strata: SliceStrata, cpuByRegion: number[][]): { mean: numb
   return { mean, halfWidth };
 }
 
-/** Devices connected at once across the deployment, from the slice's by region, scaled by region. */
-export function derivedConnections(connectionsByRegion: readonly number[], strata: SliceStrata): number {
+/** A count the slice made by region, scaled to the deployment: each region by its own N_r / k_r. */
+export function scaledByRegion(byRegion: readonly number[], strata: SliceStrata): number {
   let sum = 0;
-  connectionsByRegion.forEach((connections, r) => {
-    sum += connections * strata.scale[r]!;
+  byRegion.forEach((value, r) => {
+    sum += value * strata.scale[r]!;
   });
   return sum;
 }
 
-/** The deployment's figures derived from the slice's (messages in and out counted by region). */
+/** The busiest interval's figures, already scaled to the deployment (assemble-run.ts). */
+export interface DerivedPeaks {
+  messagesInPerSecond: number;
+  messagesOutPerSecond: number;
+  loginsPerSecond: number;
+  connections: number;
+}
+
+/**
+ * The deployment's figures derived from the slice's (messages in by the sender's region, out by
+ * the device's): the `slice` block of the results, with the slice's own rates in it, and the
+ * deployment's rates, which the results' `rates` reports for a slice.
+ */
 export function sliceResult(
   scenario: ResolvedScenario,
   strata: SliceStrata,
   servers: readonly ServerResult[],
   measuredSeconds: number,
-  derivedConnectionsPeak: number,
+  peaks: DerivedPeaks,
+  simulatedRates: RatesResult,
   byRegion: { sentInside: readonly number[]; deliveries: readonly number[] },
-): SliceResult {
+): { result: SliceResult; rates: RatesResult } {
   const regionIndex = new Map(scenario.regions.map((r) => [r.name, r.index]));
   const cpuByRegion: number[][] = scenario.regions.map(() => []);
   for (const server of servers) if (server.role === 'chat') cpuByRegion[regionIndex.get(server.region)!]!.push(server.cpuUtilisation);
   const cpu = cpuEstimate(strata, cpuByRegion);
-  const scaled = (values: readonly number[]) => values.reduce((sum, x, r) => sum + x * strata.scale[r]!, 0);
+  const messagesInPerSecond = round(scaledByRegion(byRegion.sentInside, strata) / measuredSeconds, 3);
+  const messagesOutPerSecond = round(scaledByRegion(byRegion.deliveries, strata) / measuredSeconds, 3);
+  const connectionsPeak = Math.round(peaks.connections);
   return {
-    simulatedServers: strata.simulated.reduce((a, b) => a + b, 0),
-    totalServers: strata.servers.reduce((a, b) => a + b, 0),
-    derived: {
-      cpuUtilisationMean: round(cpu.mean, 6),
-      cpuUtilisationCi99Low: round(Math.max(0, cpu.mean - cpu.halfWidth), 6),
-      cpuUtilisationCi99High: round(cpu.mean + cpu.halfWidth, 6),
-      messagesInPerSecond: round(scaled(byRegion.sentInside) / measuredSeconds, 3),
-      messagesOutPerSecond: round(scaled(byRegion.deliveries) / measuredSeconds, 3),
-      connectionsPeak: Math.round(derivedConnectionsPeak),
+    result: {
+      simulatedServers: strata.simulated.reduce((a, b) => a + b, 0),
+      totalServers: strata.servers.reduce((a, b) => a + b, 0),
+      derived: {
+        cpuUtilisationMean: round(cpu.mean, 6),
+        cpuUtilisationCi99Low: round(Math.max(0, cpu.mean - cpu.halfWidth), 6),
+        cpuUtilisationCi99High: round(cpu.mean + cpu.halfWidth, 6),
+        messagesInPerSecond,
+        messagesOutPerSecond,
+        connectionsPeak,
+      },
+      simulatedRates,
+    },
+    rates: {
+      messagesInPerSecond,
+      messagesOutPerSecond,
+      messagesInPerSecondPeak: round(peaks.messagesInPerSecond, 3),
+      messagesOutPerSecondPeak: round(peaks.messagesOutPerSecond, 3),
+      loginsPerSecondPeak: round(peaks.loginsPerSecond, 3),
+      connectionsPeak,
     },
   };
 }

@@ -72,6 +72,19 @@ export interface TimeSeries {
  * With fidelity: slice, what the k simulated chat servers say about the whole deployment of N.
  * Everything else in the result describes the slice; these figures are derived, not simulated.
  */
+export interface RatesResult {
+  /** Messages sent by devices, and copies delivered to devices, per second of the measured window. */
+  messagesInPerSecond: number;
+  messagesOutPerSecond: number;
+  /** The busiest interval of the time series, per second: messages sent, copies delivered. */
+  messagesInPerSecondPeak: number;
+  messagesOutPerSecondPeak: number;
+  /** The busiest interval's device connects (logins) per second. */
+  loginsPerSecondPeak: number;
+  /** Devices connected at once, at most, over the measured window (sampled at interval ends). */
+  connectionsPeak: number;
+}
+
 export interface SliceResult {
   simulatedServers: number;
   totalServers: number;
@@ -86,6 +99,8 @@ export interface SliceResult {
     /** Devices connected at once, at most, deployment-wide. */
     connectionsPeak: number;
   };
+  /** The rates of the simulated servers themselves (`rates` holds the deployment's, derived). */
+  simulatedRates: RatesResult;
 }
 
 export interface RunResult {
@@ -124,17 +139,8 @@ export interface RunResult {
   latency: {
     endToEnd: LatencySummary;
   };
-  rates: {
-    messagesInPerSecond: number;
-    messagesOutPerSecond: number;
-    /** The busiest interval of the time series, per second: messages sent, copies delivered. */
-    messagesInPerSecondPeak: number;
-    messagesOutPerSecondPeak: number;
-    /** The busiest interval's device connects (logins) per second. */
-    loginsPerSecondPeak: number;
-    /** Devices connected at once, at most, over the measured window (sampled at interval ends). */
-    connectionsPeak: number;
-  };
+  /** The whole deployment's: in a slice, derived from it (the slice's own are in slice.simulatedRates). */
+  rates: RatesResult;
   servers: ServerResult[];
   links: LinkResult[];
   operations: Record<string, number>;

@@ -199,6 +199,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
    */
   readonly sentInsideByRegion: Float64Array;
   readonly deliveriesByRegion: Float64Array;
+  /** Device connects (logins) at simulated servers while measuring, by the server's region. */
+  readonly connectsByRegion: Float64Array;
   /** Whether statistics are being collected (after warm-up). */
   measuring = false;
 
@@ -321,6 +323,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.population = new Population(scenario);
     this.sentInsideByRegion = new Float64Array(scenario.regions.length);
     this.deliveriesByRegion = new Float64Array(scenario.regions.length);
+    this.connectsByRegion = new Float64Array(scenario.regions.length);
     this.costs = new CostModel(scenario.costs, streams.stream('costs'));
     this.rngReads = streams.stream('reads');
     this.rngNet = streams.stream('network');
@@ -483,6 +486,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.counters = Deployment.zeroCounters();
     this.sentInsideByRegion.fill(0);
     this.deliveriesByRegion.fill(0);
+    this.connectsByRegion.fill(0);
     for (const server of this.servers) {
       server.cpu.resetStatistics();
       server.opCounts.fill(0);
@@ -977,7 +981,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_SERVER_CONNECTION]!++;
       core.connect(deviceKey, this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST]!);
       this.noteConnection(server, +1);
-      if (this.measuring) this.counters.connects++;
+      if (this.measuring) {
+        this.counters.connects++;
+        this.connectsByRegion[server.region.index]!++;
+      }
     } else {
       core.disconnect(deviceKey);
       this.noteConnection(server, -1);

@@ -3,7 +3,7 @@
  * column (latencies, percentages), so a column lines up; thousands separators on counts. Every
  * figure goes through metrics/rounding.ts first, so a report shows what the JSON holds.
  */
-import type { RunResult, ServerResult } from '../metrics/run-result.js';
+import type { RatesResult, RunResult, ServerResult } from '../metrics/run-result.js';
 import { roundFigure } from '../metrics/rounding.js';
 import { formatBytes, formatCount, formatDurationNs } from '../scenario/format-units.js';
 
@@ -59,7 +59,20 @@ export function messageFigureRows(result: RunResult): Array<[string, string]> {
     ['expired', formatFigure(m.expired)],
     ['rejected', formatFigure(m.rejected)],
     ['unsent (no sender online)', formatFigure(m.unsent)],
-    ['messages in per second', formatFigure(result.rates.messagesInPerSecond)],
-    ['messages out per second', formatFigure(result.rates.messagesOutPerSecond)],
+    ['messages in per second', formatFigure(simulatedRatesOf(result).messagesInPerSecond)],
+    ['messages out per second', formatFigure(simulatedRatesOf(result).messagesOutPerSecond)],
+    ...(result.slice === undefined
+      ? []
+      : ([
+          ['deployment, derived: messages in per second (peak)', `${formatFigure(result.rates.messagesInPerSecond)} (${formatFigure(result.rates.messagesInPerSecondPeak)})`],
+          ['deployment, derived: messages out per second (peak)', `${formatFigure(result.rates.messagesOutPerSecond)} (${formatFigure(result.rates.messagesOutPerSecondPeak)})`],
+          ['deployment, derived: logins per second, peak', formatFigure(result.rates.loginsPerSecondPeak)],
+          ['deployment, derived: connections, peak', formatFigure(result.rates.connectionsPeak)],
+        ] satisfies Array<[string, string]>)),
   ];
+}
+
+/** The rates of the simulated servers: `rates` itself, or in a slice its own (`rates` is derived). */
+export function simulatedRatesOf(result: RunResult): RatesResult {
+  return result.slice?.simulatedRates ?? result.rates;
 }

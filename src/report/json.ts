@@ -10,7 +10,7 @@
  */
 import { compareCodeUnits } from '../metrics/counters.js';
 import { roundFigure } from '../metrics/rounding.js';
-import type { LatencyCdfPoint, LatencySummary, LinkResult, RunResult, ServerResult, SliceResult, TimeSeries } from '../metrics/run-result.js';
+import type { LatencyCdfPoint, LatencySummary, LinkResult, RatesResult, RunResult, ServerResult, SliceResult, TimeSeries } from '../metrics/run-result.js';
 
 /** How to order an object's keys: known keys in contract order, each with the shape of its value. */
 type Shape = { fields: Record<string, Shape | 'leaf' | 'sorted'> } | { items: Shape };
@@ -43,6 +43,17 @@ const serverShape: { fields: Record<keyof ServerResult, 'leaf'> } = {
     operations: 'leaf',
     dropped: 'leaf',
     nicUtilisation: 'leaf',
+  },
+};
+
+const ratesShape: { fields: Record<keyof RatesResult, 'leaf'> } = {
+  fields: {
+    messagesInPerSecond: 'leaf',
+    messagesOutPerSecond: 'leaf',
+    messagesInPerSecondPeak: 'leaf',
+    messagesOutPerSecondPeak: 'leaf',
+    loginsPerSecondPeak: 'leaf',
+    connectionsPeak: 'leaf',
   },
 };
 
@@ -88,16 +99,7 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
       } satisfies Record<keyof RunResult['messages'], 'leaf'>,
     },
     latency: { fields: { endToEnd: latencySummaryShape } satisfies Record<keyof RunResult['latency'], Shape> },
-    rates: {
-      fields: {
-        messagesInPerSecond: 'leaf',
-        messagesOutPerSecond: 'leaf',
-        messagesInPerSecondPeak: 'leaf',
-        messagesOutPerSecondPeak: 'leaf',
-        loginsPerSecondPeak: 'leaf',
-        connectionsPeak: 'leaf',
-      } satisfies Record<keyof RunResult['rates'], 'leaf'>,
-    },
+    rates: ratesShape,
     servers: { items: serverShape },
     links: { items: linkShape },
     operations: 'sorted',
@@ -116,6 +118,7 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
             connectionsPeak: 'leaf',
           } satisfies Record<keyof SliceResult['derived'], 'leaf'>,
         },
+        simulatedRates: ratesShape,
       },
     },
     meta: {

@@ -7,7 +7,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { sortedRecord } from '../metrics/counters.js';
 import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, simulatedRatesOf } from './format.js';
 import { roleCounts, serverView, type ServerGroup } from './servers.js';
 import { sparkline } from './sparkline.js';
 import { renderTable, type Cell } from './table.js';
@@ -67,8 +67,9 @@ function slice(result: RunResult, s: Styles): string[] {
   return [
     s.title(`Deployment, derived from a slice of ${slice.simulatedServers} of ${slice.totalServers} chat servers`),
     `  chat-server CPU    ${formatPercent(d.cpuUtilisationMean)} (99% CI ${formatPercent(d.cpuUtilisationCi99Low)} to ${formatPercent(d.cpuUtilisationCi99High)})`,
-    `  messages in        ${formatFigure(d.messagesInPerSecond)}/s`,
-    `  copies delivered   ${formatFigure(d.messagesOutPerSecond)}/s`,
+    `  messages in        ${formatFigure(d.messagesInPerSecond)}/s (peak ${formatFigure(result.rates.messagesInPerSecondPeak)}/s)`,
+    `  copies delivered   ${formatFigure(d.messagesOutPerSecond)}/s (peak ${formatFigure(result.rates.messagesOutPerSecondPeak)}/s)`,
+    `  logins peak        ${formatFigure(result.rates.loginsPerSecondPeak)}/s`,
     `  connections peak   ${formatFigure(d.connectionsPeak)}`,
     '  (the sections below describe the slice)',
   ];
@@ -81,8 +82,8 @@ function countCell(value: number, s: Styles, badWhenPositive = false): Cell {
 function messages(result: RunResult, s: Styles): string[] {
   const m = result.messages;
   const rows: Cell[][] = [
-    ['sent', countCell(m.sent, s), `${formatFigure(result.rates.messagesInPerSecond)}/s in`],
-    ['delivered', countCell(m.delivered, s), `${formatFigure(result.rates.messagesOutPerSecond)}/s out`],
+    ['sent', countCell(m.sent, s), `${formatFigure(simulatedRatesOf(result).messagesInPerSecond)}/s in`],
+    ['delivered', countCell(m.delivered, s), `${formatFigure(simulatedRatesOf(result).messagesOutPerSecond)}/s out`],
     ['dropped', countCell(m.dropped, s, true)],
     ['pending', countCell(m.pending, s)],
     ['to devices', countCell(m.deliveriesToDevices, s)],

@@ -53,6 +53,23 @@ describe('slice fidelity agrees with full fidelity', () => {
     expect(relative(slice.slice!.derived.messagesOutPerSecond, full.rates.messagesOutPerSecond)).toBeLessThan(0.03);
     expect(slice.slice!.derived.connectionsPeak).toBe(full.rates.connectionsPeak);
   });
+
+  it("reports the deployment's rates, peaks included, in `rates`, and the slice's own in slice.simulatedRates", () => {
+    const derived = slice.slice!.derived;
+    expect([slice.rates.messagesInPerSecond, slice.rates.messagesOutPerSecond, slice.rates.connectionsPeak]).toEqual([
+      derived.messagesInPerSecond,
+      derived.messagesOutPerSecond,
+      derived.connectionsPeak,
+    ]);
+    // The busiest interval of a series scaled up from 4 servers is a little noisier than the full
+    // run's: within 5% here (100 ms intervals of about 3,200 messages).
+    expect(relative(slice.rates.messagesInPerSecondPeak, full.rates.messagesInPerSecondPeak)).toBeLessThan(0.05);
+    expect(relative(slice.rates.messagesOutPerSecondPeak, full.rates.messagesOutPerSecondPeak)).toBeLessThan(0.05);
+    expect(slice.rates.messagesInPerSecondPeak).toBeGreaterThanOrEqual(slice.rates.messagesInPerSecond);
+    // The slice's own: its 4 servers' 40,000 devices, all connected from the start.
+    expect(slice.slice!.simulatedRates.connectionsPeak).toBe(40_000);
+    expect(slice.slice!.simulatedRates.messagesInPerSecond).toBe(Math.round((slice.messages.sent / 1) * 1000) / 1000);
+  });
 });
 
 describe('a slice of a deployment whose regions differ', () => {
@@ -103,6 +120,15 @@ describe('a slice whose users have several devices, some offline', () => {
     // About 8,000 messages from inside in the measured second: 5% is 4 standard errors. Drawing
     // outside users as if they had one device put this 30% high.
     expect(relative(slice.slice!.derived.messagesInPerSecond, full.rates.messagesInPerSecond)).toBeLessThan(0.05);
+  });
+
+  it('derives the peak rate of logins from the slice', () => {
+    // One region, 4 of 16 servers: every interval's logins are scaled by 4, so the peak is too.
+    expect(slice.slice!.simulatedRates.loginsPerSecondPeak).toBeGreaterThan(0);
+    expect(slice.rates.loginsPerSecondPeak).toBe(4 * slice.slice!.simulatedRates.loginsPerSecondPeak);
+    // Against the full run (101/s against 116/s with seed 1): the slice sees about 3 logins per
+    // 100 ms interval, so the busiest of ten carries tens of percent of noise.
+    expect(relative(slice.rates.loginsPerSecondPeak, full.rates.loginsPerSecondPeak)).toBeLessThan(0.35);
   });
 });
 
