@@ -38,6 +38,8 @@ export interface RunOptions {
    * compiled thread to use (tests).
    */
   screeningThread?: boolean | URL;
+  /** With screeningThread: how many threads share the screening (default 1; see screening-thread.ts). */
+  screeningThreads?: number;
 }
 
 /** Which of a slice's parts to run: index from 0, of count (the scenario's sliceParts). */
@@ -184,7 +186,7 @@ function* runPartSteps(scenario: ResolvedScenario, part: PartSelector, options: 
   const intervalLatency = new LatencyHistogram();
   // The screening thread starts first, so that it screens ahead while the deployment is built.
   const url = options.screeningThread instanceof URL ? options.screeningThread : options.screeningThread === true ? screeningWorkerUrl() : null;
-  const screening = startScreening(scenario, part, url);
+  const screening = startScreening(scenario, part, url, options.screeningThreads ?? 1);
   try {
     const deployment = new Deployment(
       scenario,

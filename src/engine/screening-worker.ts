@@ -4,6 +4,7 @@
  * touch the slice into an ArrivalFeed, while the simulation runs them on its own thread. The dry
  * runs depend only on the scenario, the seed and which servers are simulated, never on the
  * simulation's state, so the arrivals are exactly those the simulation would have screened itself.
+ * Several threads may share the stream, each screening its blocks of it (task.share).
  * Started by screening-thread.ts from dist/ (compiled JavaScript).
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -45,15 +46,24 @@ try {
   };
   const streams = new RandomStreams(scenario.seed);
   const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
-  const workload = new Workload(scenario, population, new Simulator(), streams.stream('workload'), messageDraws, host, (region, atNs) =>
-    onlineFractionAtNs(scenario, region, atNs),
+  const workload = new Workload(
+    scenario,
+    population,
+    new Simulator(),
+    streams.stream('workload'),
+    messageDraws,
+    host,
+    (region, atNs) => onlineFractionAtNs(scenario, region, atNs),
+    null,
+    task.share,
   );
   let fromNs = 0;
   let open = true;
+  // Arrivals, and with a share of the stream the ends of this thread's blocks (arrival-feed.ts).
   while (open && workload.hasArrivals && workload.nextArrival(fromNs)) {
     open = writer.write(workload.nextAtNs, workload.nextNumber, sendersOffline);
     sendersOffline = 0;
-    fromNs = workload.nextAtNs;
+    fromNs = workload.lastCandidateAtNs;
   }
   if (open) writer.write(-1, 0, sendersOffline);
   writer.close();

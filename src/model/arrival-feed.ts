@@ -6,6 +6,11 @@
  * costs milliseconds, not a hang). An entry is (time ns, message number, senders found offline in
  * the dry runs since the previous entry), all exact doubles; the last entry has time -1 and carries
  * the senders found offline after the last arrival.
+ *
+ * Several screening threads share the stream by blocks of candidate numbers (SCREENING_BLOCK_CANDIDATES,
+ * dealt round-robin): each writes its own feed, and ends each of its blocks with an entry of time -2
+ * carrying the senders found offline after the block's last arrival. ArrivalFeedMerger reads the
+ * feeds block by block, so the simulation sees exactly the entries one thread would have written.
  */
 
 /**
@@ -28,6 +33,25 @@ const STATE_RUNNING = 0;
 const STATE_DONE = 1;
 const STATE_FAILED = 2;
 const WAIT_MS = 20;
+
+/** Time of the entry that ends a block (several screening threads). */
+export const BLOCK_END_NS = -2;
+/**
+ * Candidates per block when several threads screen: 16,384 is about 9 ms of global-2025's stream
+ * (some 600 arrivals), small enough that the threads finish their shares together.
+ */
+export const SCREENING_BLOCK_CANDIDATES = 1 << 14;
+
+/** What the workload reads screened arrivals from: one feed, or several merged. */
+export interface ArrivalSource {
+  atNs: number;
+  messageNumber: number;
+  sendersOffline: number;
+  /** The next arrival into the fields; false at the end (sendersOffline: those after the last). */
+  next(): boolean;
+  /** The reader is done (the run ended or was stopped): the writers stop at their next wait. */
+  abandon(): void;
+}
 
 export interface ArrivalFeedBuffers {
   control: SharedArrayBuffer;
@@ -79,7 +103,7 @@ export class ArrivalFeedWriter {
   }
 }
 
-export class ArrivalFeedReader {
+export class ArrivalFeedReader implements ArrivalSource {
   atNs = 0;
   messageNumber = 0;
   sendersOffline = 0;
@@ -106,6 +130,7 @@ export class ArrivalFeedReader {
         throw new Error(`model: the screening thread did not start within ${START_WAIT_MS_MAX / 1000} s`);
       }
       if (state === STATE_DONE && ((Atomics.load(control, WRITTEN) - this.read) | 0) === 0) {
+        this.atNs = -1;
         this.sendersOffline = 0;
         return false;
       }
@@ -123,9 +148,55 @@ export class ArrivalFeedReader {
     return this.atNs >= 0;
   }
 
+  /** Whether the entry `next` took last ends a block (it returned false for it). */
+  get atBlockEnd(): boolean {
+    return this.atNs === BLOCK_END_NS;
+  }
+
   /** The reader is done (the run ended or was stopped): the writer stops at its next wait. */
   abandon(): void {
     Atomics.compareExchange(this.control, STATE, STATE_RUNNING, STATE_DONE);
     Atomics.notify(this.control, READ);
+  }
+}
+
+/**
+ * The feeds of several screening threads read as one: block b of the candidate stream comes from
+ * feed b mod n, and the senders found offline after a block's last arrival are added to the next
+ * arrival's, whichever feed it is in.
+ */
+export class ArrivalFeedMerger implements ArrivalSource {
+  atNs = 0;
+  messageNumber = 0;
+  sendersOffline = 0;
+  private readonly feeds: readonly ArrivalFeedReader[];
+  private block = 0;
+
+  constructor(feeds: readonly ArrivalFeedReader[]) {
+    this.feeds = feeds;
+  }
+
+  next(): boolean {
+    let offline = 0;
+    for (;;) {
+      const feed = this.feeds[this.block % this.feeds.length]!;
+      const more = feed.next();
+      offline += feed.sendersOffline;
+      if (more) {
+        this.atNs = feed.atNs;
+        this.messageNumber = feed.messageNumber;
+        this.sendersOffline = offline;
+        return true;
+      }
+      if (!feed.atBlockEnd) {
+        this.sendersOffline = offline;
+        return false;
+      }
+      this.block++;
+    }
+  }
+
+  abandon(): void {
+    for (const feed of this.feeds) feed.abandon();
   }
 }

@@ -43,7 +43,7 @@ import { Population } from './population.js';
 import { DenseSessionDirectory } from './dense-directory.js';
 import { FramePool, SlotPool } from './transit.js';
 import { onlineFractionAtNs } from './online-fraction.js';
-import type { ArrivalFeedReader } from './arrival-feed.js';
+import type { ArrivalSource } from './arrival-feed.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 
@@ -179,7 +179,7 @@ export interface ServerState {
 
 export interface DeploymentOptions {
   /** A slice's arrivals, screened on another thread (src/engine/screening-thread.ts); none: screen here. */
-  arrivals?: ArrivalFeedReader | null;
+  arrivals?: ArrivalSource | null;
 }
 
 export class Deployment implements WorkloadHost, OutsideHost {

@@ -22,7 +22,7 @@ import { CounterStream } from '../sim/counter-stream.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_S } from '../sim/time.js';
 import { sizeDistribution } from './distribution-of.js';
-import type { ArrivalFeedReader } from './arrival-feed.js';
+import { BLOCK_END_NS, SCREENING_BLOCK_CANDIDATES, type ArrivalSource } from './arrival-feed.js';
 import type { Population } from './population.js';
 
 /**
@@ -107,7 +107,17 @@ export class Workload {
   nextAtNs = 0;
   nextNumber = 0;
   /** Slice fidelity with a screening thread: the arrivals it screened, else null. */
-  private readonly feed: ArrivalFeedReader | null;
+  private readonly feed: ArrivalSource | null;
+  /**
+   * A screening thread's share of the candidates when several share the stream: blocks of
+   * SCREENING_BLOCK_CANDIDATES numbers dealt round-robin, this thread's being index mod count.
+   * Others' candidates are drawn (times and numbers) but not screened. Null: all of them.
+   */
+  private readonly share: { index: number; count: number } | null;
+  /** The time of the last candidate drawn (where nextArrival resumes after a block's end). */
+  lastCandidateAtNs = 0;
+  /** The last block whose end nextArrival reported (-1: none yet). */
+  private lastBlockEnded = -1;
   /** Per region, the online share last computed and the time (ns) it was computed for. */
   private readonly fraction: Float64Array;
   private readonly fractionAtNs: Float64Array;
@@ -126,7 +136,8 @@ export class Workload {
     messageDraws: CounterStream,
     host: WorkloadHost,
     onlineFractionAt: (region: ResolvedRegion, atNs: number) => number,
-    feed: ArrivalFeedReader | null = null,
+    feed: ArrivalSource | null = null,
+    share: { index: number; count: number } | null = null,
   ) {
     this.scenario = scenario;
     this.population = population;
@@ -134,6 +145,7 @@ export class Workload {
     this.host = host;
     this.slice = host.isSlice;
     this.feed = this.slice ? feed : null;
+    this.share = share !== null && share.count > 1 ? share : null;
     this.gaps = rng;
     this.messageDraws = this.slice ? messageDraws : null;
     this.rng = this.slice ? messageDraws : rng;
@@ -258,8 +270,20 @@ export class Workload {
    */
   nextArrival(fromNs: number): boolean {
     const draws = this.messageDraws;
+    const share = this.share;
     let atNs = fromNs;
     for (;;) {
+      if (share !== null && this.messageNumber % SCREENING_BLOCK_CANDIDATES === 0 && this.messageNumber > 0) {
+        // The last candidate ended a block: if it was this thread's, say so before drawing on.
+        const block = this.messageNumber / SCREENING_BLOCK_CANDIDATES - 1;
+        if (block % share.count === share.index && this.lastBlockEnded !== block) {
+          this.lastBlockEnded = block;
+          this.lastCandidateAtNs = atNs;
+          this.nextAtNs = BLOCK_END_NS;
+          this.nextNumber = block;
+          return true;
+        }
+      }
       atNs += this.nextArrivalGapNs();
       if (atNs > this.scenario.durationNs) return false;
       if (!this.rateIsConstant && this.gaps.nextFloat() * this.arrivalRatePerNs * NS_PER_S >= this.offeredRateOnSegment(atNs)) continue;
@@ -269,6 +293,9 @@ export class Workload {
         return true;
       }
       const number = ++this.messageNumber;
+      this.lastCandidateAtNs = atNs;
+      // Another thread's block: its numbers and times are drawn here too, its dry runs there.
+      if (share !== null && Math.floor((number - 1) / SCREENING_BLOCK_CANDIDATES) % share.count !== share.index) continue;
       draws.restart(number);
       this.dryRunAtNs = atNs;
       this.touchesSlice = false;
