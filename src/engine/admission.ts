@@ -3,7 +3,7 @@
  * (DESIGN.md section 9): the estimate and the fix, not an out-of-memory crash.
  */
 import { estimateFootprint, type ResolvedScenario } from '../scenario/index.js';
-import { deviceStateBytesPerUser } from '../model/deployment.js';
+import { deviceStateBytesPerUser } from '../model/client-state.js';
 
 /**
  * Bytes per connected device in a run, routing core and simulator together, with a margin: peak

@@ -23,7 +23,7 @@
 import { ChatServer } from '../core/chat-server.js';
 import { DEFAULT_WIRE } from '../core/config.js';
 import { ClientKind, Code, DeviceKind, Envelope, ServerFrame, ServerKind, groupCreateFrame, readFrame, type ClientFrame } from '../core/frames.js';
-import { deviceKeyOf, SLOTS_PER_USER, slotOf, userOf } from '../core/ids.js';
+import { deviceKeyOf, SLOTS_PER_USER, userOf } from '../core/ids.js';
 import { MemoryOfflineStore } from '../core/memory/offline-store.js';
 import { Op, OP_COUNT } from '../core/ops.js';
 import type { OpSink, Timers, Transport } from '../core/ports.js';
@@ -46,32 +46,21 @@ import { onlineFractionAtNs } from './online-fraction.js';
 import type { ArrivalSource } from './arrival-feed.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
+import { ClientState, DEVICE_RECORD } from './client-state.js';
 
-// The per-device record (see Deployment.deviceF64): 48 bytes, three doubles then six int32s.
-const DEVICE_RECORD_BYTES = 48;
-const DEVICE_F64_STRIDE = DEVICE_RECORD_BYTES / 8;
-const DEVICE_I32_STRIDE = DEVICE_RECORD_BYTES / 4;
-const DEV_MAILBOX_HIGHEST = 0;
-const DEV_UP_FREE_NS = 1;
-const DEV_DOWN_FREE_NS = 2;
-// Int32 fields, counted in int32s from the record's start (after the three doubles).
-const DEV_ONLINE = 6;
-const DEV_CLIENT_SEQ = 7;
-const DEV_CLIENT_CONNECTION = 8;
-const DEV_SERVER_CONNECTION = 9;
-const DEV_PUSH_TICKET = 10;
-const DEV_PUSH_SENT = 11;
-
-/**
- * Client state per user, allocated for every user whether active or not: per device a record of
- * 48 bytes (DEVICE_RECORD_BYTES: highest mailbox seq, the FIFO clocks of its two links, an online
- * flag, client seq, its connection counts client and server side, its server's push order); per
- * user where its devices start (4), its place in the list of online users (4 + 4) and its count of
- * devices online (1).
- */
-export function deviceStateBytesPerUser(devicesPerUserMean: number): number {
-  return devicesPerUserMean * DEVICE_RECORD_BYTES + (4 + 4 + 4 + 1);
-}
+// The device record's layout (client-state.ts), in module-local names: the hot code here reads
+// them at every frame, and an imported binding is a cell V8 checks at every use.
+const DEVICE_F64_STRIDE = DEVICE_RECORD.bytes / 8;
+const DEVICE_I32_STRIDE = DEVICE_RECORD.bytes / 4;
+const DEV_MAILBOX_HIGHEST = DEVICE_RECORD.f64.mailboxHighest;
+const DEV_UP_FREE_NS = DEVICE_RECORD.f64.upFreeNs;
+const DEV_DOWN_FREE_NS = DEVICE_RECORD.f64.downFreeNs;
+const DEV_ONLINE = DEVICE_RECORD.i32.online;
+const DEV_CLIENT_SEQ = DEVICE_RECORD.i32.clientSeq;
+const DEV_CLIENT_CONNECTION = DEVICE_RECORD.i32.clientConnection;
+const DEV_SERVER_CONNECTION = DEVICE_RECORD.i32.serverConnection;
+const DEV_PUSH_TICKET = DEVICE_RECORD.i32.pushTicket;
+const DEV_PUSH_SENT = DEVICE_RECORD.i32.pushSent;
 
 /**
  * Routing-core records per user after the warm start, in expectation, when each device is online
@@ -226,43 +215,19 @@ export class Deployment implements WorkloadHost, OutsideHost {
   /** Link index between two regions (regionA * regions + regionB), or the region's own LAN. */
   private readonly linkOf: Int32Array;
 
+  /** The simulated users' devices: where they are, and a record each (client-state.ts). */
+  private readonly clients: ClientState;
   /**
-   * Slice fidelity: each simulated server's first dense user index (-1 for the others), and dense
-   * index to user id; null in full fidelity (index = id). Computed, not a map: a slice of a
-   * billion-user deployment holds tens of millions of users.
-   */
-  private readonly sliceFirstIndex: Float64Array | null;
-  /**
-   * Where each user's devices start in the per-device client-state arrays, by user index (one
-   * more entry at the end): a user's devices are packed, so a slice of 30 M users with 1.24
-   * devices each holds 37 M device records, not 150 M slots.
-   */
-  private readonly deviceFirst: Uint32Array;
-  private readonly indexUser: Float64Array | null;
-  /**
-   * Per-device client state, by dense device index, one record per device in one buffer (layout
-   * at DEVICE_RECORD_BYTES): three doubles (the highest mailbox sequence the device holds, and
-   * when its up and down links are next free) and six int32s (online, the client's sequence, its
-   * connection counts client and server side, its push tickets given and sent). Why one record
-   * and not an array per field: a message touches several fields of a random device among
-   * millions, and with nine arrays each was a cache miss of its own (the profile's top lines);
-   * within one 48-byte record they share a line or two (session 4).
-   *
-   * The connection counts: a frame pushed on connection n and arriving after the device opened
-   * n + 1 is dropped, as TCP would. The push tickets: given to pushes in the order the core sent
-   * them (the last one given) and the last one sent down; a push whose job finishes before an
-   * earlier push's waits in `heldPushes` (rare), so pushes to a device never overtake each other.
+   * The clients' device records (the same arrays), read and written on the hot path: per device
+   * its highest mailbox sequence, its links' FIFO clocks, whether it is online, its client
+   * sequence, its connection counts client and server side, and its push tickets given and sent.
+   * A push whose job finishes before an earlier push's waits in `heldPushes` (rare).
    */
   private readonly deviceF64: Float64Array;
   private readonly deviceI32: Int32Array;
   /** Pushes waiting for an earlier push to the same device, by dense device index. */
   private readonly heldPushes = new Map<number, HeldPush[]>();
   private heldPushCount = 0;
-  /** Users (by index) with at least one device online, in no order, and where each one stands. */
-  private readonly onlineUsers: Int32Array;
-  private readonly onlineUserPosition: Int32Array;
-  private readonly onlineDevicesOfUser: Uint8Array;
-  private onlineUsersCount = 0;
   /** Last arrival per ordered server pair, to keep server links FIFO under random latency (linkPairOf). */
   private readonly pairLastNs: Float64Array;
   /**
@@ -332,45 +297,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.interServerLatency = scenario.regions.map((r) => durationDistribution(r.chatServers.interServerLatencyNs));
 
     this.outside = new OutsideWorld(scenario, this.population, sim, streams.stream('outside'), this, part);
-    // Client state exists for the users homed on simulated servers: all of them in full fidelity
-    // (indexed by user id), the slice's in a slice (indexed densely, found through a map).
-    if (this.outside.isSlice) {
-      // The slice's users, server by server, found by running the placement backwards; a user's
-      // dense index is its server's first index plus its rank in placement order (userBase).
-      this.sliceFirstIndex = new Float64Array(this.outside.simulated.length).fill(-1);
-      let insideUsers = 0;
-      for (let server = 0; server < this.outside.simulated.length; server++) {
-        if (!this.outside.isSimulatedServer(server)) continue;
-        this.sliceFirstIndex[server] = insideUsers;
-        insideUsers += this.population.userCountOf(server);
-      }
-      const indexUser = new Float64Array(insideUsers);
-      let index = 0;
-      for (let server = 0; server < this.outside.simulated.length; server++) {
-        if (this.outside.isSimulatedServer(server)) this.population.forEachUserOf(server, (user) => (indexUser[index++] = user));
-      }
-      this.indexUser = indexUser;
-    } else {
-      this.sliceFirstIndex = null;
-      this.indexUser = null;
-    }
-    const usersInside = this.indexUser === null ? this.population.users : this.indexUser.length;
-    this.deviceFirst = new Uint32Array(usersInside + 1);
-    let deviceSlots = 0;
-    for (let index = 0; index < usersInside; index++) {
-      this.deviceFirst[index] = deviceSlots;
-      deviceSlots += this.population.deviceCountOf(this.indexUser === null ? index : this.indexUser[index]!);
-    }
-    if (deviceSlots > 0xffff_ffff) throw new RangeError(`model: ${deviceSlots} devices is more than the client-state index holds (2^32 - 1)`);
-    this.deviceFirst[usersInside] = deviceSlots;
-    this.directory = new DenseSessionDirectory(this.population, deviceSlots, (deviceKey) => this.denseIndexOrNone(deviceKey));
-    const deviceRecords = new ArrayBuffer(deviceSlots * DEVICE_RECORD_BYTES);
-    this.deviceF64 = new Float64Array(deviceRecords);
-    this.deviceI32 = new Int32Array(deviceRecords);
-    const usersHere = usersInside;
-    this.onlineUsers = new Int32Array(usersHere);
-    this.onlineUserPosition = new Int32Array(usersHere);
-    this.onlineDevicesOfUser = new Uint8Array(usersHere);
+    // Client state exists for the users homed on simulated servers: all of them in full fidelity,
+    // the slice's in a slice.
+    this.clients = new ClientState(this.population, this.outside.simulated, this.outside.isSlice);
+    this.deviceF64 = this.clients.deviceF64;
+    this.deviceI32 = this.clients.deviceI32;
+    const deviceSlots = this.clients.devices;
+    this.directory = new DenseSessionDirectory(this.population, deviceSlots, (deviceKey) => this.clients.denseIndexOrNone(deviceKey));
     // Pairs of servers are indexed by the simulated one: k x N pairs whose sender is simulated (the
     // core's frames), and in a slice k x N more whose receiver is (the outside's frames into it);
     // not N x N, which at 10,000 servers would be 1.6 GB for 8 of them simulated.
@@ -451,19 +384,20 @@ export class Deployment implements WorkloadHost, OutsideHost {
   /** Connects the devices online at time 0 (a warm start: no login storm) and starts the workload. */
   start(): void {
     this.warmStarting = true;
-    const inside = this.indexUser === null ? this.population.users : this.indexUser.length;
+    const inside = this.clients.users;
+    const deviceFirst = this.clients.deviceFirst;
     // Tens of millions of users in a large slice: what is the same for a region is found once.
     const fractions = this.scenario.regions.map((region) => this.onlineFractionNow(region));
     for (let index = 0; index < inside; index++) {
-      const user = this.indexUser === null ? index : this.indexUser[index]!;
-      const count = this.deviceFirst[index + 1]! - this.deviceFirst[index]!;
+      const user = this.clients.userOfIndex(index);
+      const count = deviceFirst[index + 1]! - deviceFirst[index]!;
       const region = this.population.regionOf(user);
       const fraction = fractions[region.index]!;
       for (let slot = 0; slot < count; slot++) {
-        const dev = this.deviceFirst[index]! + slot;
+        const dev = deviceFirst[index]! + slot;
         const isOnline = this.rngSession.nextFloat() < fraction;
         if (isOnline) {
-          this.setOnline(dev, index, 1);
+          this.clients.setOnline(dev, index, 1);
           const server = this.servers[this.population.homeOf(user)]!;
           // Whatever the connect sends (nothing, at its home) is dropped: this is the state at time 0.
           server.core.connect(deviceKeyOf(user, slot), 0);
@@ -718,40 +652,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
   // ---------------------------------------------------------------------------------------------
   // Links
 
-  private denseIndex(deviceKey: number): number {
-    return this.userBase(userOf(deviceKey)) + slotOf(deviceKey);
-  }
-
-  /** Index of a user's first device slot in the client-state arrays (users inside the slice only). */
-  private userBase(user: number): number {
-    const base = this.userBaseOrNone(user);
-    if (base < 0) throw new Error(`model: user ${user} is homed outside the slice and has no client state (broken invariant)`);
-    return base;
-  }
-
-  /** `userBase`, or -1 for a user homed outside the slice (or no user at all). */
-  private userBaseOrNone(user: number): number {
-    const index = this.userIndexOrNone(user);
-    return index < 0 ? -1 : this.deviceFirst[index]!;
-  }
-
-  /** The user's index in the client-state arrays, or -1 for a user homed outside the slice. */
-  private userIndexOrNone(user: number): number {
-    if (!(user >= 0 && user < this.population.users)) return -1;
-    if (this.sliceFirstIndex === null) return user;
-    const servers = this.population.regionOf(user).chatServers;
-    const placement = this.population.placementIndexOf(user);
-    const first = this.sliceFirstIndex[servers.serverIndexFirst + (placement % servers.count)]!;
-    return first < 0 ? -1 : first + Math.floor(placement / servers.count);
-  }
-
-  private denseIndexOrNone(deviceKey: number): number {
-    const index = this.userIndexOrNone(userOf(deviceKey));
-    if (index < 0) return -1;
-    const dev = this.deviceFirst[index]! + slotOf(deviceKey);
-    return dev < this.deviceFirst[index + 1]! ? dev : -1;
-  }
-
   /**
    * A frame up the device's link; `dev` is its dense index (callers have it at hand, and it travels
    * with the frame, so the receiving end need not look it up: a cache miss per lookup at millions
@@ -793,7 +693,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   private orderPushes(capture: CpuJob): void {
     for (let i = 0; i < capture.deviceCount; i++) {
-      const dev = this.denseIndex(capture.deviceKeys[i]!);
+      const dev = this.clients.denseIndex(capture.deviceKeys[i]!);
       capture.devs[i] = dev;
       capture.connections[i] = this.serverConnectionOf(dev);
       capture.tickets[i] = ++this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_TICKET]!;
@@ -1105,7 +1005,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   private onRead(slot: number): void {
     const { deviceKey, senderKey, senderSeq } = this.reads.take(slot);
-    const dev = this.denseIndex(deviceKey);
+    const dev = this.clients.denseIndex(deviceKey);
     if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 0) return;
     this.sendUp(deviceKey, dev, readFrame(++this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!, senderKey, senderSeq), 0);
     if (this.measuring) this.counters.reads++;
@@ -1113,27 +1013,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   // ---------------------------------------------------------------------------------------------
   // Sessions
-
-  /**
-   * Sets a device online or offline, keeping the list of users with a device online (swap-remove,
-   * O(1)), from which senders are drawn: the offered rate then holds at any online share.
-   */
-  private setOnline(dev: number, userIndex: number, value: 0 | 1): void {
-    if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === value) return;
-    this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] = value;
-    const before = this.onlineDevicesOfUser[userIndex]!;
-    const after = before + (value === 1 ? 1 : -1);
-    this.onlineDevicesOfUser[userIndex] = after;
-    if (before === 0 && after === 1) {
-      this.onlineUserPosition[userIndex] = this.onlineUsersCount;
-      this.onlineUsers[this.onlineUsersCount++] = userIndex;
-    } else if (before === 1 && after === 0) {
-      const position = this.onlineUserPosition[userIndex]!;
-      const last = this.onlineUsers[--this.onlineUsersCount]!;
-      this.onlineUsers[position] = last;
-      this.onlineUserPosition[last] = position;
-    }
-  }
 
   private onlineFractionNow(region: ResolvedRegion): number {
     return this.onlineFractionAt(region, this.sim.nowNs);
@@ -1168,8 +1047,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private onSessionToggle(toggle: number): void {
     const index = Math.floor(toggle / SLOTS_PER_USER);
     const slot = toggle - index * SLOTS_PER_USER;
-    const dev = this.deviceFirst[index]! + slot;
-    const user = this.indexUser === null ? index : this.indexUser[index]!;
+    const dev = this.clients.deviceFirst[index]! + slot;
+    const user = this.clients.userOfIndex(index);
     const deviceKey = deviceKeyOf(user, slot);
     const region = this.population.regionOf(user);
     const isOnline = this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 1;
@@ -1185,7 +1064,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
         this.sendUp(deviceKey, dev, null, 1);
         if (this.measuring) this.counters.reconnects++;
       } else {
-        this.setOnline(dev, index, 0);
+        this.clients.setOnline(dev, index, 0);
       }
       this.scheduleSessionToggle(toggle, region, isReconnect);
     } else {
@@ -1193,7 +1072,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
         this.backlogOwed[dev >>> 5]! &= ~(1 << (dev & 31));
         this.restoreBacklog(deviceKey, region);
       }
-      this.setOnline(dev, index, 1);
+      this.clients.setOnline(dev, index, 1);
       this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]!++;
       this.sendUp(deviceKey, dev, null, 1);
       this.scheduleSessionToggle(toggle, region, true);
@@ -1233,30 +1112,22 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   /** An online device slot of the user (the first online one from `start`), or -1. */
   onlineSlotOf(user: number, start: number): number {
-    const count = this.population.deviceCountOf(user);
-    const base = this.userBase(user);
-    for (let i = 0; i < count; i++) {
-      const slot = (start + i) % count;
-      if (this.deviceI32[(base + slot) * DEVICE_I32_STRIDE + DEV_ONLINE] === 1) return slot;
-    }
-    return -1;
+    return this.clients.onlineSlotOf(user, start);
   }
 
   /** A user with a device online, uniformly, or -1 when nobody is online (full fidelity only). */
   randomOnlineUser(rng: RandomStream): number {
-    if (this.onlineUsersCount === 0) return -1;
-    const index = this.onlineUsers[rng.nextInt(this.onlineUsersCount)]!;
-    return this.indexUser === null ? index : this.indexUser[index]!;
+    return this.clients.randomOnlineUser(rng);
   }
 
   /** The next client sequence number of a device (1, 2, 3...). */
   nextClientSeq(deviceKey: number): number {
-    return ++this.deviceI32[(this.denseIndex(deviceKey)) * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!;
+    return this.clients.nextClientSeq(deviceKey);
   }
 
   /** A device sends a frame up its connection. */
   sendFromDevice(deviceKey: number, frame: ClientFrame): void {
-    this.sendUp(deviceKey, this.denseIndex(deviceKey), frame, 0);
+    this.sendUp(deviceKey, this.clients.denseIndex(deviceKey), frame, 0);
   }
 
   /** A message a device sends, owed `copies` device deliveries, for end-to-end accounting. */

@@ -111,7 +111,7 @@ describe('the simulated device', () => {
     const user = 7;
     const deviceKey = deviceKeyOf(user, 0);
     const home = deployment.population.homeOf(user);
-    const dev = loose['denseIndex']!.call(deployment, deviceKey) as number;
+    const dev = (deployment as unknown as { clients: { denseIndex(deviceKey: number): number } }).clients.denseIndex(deviceKey);
     const connection = loose['serverConnectionOf']!.call(deployment, dev) as number;
     // A tracked message owed one copy, its envelope pushed twice on the device's connection (as a
     // home that resends what it does not know was received would).

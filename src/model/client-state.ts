@@ -1,0 +1,212 @@
+/**
+ * The client side of the simulated users: where each user's devices are, one 48-byte record per
+ * device, and the list of users with a device online. Every user homed on a simulated server has
+ * it, active or not (DESIGN.md section 4: compact state, no object per user): in full fidelity
+ * indexed by user id, in a slice by a dense index that the placement gives without a map (a slice
+ * of a billion-user deployment holds tens of millions of users). The deployment reads and writes
+ * the records directly on its hot path; this class owns their layout and the indexing.
+ */
+import { slotOf, userOf } from '../core/ids.js';
+import type { RandomStream } from '../sim/random.js';
+import type { Population } from './population.js';
+
+/**
+ * The per-device record: 48 bytes, three doubles then six int32s. Why one record and not an array
+ * per field: a message touches several fields of a random device among millions, and with nine
+ * arrays each was a cache miss of its own (the profile's top lines); within one 48-byte record
+ * they share a line or two (session 4).
+ */
+export const DEVICE_RECORD = {
+  bytes: 48,
+  /** Doubles, counted in doubles from the record's start. */
+  f64: {
+    /** The highest mailbox sequence the device holds. */
+    mailboxHighest: 0,
+    /** When its up and down links are next free (each link is FIFO). */
+    upFreeNs: 1,
+    downFreeNs: 2,
+  },
+  /** Int32s, counted in int32s from the record's start (after the three doubles). */
+  i32: {
+    online: 6,
+    clientSeq: 7,
+    /**
+     * Connection counts, client and server side: a frame pushed on connection n and arriving
+     * after the device opened n + 1 is dropped, as TCP would.
+     */
+    clientConnection: 8,
+    serverConnection: 9,
+    /**
+     * Push tickets: given to pushes in the order the core sent them (the last one given) and the
+     * last one sent down, so that pushes to a device never overtake each other.
+     */
+    pushTicket: 10,
+    pushSent: 11,
+  },
+} as const;
+
+// Module-local names for the hot code (an imported binding is a cell V8 checks at every use).
+const DEVICE_I32_STRIDE = DEVICE_RECORD.bytes / 4;
+const DEV_ONLINE = DEVICE_RECORD.i32.online;
+const DEV_CLIENT_SEQ = DEVICE_RECORD.i32.clientSeq;
+
+/**
+ * Client state per user, allocated for every user whether active or not: per device its record
+ * (DEVICE_RECORD.bytes); per user where its devices start (4), its place in the list of online
+ * users (4 + 4) and its count of devices online (1).
+ */
+export function deviceStateBytesPerUser(devicesPerUserMean: number): number {
+  return devicesPerUserMean * DEVICE_RECORD.bytes + (4 + 4 + 4 + 1);
+}
+
+export class ClientState {
+  /** Users with client state: all of them in full fidelity, the slice's in a slice. */
+  readonly users: number;
+  /** Device records in all (the slice's users' devices, packed). */
+  readonly devices: number;
+  /**
+   * Where each user's devices start in the records, by user index (one more entry at the end): a
+   * user's devices are packed, so a slice of 30 M users with 1.24 devices each holds 37 M device
+   * records, not 150 M slots.
+   */
+  readonly deviceFirst: Uint32Array;
+  /** Dense index to user id in a slice; null in full fidelity (index = id). */
+  readonly indexUser: Float64Array | null;
+  /** The device records, by dense device index, as doubles and as int32s (DEVICE_RECORD). */
+  readonly deviceF64: Float64Array;
+  readonly deviceI32: Int32Array;
+  /** Slice: each simulated server's first dense user index (-1 for the others); null in full. */
+  private readonly sliceFirstIndex: Float64Array | null;
+  private readonly population: Population;
+  /** Users (by index) with at least one device online, in no order, and where each one stands. */
+  private readonly onlineUsers: Int32Array;
+  private readonly onlineUserPosition: Int32Array;
+  private readonly onlineDevicesOfUser: Uint8Array;
+  private onlineUsersCount = 0;
+
+  /**
+   * `simulated[server]` is 1 for the servers simulated in full; `isSlice` says whether any is not.
+   * A slice's users are found server by server by running the placement backwards: a user's
+   * dense index is its server's first index plus its rank in placement order.
+   */
+  constructor(population: Population, simulated: Uint8Array, isSlice: boolean) {
+    this.population = population;
+    if (isSlice) {
+      this.sliceFirstIndex = new Float64Array(simulated.length).fill(-1);
+      let insideUsers = 0;
+      for (let server = 0; server < simulated.length; server++) {
+        if (simulated[server] !== 1) continue;
+        this.sliceFirstIndex[server] = insideUsers;
+        insideUsers += population.userCountOf(server);
+      }
+      const indexUser = new Float64Array(insideUsers);
+      let index = 0;
+      for (let server = 0; server < simulated.length; server++) {
+        if (simulated[server] === 1) population.forEachUserOf(server, (user) => (indexUser[index++] = user));
+      }
+      this.indexUser = indexUser;
+    } else {
+      this.sliceFirstIndex = null;
+      this.indexUser = null;
+    }
+    const users = this.indexUser === null ? population.users : this.indexUser.length;
+    this.users = users;
+    this.deviceFirst = new Uint32Array(users + 1);
+    let devices = 0;
+    for (let index = 0; index < users; index++) {
+      this.deviceFirst[index] = devices;
+      devices += population.deviceCountOf(this.indexUser === null ? index : this.indexUser[index]!);
+    }
+    if (devices > 0xffff_ffff) throw new RangeError(`model: ${devices} devices is more than the client-state index holds (2^32 - 1)`);
+    this.deviceFirst[users] = devices;
+    this.devices = devices;
+    const records = new ArrayBuffer(devices * DEVICE_RECORD.bytes);
+    this.deviceF64 = new Float64Array(records);
+    this.deviceI32 = new Int32Array(records);
+    this.onlineUsers = new Int32Array(users);
+    this.onlineUserPosition = new Int32Array(users);
+    this.onlineDevicesOfUser = new Uint8Array(users);
+  }
+
+  /** The user id of a user index. */
+  userOfIndex(index: number): number {
+    return this.indexUser === null ? index : this.indexUser[index]!;
+  }
+
+  /** The user's index, or -1 for a user homed outside the slice (or no user at all). */
+  userIndexOrNone(user: number): number {
+    if (!(user >= 0 && user < this.population.users)) return -1;
+    if (this.sliceFirstIndex === null) return user;
+    const servers = this.population.regionOf(user).chatServers;
+    const placement = this.population.placementIndexOf(user);
+    const first = this.sliceFirstIndex[servers.serverIndexFirst + (placement % servers.count)]!;
+    return first < 0 ? -1 : first + Math.floor(placement / servers.count);
+  }
+
+  /** Dense index of a user's first device (users inside the slice only). */
+  userBase(user: number): number {
+    const index = this.userIndexOrNone(user);
+    if (index < 0) throw new Error(`model: user ${user} is homed outside the slice and has no client state (broken invariant)`);
+    return this.deviceFirst[index]!;
+  }
+
+  /** Dense index of a device (inside the slice only). */
+  denseIndex(deviceKey: number): number {
+    return this.userBase(userOf(deviceKey)) + slotOf(deviceKey);
+  }
+
+  /** Dense index of a device, or -1 for one homed outside the slice or past its user's devices. */
+  denseIndexOrNone(deviceKey: number): number {
+    const index = this.userIndexOrNone(userOf(deviceKey));
+    if (index < 0) return -1;
+    const dev = this.deviceFirst[index]! + slotOf(deviceKey);
+    return dev < this.deviceFirst[index + 1]! ? dev : -1;
+  }
+
+  isOnline(dev: number): boolean {
+    return this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 1;
+  }
+
+  /**
+   * Sets a device online or offline, keeping the list of users with a device online (swap-remove,
+   * O(1)), from which senders are drawn: the offered rate then holds at any online share.
+   */
+  setOnline(dev: number, userIndex: number, value: 0 | 1): void {
+    if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === value) return;
+    this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] = value;
+    const before = this.onlineDevicesOfUser[userIndex]!;
+    const after = before + (value === 1 ? 1 : -1);
+    this.onlineDevicesOfUser[userIndex] = after;
+    if (before === 0 && after === 1) {
+      this.onlineUserPosition[userIndex] = this.onlineUsersCount;
+      this.onlineUsers[this.onlineUsersCount++] = userIndex;
+    } else if (before === 1 && after === 0) {
+      const position = this.onlineUserPosition[userIndex]!;
+      const last = this.onlineUsers[--this.onlineUsersCount]!;
+      this.onlineUsers[position] = last;
+      this.onlineUserPosition[last] = position;
+    }
+  }
+
+  /** An online device slot of the user (the first online one from `start`), or -1. */
+  onlineSlotOf(user: number, start: number): number {
+    const count = this.population.deviceCountOf(user);
+    const base = this.userBase(user);
+    for (let i = 0; i < count; i++) {
+      const slot = (start + i) % count;
+      if (this.deviceI32[(base + slot) * DEVICE_I32_STRIDE + DEV_ONLINE] === 1) return slot;
+    }
+    return -1;
+  }
+
+  /** A user with a device online, uniformly, or -1 when nobody is online. */
+  randomOnlineUser(rng: RandomStream): number {
+    if (this.onlineUsersCount === 0) return -1;
+    return this.userOfIndex(this.onlineUsers[rng.nextInt(this.onlineUsersCount)]!);
+  }
+
+  /** The next client sequence number of a device (1, 2, 3...). */
+  nextClientSeq(deviceKey: number): number {
+    return ++this.deviceI32[this.denseIndex(deviceKey) * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!;
+  }
+}
