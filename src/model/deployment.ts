@@ -78,6 +78,12 @@ export function warmStartRecordsPerUser(devicesPerUser: ReadonlyArray<{ devices:
   return records;
 }
 
+/**
+ * warmConnect's sort key is home slot x this + place met: exact below 2^53 for tables of up to
+ * 2^27 records (8.6 GB at 64 bytes) and up to 2^26 devices a server (else they go in the order met).
+ */
+const WARM_CONNECT_INDEX_SPAN = 2 ** 26;
+const WARM_CONNECT_SLOT_SPAN = 2 ** 27;
 /** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 /** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
@@ -388,6 +394,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const deviceFirst = this.clients.deviceFirst;
     // Tens of millions of users in a large slice: what is the same for a region is found once.
     const fractions = this.scenario.regions.map((region) => this.onlineFractionNow(region));
+    // The devices online at time 0, by home server, in the order met; connected after the loop.
+    const onlineKeys: number[][] = this.servers.map(() => []);
     for (let index = 0; index < inside; index++) {
       const user = this.clients.userOfIndex(index);
       const count = deviceFirst[index + 1]! - deviceFirst[index]!;
@@ -398,20 +406,46 @@ export class Deployment implements WorkloadHost, OutsideHost {
         const isOnline = this.rngSession.nextFloat() < fraction;
         if (isOnline) {
           this.clients.setOnline(dev, index, 1);
-          const server = this.servers[this.population.homeOf(user)]!;
-          // Whatever the connect sends (nothing, at its home) is dropped: this is the state at time 0.
-          server.core.connect(deviceKeyOf(user, slot), 0);
-          this.capture.deviceCount = 0;
-          this.capture.serverCount = 0;
-          this.noteConnection(server, +1);
+          const home = this.population.homeOf(user);
+          onlineKeys[home]!.push(deviceKeyOf(user, slot));
+          this.noteConnection(this.servers[home]!, +1);
         } else if (this.backlog !== null) {
           this.backlogOwed[dev >>> 5]! |= 1 << (dev & 31);
         }
         this.scheduleSessionToggle(index * SLOTS_PER_USER + slot, region, isOnline, fraction);
       }
     }
+    onlineKeys.forEach((keys, server) => this.warmConnect(this.servers[server]!, keys));
     this.warmStarting = false;
     this.workload.start();
+  }
+
+  /**
+   * Connects the devices online at time 0 to their home, in the order of their user's record in
+   * its table (a user's devices together, in the order met), so that the inserts walk the table:
+   * global-2025's slice connects 11 M devices into tables of 268 MB, and in the order met nearly
+   * every insert missed the cache and the TLB (6 s of its setup, session 5). The outcome does not
+   * depend on the order, but for the connection ids the core hands out. Whatever a connect sends
+   * (nothing, at its home) is dropped: this is the state at time 0.
+   */
+  private warmConnect(server: ServerState, deviceKeys: readonly number[]): void {
+    const core = server.core;
+    const count = deviceKeys.length;
+    // Sort keys (home slot, then place met) in one Float64Array: a numeric sort without a comparator.
+    let sortable = count < WARM_CONNECT_INDEX_SPAN;
+    const order = new Float64Array(sortable ? count : 0);
+    for (let i = 0; i < order.length && sortable; i++) {
+      const slot = core.recordSlotOf(deviceKeyOf(userOf(deviceKeys[i]!), 0));
+      sortable = slot < WARM_CONNECT_SLOT_SPAN;
+      order[i] = slot * WARM_CONNECT_INDEX_SPAN + i;
+    }
+    if (sortable) order.sort();
+    for (let i = 0; i < count; i++) {
+      const key = sortable ? deviceKeys[order[i]! % WARM_CONNECT_INDEX_SPAN]! : deviceKeys[i]!;
+      core.connect(key, 0);
+      this.capture.deviceCount = 0;
+      this.capture.serverCount = 0;
+    }
   }
 
   /** Restarts every statistic at the end of warm-up. */
