@@ -13,6 +13,7 @@
  * the part still ahead. Every figure is an integer number of nanoseconds (sums stay below 2^53),
  * so the accounting is exact and does not depend on when it is read.
  */
+import { checkQueueShape, waitingRingSize, type QueueShape } from './queue-shape.js';
 import type { Simulator } from './simulator.js';
 
 /** Slots of FifoCores.totals: integer ns sums since the queue was made. */
@@ -24,12 +25,7 @@ const WAITING_STARTS_NS = 2;
 const BUSY_AT_RESET_NS = 3;
 const WAITING_AT_RESET_NS = 4;
 
-export interface FifoCoresOptions {
-  name: string;
-  servers: number;
-  /** Jobs that may wait (not counting those in service); an arrival beyond it is dropped. */
-  waitingMax: number;
-}
+export type FifoCoresOptions = QueueShape;
 
 export class FifoCores {
   readonly name: string;
@@ -51,14 +47,13 @@ export class FifoCores {
   private windowStartNs = 0;
 
   constructor(sim: Simulator, options: FifoCoresOptions) {
-    if (!Number.isInteger(options.servers) || options.servers < 1) throw new Error(`queue ${options.name}: servers must be a positive integer`);
-    if (!Number.isInteger(options.waitingMax) || options.waitingMax < 0) throw new Error(`queue ${options.name}: waitingMax must be a non-negative integer`);
+    checkQueueShape(options);
     this.sim = sim;
     this.name = options.name;
     this.servers = options.servers;
     this.waitingMax = options.waitingMax;
     this.freeAtNs = new Float64Array(options.servers);
-    this.waitingStartNs = new Float64Array(Math.max(16, Math.min(options.waitingMax, 1024)));
+    this.waitingStartNs = new Float64Array(waitingRingSize(options.waitingMax));
   }
 
   /**

@@ -3,6 +3,7 @@
  * it). Jobs are integers owned by the caller; service times are given on arrival. Utilisation and
  * queue length are accounted as time integrals, so their means are exact over any window.
  */
+import { checkQueueShape, waitingRingSize, type QueueShape } from './queue-shape.js';
 import type { Simulator } from './simulator.js';
 
 // Slots of MultiServerQueue.accounting.
@@ -10,11 +11,7 @@ const BUSY_INTEGRAL = 0;
 const WAITING_INTEGRAL = 1;
 const LAST_CHANGE_NS = 2;
 
-export interface MultiServerQueueOptions {
-  name: string;
-  servers: number;
-  /** Jobs that may wait (not counting those in service); an arrival beyond it is dropped. */
-  waitingMax: number;
+export interface MultiServerQueueOptions extends QueueShape {
   /** Called when a job finishes service (at its departure time). */
   onDepart: (job: number) => void;
 }
@@ -47,14 +44,13 @@ export class MultiServerQueue {
   private windowStartNs = 0;
 
   constructor(sim: Simulator, options: MultiServerQueueOptions) {
-    if (!Number.isInteger(options.servers) || options.servers < 1) throw new Error(`queue ${options.name}: servers must be a positive integer`);
-    if (!Number.isInteger(options.waitingMax) || options.waitingMax < 0) throw new Error(`queue ${options.name}: waitingMax must be a non-negative integer`);
+    checkQueueShape(options);
     this.sim = sim;
     this.name = options.name;
     this.servers = options.servers;
     this.waitingMax = options.waitingMax;
     this.onDepart = options.onDepart;
-    const initial = Math.max(16, Math.min(options.waitingMax, 1024));
+    const initial = waitingRingSize(options.waitingMax);
     this.ringJob = new Float64Array(initial);
     this.ringServiceNs = new Float64Array(initial);
     this.departKind = sim.register(`queue.${options.name}.depart`, (job) => this.depart(job));

@@ -8,24 +8,15 @@ import { FifoCores } from '../../src/sim/fifo-cores.js';
 import { MultiServerQueue } from '../../src/sim/multi-server-queue.js';
 import { RandomStreams } from '../../src/sim/random.js';
 import { Simulator } from '../../src/sim/simulator.js';
+import { TRACE_ARRIVALS, TRACE_SERVERS, TRACE_WAITING_MAX } from './queue-trace.js';
 
 describe('fifo cores: a hand-worked trace, c = 2, room for 2', () => {
-  // Arrivals (time, service): A(0,10) B(0,4) C(1,5) D(2,1) E(3,1) F(12,3).
-  // A and B start at once; C and D wait; E finds both servers busy and the room full: dropped.
-  // B leaves at 4 and C starts (leaves 9); C leaves at 9 and D starts (leaves 10); A leaves at 10.
-  // F arrives to an empty system at 12 and leaves at 15.
+  // The trace of queue-trace.ts, the same schedule settled at each arrival.
   function run() {
     const sim = new Simulator();
-    const queue = new FifoCores(sim, { name: 'cpu', servers: 2, waitingMax: 2 });
+    const queue = new FifoCores(sim, { name: 'cpu', servers: TRACE_SERVERS, waitingMax: TRACE_WAITING_MAX });
     const finishes: number[] = [];
-    const arrivals: Array<[number, number]> = [
-      [0, 10],
-      [0, 4],
-      [1, 5],
-      [2, 1],
-      [3, 1],
-      [12, 3],
-    ];
+    const arrivals = TRACE_ARRIVALS;
     const arrive = sim.register('arrive', (job) => finishes.push(queue.admit(arrivals[job]![1])));
     arrivals.forEach(([t], job) => sim.scheduleAt(t, arrive, job));
     const probes: Record<number, number[]> = {};

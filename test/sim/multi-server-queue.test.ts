@@ -6,31 +6,22 @@ import { describe, expect, it } from 'vitest';
 import { MultiServerQueue } from '../../src/sim/multi-server-queue.js';
 import { RandomStreams } from '../../src/sim/random.js';
 import { Simulator } from '../../src/sim/simulator.js';
+import { TRACE_ARRIVALS, TRACE_SERVERS, TRACE_WAITING_MAX } from './queue-trace.js';
 
 describe('multi-server queue: a hand-worked trace, c = 2, room for 2', () => {
-  // Arrivals (time, service): A(0,10) B(0,4) C(1,5) D(2,1) E(3,1) F(12,3).
-  // A and B start at once; C and D wait; E finds both servers busy and the room full: dropped.
-  // t=4 B leaves, C starts (leaves 9); t=9 C leaves, D starts (leaves 10); t=10 A leaves, then D.
-  // F arrives to an empty system at 12 and leaves at 15.
+  // The trace of queue-trace.ts: t=10 A leaves, then D.
   function run() {
     const sim = new Simulator();
     const departed: Array<[number, string]> = [];
     const names = 'ABCDEF';
     const queue = new MultiServerQueue(sim, {
       name: 'cpu',
-      servers: 2,
-      waitingMax: 2,
+      servers: TRACE_SERVERS,
+      waitingMax: TRACE_WAITING_MAX,
       onDepart: (job) => departed.push([sim.nowNs, names[job]!]),
     });
     const accepted: boolean[] = [];
-    const arrivals: Array<[number, number]> = [
-      [0, 10],
-      [0, 4],
-      [1, 5],
-      [2, 1],
-      [3, 1],
-      [12, 3],
-    ];
+    const arrivals = TRACE_ARRIVALS;
     const arrive = sim.register('arrive', (job) => accepted.push(queue.arrive(job, arrivals[job]![1])));
     arrivals.forEach(([t], job) => sim.scheduleAt(t, arrive, job));
     const probes: Record<number, number[]> = {};
