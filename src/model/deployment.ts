@@ -33,7 +33,7 @@ import type { Distribution } from '../sim/distributions/index.js';
 import { FifoCores } from '../sim/fifo-cores.js';
 import type { RandomStream, RandomStreams } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
-import { NS_PER_HOUR, NS_PER_MS, NS_PER_S } from '../sim/time.js';
+import { NS_PER_MS, NS_PER_S } from '../sim/time.js';
 import { BackingService } from './backing-service.js';
 import { OfflineBacklog, copiesPerMessage } from './backlog.js';
 import { CostModel } from './cost-model.js';
@@ -47,6 +47,8 @@ import type { ArrivalSource } from './arrival-feed.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 import { ClientState, DEVICE_RECORD } from './client-state.js';
+import { buildLinks, type LinkCounters } from './links.js';
+import { reconnectsPerNs, sessionChangePerNs, sessionEndsPerNs } from './sessions.js';
 
 // The device record's layout (client-state.ts), in module-local names: the hot code here reads
 // them at every frame, and an imported binding is a cell V8 checks at every use.
@@ -142,20 +144,6 @@ function emptyJob(): CpuJob {
   return { server: -1, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
 }
 
-export interface LinkCounters {
-  id: string;
-  from: string;
-  to: string;
-  bandwidthBitsPerSecond: number | null;
-  bytes: number;
-  messages: number;
-  lost: number;
-  busyNs: number;
-  freeAtNs: number;
-  latency: Distribution;
-  lossFraction: number;
-}
-
 export interface ServerState {
   index: number;
   region: ResolvedRegion;
@@ -181,7 +169,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   readonly scenario: ResolvedScenario;
   readonly population: Population;
   readonly servers: ServerState[] = [];
-  readonly links: LinkCounters[] = [];
+  readonly links: LinkCounters[];
   /** Per region: its directory and its offline store. */
   readonly directories: BackingService[];
   readonly offlineStores: BackingService[];
@@ -331,7 +319,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.kindRelease = sim.register('server.release', (slot) => this.onRelease(slot));
     this.timerKind = sim.timers.register((arg) => this.onCoreTimer(arg));
 
-    this.linkOf = this.buildLinks();
+    const linkTable = buildLinks(scenario, this.interServerLatency);
+    this.links = linkTable.links;
+    this.linkOf = linkTable.linkOf;
     this.directories = scenario.regions.map(
       (r) => new BackingService(`directory-${r.name}`, 'directory', r.name, durationDistribution(scenario.directory.latencyNs), scenario.directory.capacityOpsPerSecond),
     );
@@ -485,54 +475,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
   // ---------------------------------------------------------------------------------------------
   // Assembly
-
-  private buildLinks(): Int32Array {
-    const regions = this.scenario.regions;
-    const n = regions.length;
-    const linkOf = new Int32Array(n * n).fill(-1);
-    for (const region of regions) {
-      linkOf[region.index * n + region.index] = this.links.length;
-      this.links.push({
-        id: `${region.name}-lan`,
-        from: region.name,
-        to: region.name,
-        bandwidthBitsPerSecond: null,
-        bytes: 0,
-        messages: 0,
-        lost: 0,
-        busyNs: 0,
-        freeAtNs: 0,
-        latency: this.interServerLatency[region.index]!,
-        lossFraction: 0,
-      });
-    }
-    const indexOf = new Map(regions.map((r) => [r.name, r.index]));
-    for (const link of this.scenario.links) {
-      const a = indexOf.get(link.regionA)!;
-      const b = indexOf.get(link.regionB)!;
-      // One direction each way: bandwidth is per direction, as on a full-duplex link.
-      for (const [from, to] of [
-        [a, b],
-        [b, a],
-      ] as const) {
-        linkOf[from * n + to] = this.links.length;
-        this.links.push({
-          id: `${regions[from]!.name}->${regions[to]!.name}`,
-          from: regions[from]!.name,
-          to: regions[to]!.name,
-          bandwidthBitsPerSecond: link.bandwidthBitsPerSecond,
-          bytes: 0,
-          messages: 0,
-          lost: 0,
-          busyNs: 0,
-          freeAtNs: 0,
-          latency: durationDistribution(link.latencyNs),
-          lossFraction: link.lossFraction,
-        });
-      }
-    }
-    return linkOf;
-  }
 
   private buildServers(): void {
     const clock = { nowNs: () => this.sim.nowNs };
@@ -1058,21 +1000,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
 
 
   /**
-   * Sessions alternate online and offline with exponential lengths: online for meanSession, offline
-   * for meanSession x (1 - p) / p, so that a share p of devices is online in steady state; an online
-   * device also reconnects (close, then connect at once) reconnectsPerHour times an hour.
+   * Schedules a device's next session change (sessions.ts), if it comes within the run. `toggle`
+   * names the device: its user's index x SLOTS_PER_USER + its slot.
    */
-  /** `toggle` names the device: its user's index x SLOTS_PER_USER + its slot. */
   private scheduleSessionToggle(toggle: number, region: ResolvedRegion, isOnline: boolean, p = this.onlineFractionNow(region)): void {
-    const reconnectsPerNs = region.online.reconnectsPerHour / NS_PER_HOUR;
-    if (p >= 1 && reconnectsPerNs === 0) return; // always online: no sessions end in this run
-    let ratePerNs: number;
-    if (isOnline) {
-      // A session ends (the device goes offline) or the connection drops and comes straight back.
-      ratePerNs = (p >= 1 ? 0 : 1 / region.online.sessionMeanNs) + reconnectsPerNs;
-    } else {
-      ratePerNs = p / Math.max(region.online.sessionMeanNs * (1 - p), 1);
-    }
+    const ratePerNs = sessionChangePerNs(region.online, isOnline, p);
     if (!(ratePerNs > 0)) return;
     const atNs = this.sim.nowNs + Math.round(this.rngSession.nextExponential() / ratePerNs);
     if (atNs <= this.scenario.durationNs) this.sim.scheduleAt(atNs, this.kindSession, toggle);
@@ -1088,9 +1020,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const isOnline = this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 1;
     if (isOnline) {
       const p = this.onlineFractionNow(region);
-      const endsPerNs = p >= 1 ? 0 : 1 / region.online.sessionMeanNs;
-      const reconnectsPerNs = region.online.reconnectsPerHour / NS_PER_HOUR;
-      const isReconnect = this.rngSession.nextFloat() * (endsPerNs + reconnectsPerNs) < reconnectsPerNs;
+      const endsPerNs = sessionEndsPerNs(region.online, p);
+      const reconnectPerNs = reconnectsPerNs(region.online);
+      // A session ends (the device goes offline) or the connection drops and comes straight back.
+      const isReconnect = this.rngSession.nextFloat() * (endsPerNs + reconnectPerNs) < reconnectPerNs;
       this.sendUp(deviceKey, dev, null, 2);
       if (isReconnect) {
         // The close and the new connect travel in order on the device's link.

@@ -1,0 +1,63 @@
+/**
+ * The deployment's network links between regions: per region its LAN (the hop between two of its
+ * servers, with the region's inter-server latency and no bandwidth limit), and per scenario link
+ * one direction each way (bandwidth is per direction, as on a full-duplex link). Each keeps its
+ * own counters and the time it is next free (serialisation is FIFO).
+ */
+import type { ResolvedScenario } from '../scenario/resolved.js';
+import type { Distribution } from '../sim/distributions/index.js';
+import { durationDistribution } from './distribution-of.js';
+
+export interface LinkCounters {
+  id: string;
+  from: string;
+  to: string;
+  bandwidthBitsPerSecond: number | null;
+  bytes: number;
+  messages: number;
+  lost: number;
+  busyNs: number;
+  freeAtNs: number;
+  latency: Distribution;
+  lossFraction: number;
+}
+
+export interface LinkTable {
+  links: LinkCounters[];
+  /** Link index between two regions (regionA * regions + regionB), or the region's own LAN. */
+  linkOf: Int32Array;
+}
+
+/** The links of a scenario; `lanLatency[r]` is region r's inter-server latency. */
+export function buildLinks(scenario: ResolvedScenario, lanLatency: readonly Distribution[]): LinkTable {
+  const regions = scenario.regions;
+  const n = regions.length;
+  const links: LinkCounters[] = [];
+  const linkOf = new Int32Array(n * n).fill(-1);
+  const counters = { bytes: 0, messages: 0, lost: 0, busyNs: 0, freeAtNs: 0 };
+  for (const region of regions) {
+    linkOf[region.index * n + region.index] = links.length;
+    links.push({ id: `${region.name}-lan`, from: region.name, to: region.name, bandwidthBitsPerSecond: null, ...counters, latency: lanLatency[region.index]!, lossFraction: 0 });
+  }
+  const indexOf = new Map(regions.map((r) => [r.name, r.index]));
+  for (const link of scenario.links) {
+    const a = indexOf.get(link.regionA)!;
+    const b = indexOf.get(link.regionB)!;
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      linkOf[from * n + to] = links.length;
+      links.push({
+        id: `${regions[from]!.name}->${regions[to]!.name}`,
+        from: regions[from]!.name,
+        to: regions[to]!.name,
+        bandwidthBitsPerSecond: link.bandwidthBitsPerSecond,
+        ...counters,
+        latency: durationDistribution(link.latencyNs),
+        lossFraction: link.lossFraction,
+      });
+    }
+  }
+  return { links, linkOf };
+}
