@@ -11,8 +11,11 @@ import { deviceStateBytesPerUser } from '../model/client-state.js';
  */
 export const CONNECTED_DEVICE_BYTES = 320;
 
-/** The slice's table from dense index to user id (a float64 per user inside the slice). */
-const SLICE_INDEX_BYTES_PER_USER = 8;
+/**
+ * Per user inside the slice: the table from dense index to user id (a float64), and the senders'
+ * sampler (slice-users.ts: a 32-bit id, and a 16-bit bucket while it is built).
+ */
+const SLICE_INDEX_BYTES_PER_USER = 8 + 4 + 2;
 
 export interface AdmissionProblem {
   field: string;

@@ -8,7 +8,9 @@
  */
 import { slotOf, userOf } from '../core/ids.js';
 import type { RandomStream } from '../sim/random.js';
+import type { ResolvedRegion } from '../scenario/resolved.js';
 import type { Population } from './population.js';
+import type { SliceUserList } from './slice-users.js';
 
 /**
  * The per-device record: 48 bytes, three doubles then six int32s. Why one record and not an array
@@ -126,6 +128,31 @@ export class ClientState {
     this.onlineUsers = new Int32Array(users);
     this.onlineUserPosition = new Int32Array(users);
     this.onlineDevicesOfUser = new Uint8Array(users);
+  }
+
+  /**
+   * Slice fidelity: the slice's users as the direct one-to-one streams draw them (slice-users.ts):
+   * the dense list, whose users come server by server in index order, so region by region.
+   */
+  sliceUserList(regions: readonly ResolvedRegion[]): SliceUserList {
+    if (this.indexUser === null || this.sliceFirstIndex === null) throw new Error('model: a slice user list outside slice fidelity (broken invariant)');
+    const regionStart = new Float64Array(regions.length + 1);
+    for (const region of regions) {
+      // The first simulated server at or after the region's first: where its users start.
+      let start = this.indexUser.length;
+      for (let server = region.chatServers.serverIndexFirst; server < this.sliceFirstIndex.length; server++) {
+        if (this.sliceFirstIndex[server]! >= 0) {
+          start = this.sliceFirstIndex[server]!;
+          break;
+        }
+      }
+      regionStart[region.index] = start;
+    }
+    regionStart[regions.length] = this.indexUser.length;
+    for (let r = 0; r < regions.length; r++) {
+      if (regionStart[r]! > regionStart[r + 1]!) throw new Error('model: regions whose servers are not in region order (broken invariant)');
+    }
+    return { users: this.indexUser, regionStart };
   }
 
   /** The user id of a user index. */

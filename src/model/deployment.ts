@@ -330,7 +330,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
     );
     this.buildServers();
     const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
-    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs), options.arrivals ?? null);
+    // A slice draws its one-to-one messages from the rates at which they touch it (slice-one-to-one.ts).
+    const sliceDirect = this.outside.isSlice
+      ? { users: this.clients.sliceUserList(scenario.regions), sendersInside: streams.stream('workload-senders-inside'), recipientsInside: streams.stream('workload-recipients-inside') }
+      : null;
+    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs), options.arrivals ?? null, null, sliceDirect);
     this.rngBacklog = streams.stream('backlog');
     this.backlog = scenario.offlineStore.warmBacklog ? this.buildBacklog() : null;
     this.backlogOwed = new Uint32Array(this.backlog === null ? 0 : Math.ceil(deviceSlots / 32));

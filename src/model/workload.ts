@@ -17,13 +17,16 @@ import { groupSendFrame, sendFrame, type ClientFrame } from '../core/frames.js';
 import { deviceKeyOf } from '../core/ids.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { ZipfDistribution, type Distribution } from '../sim/distributions/index.js';
-import { hash64Float, type RandomStream } from '../sim/random.js';
+import { hash64Uint32, type RandomStream } from '../sim/random.js';
 import { CounterStream } from '../sim/counter-stream.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_S } from '../sim/time.js';
 import { sizeDistribution } from './distribution-of.js';
 import { BLOCK_END_NS, SCREENING_BLOCK_CANDIDATES, type ArrivalSource } from './arrival-feed.js';
+import { FeistelPermutation } from './feistel-permutation.js';
 import type { Population } from './population.js';
+import { SliceOneToOne } from './slice-one-to-one.js';
+import type { SliceUserList } from './slice-users.js';
 
 /**
  * Draws to find an online sender (or a recipient other than the sender) before giving up: at 10%
@@ -58,18 +61,46 @@ export interface WorkloadHost {
   ensureGroup(groupId: number, members: readonly number[]): void;
 }
 
+/**
+ * Slice fidelity: the slice's users, and the streams its one-to-one messages are drawn from
+ * (slice-one-to-one.ts): one for those sent from inside, one for those sent into it.
+ */
+export interface SliceDirect {
+  users: SliceUserList;
+  sendersInside: RandomStream;
+  recipientsInside: RandomStream;
+}
+
 export class Workload {
   private readonly scenario: ResolvedScenario;
   private readonly population: Population;
   private readonly sim: Simulator;
   private readonly host: WorkloadHost;
-  /** Draws of a message: the workload's stream, or in a slice the message's counter stream. */
-  private readonly rng: RandomStream;
+  /**
+   * Draws of a message: the workload's stream, or in a slice the message's counter stream (or the
+   * stream of the direct one-to-one stream whose message is being drawn).
+   */
+  private rng: RandomStream;
   /** Gaps between arrivals: the workload's stream (the same object as `rng` in full fidelity). */
   private readonly gaps: RandomStream;
   private readonly kindArrival: number;
-  /** The offered rate's highest value over the run (per ns): candidates arrive at this rate. */
+  /** The offered rate's highest value over the run (per ns). */
   private readonly arrivalRatePerNs: number;
+  /**
+   * Candidates arrive at this rate (per ns): the offered rate's highest, or in a slice the group
+   * messages' share of it (its one-to-one messages come from the direct streams).
+   */
+  private readonly candidateRatePerNs: number;
+  /** Slice fidelity: its one-to-one messages' rates and samplers, their streams and event kinds. */
+  private readonly direct: SliceOneToOne | null = null;
+  private readonly directDraws: SliceDirect | null;
+  private readonly kindSenderInside: number = -1;
+  private readonly kindRecipientInside: number = -1;
+  /** The direct streams' candidate rates (per ns). */
+  private readonly senderInsideRatePerNs: number = 0;
+  private readonly recipientInsideRatePerNs: number = 0;
+  /** B: a bound on L(t) / (L_max Z(t)) over the run; stream 1's candidates come at L_max B W_S. */
+  private readonly senderAttemptBound: number = 0;
   /** Whether the offered rate is the same throughout (no thinning draw then). */
   private readonly rateIsConstant: boolean;
   /**
@@ -88,6 +119,9 @@ export class Workload {
   private readonly senderZipf: ZipfDistribution | null;
   /** Popularity ranks of recipients per region, or null entries for uniform recipients. */
   private readonly recipientZipf: Array<ZipfDistribution | null>;
+  /** Which user holds an activity rank (over all users), and a popularity rank (per region). */
+  private readonly senderRanks: FeistelPermutation;
+  private readonly recipientRanks: FeistelPermutation[];
   /** Groups that have been created (by their first sender), with their members. */
   private readonly groupsCreated = new Map<number, readonly number[]>();
   /** Slice fidelity: only messages that touch a simulated server are generated in detail. */
@@ -138,6 +172,7 @@ export class Workload {
     onlineFractionAt: (region: ResolvedRegion, atNs: number) => number,
     feed: ArrivalSource | null = null,
     share: { index: number; count: number } | null = null,
+    sliceDirect: SliceDirect | null = null,
   ) {
     this.scenario = scenario;
     this.population = population;
@@ -166,20 +201,134 @@ export class Workload {
     }
     this.arrivalRatePerNs = highest / NS_PER_S;
     this.rateIsConstant = lowest === highest;
+    const groupShare = population.groups > 0 ? scenario.workload.groups.fraction : 0;
+    this.candidateRatePerNs = this.slice ? this.arrivalRatePerNs * groupShare : this.arrivalRatePerNs;
     const arrivals = scenario.workload.arrivals;
     this.senderZipf = arrivals.kind === 'perUserPerDay' && arrivals.senderZipfSkew > 0 ? new ZipfDistribution(arrivals.senderZipfSkew, population.users) : null;
     const recipients = scenario.workload.recipients;
     this.recipientZipf = scenario.regions.map((r) => (recipients.pick === 'zipf' && recipients.zipfSkew > 0 && r.users > 0 ? new ZipfDistribution(recipients.zipfSkew, r.users) : null));
+    const seed = scenario.seed >>> 0;
+    this.senderRanks = new FeistelPermutation(Math.max(1, population.users), hash64Uint32(seed, 0, SALT_SENDER_RANK));
+    this.recipientRanks = scenario.regions.map((r) => new FeistelPermutation(Math.max(1, r.users), hash64Uint32(seed, r.index, SALT_RECIPIENT_RANK)));
+    this.directDraws = this.slice ? sliceDirect : null;
+    if (this.directDraws !== null) {
+      const ranks = { senderZipf: this.senderZipf, senderRanks: this.senderRanks, recipientZipf: this.recipientZipf, recipientRanks: this.recipientRanks };
+      const direct = new SliceOneToOne(scenario, population, this.directDraws.users, ranks);
+      this.direct = direct;
+      this.kindSenderInside = sim.register('workload.sender-inside', () => this.onSenderInside());
+      this.kindRecipientInside = sim.register('workload.recipient-inside', () => this.onRecipientInside());
+      const oneToOneRatePerNs = this.arrivalRatePerNs * (1 - groupShare);
+      this.senderAttemptBound = this.senderAttemptBoundOf(direct);
+      this.senderInsideRatePerNs = oneToOneRatePerNs * this.senderAttemptBound * direct.senderWeightShare;
+      this.recipientInsideRatePerNs = oneToOneRatePerNs * direct.insideRecipientMax;
+    }
   }
 
-  /** Schedules the first arrival. */
+  /** Schedules the first arrival of each stream. */
   start(): void {
     if (this.hasArrivals) this.scheduleNext(this.sim.nowNs);
+    if (this.direct !== null) {
+      this.scheduleDirect(this.kindSenderInside, this.senderInsideRatePerNs, this.directDraws!.sendersInside, this.sim.nowNs);
+      this.scheduleDirect(this.kindRecipientInside, this.recipientInsideRatePerNs, this.directDraws!.recipientsInside, this.sim.nowNs);
+    }
   }
 
-  /** Whether any message is offered at all (a rate above 0 at some time of the run). */
+  /** Whether any candidate message arrives at all (a rate above 0 at some time of the run). */
   get hasArrivals(): boolean {
-    return this.arrivalRatePerNs > 0;
+    return this.candidateRatePerNs > 0;
+  }
+
+  /**
+   * B for stream 1 (slice-one-to-one.ts): L(t) / (L_max Z(t)) <= B throughout the run. Z is lowest
+   * where every region's online share is (the shares are linear between the rate's breakpoints,
+   * and Z grows with each); and as a user with f of its devices online is online with chance at
+   * least f, L / Z is also at most max_r a_r / W_r when the rate is sum_r a_r f_r (per user per day).
+   */
+  private senderAttemptBoundOf(direct: SliceOneToOne): number {
+    const regions = this.scenario.regions;
+    const lowest = regions.map((region) => Math.min(...Array.from(this.rateTimesNs, (atNs) => this.onlineFractionAt(region, atNs))));
+    const onlineWeightLowest = direct.onlineWeightShare((i) => lowest[i]!);
+    const highestPerSecond = this.arrivalRatePerNs * NS_PER_S;
+    let bound = onlineWeightLowest > 0 ? 1 / onlineWeightLowest : Infinity;
+    const arrivals = this.scenario.workload.arrivals;
+    if (arrivals.kind === 'perUserPerDay') {
+      let ratio = 0;
+      for (const region of regions) {
+        if (region.online.fractionMean <= 0 || region.users === 0) continue;
+        const perOnlineShare = (region.users * arrivals.messagesPerUserPerDayMean) / SECONDS_PER_DAY / region.online.fractionMean;
+        const weight = direct.regionWeight(region.index);
+        ratio = Math.max(ratio, weight > 0 ? perOnlineShare / weight : Infinity);
+      }
+      bound = Math.min(bound, ratio / highestPerSecond);
+    }
+    // Nobody online anywhere at some time, with a rate that does not follow the online share (a
+    // constant messagesPerSecond): no finite bound; such a run's senders inside are thinned against
+    // a share online of 1 in 10^6 instead (a message more would need more online than that).
+    return Number.isFinite(bound) ? bound : 1e6;
+  }
+
+  /** Schedules a direct stream's next candidate after `fromNs`, thinned by time (none past the end). */
+  private scheduleDirect(kind: number, ratePerNs: number, rng: RandomStream, fromNs: number): void {
+    if (!(ratePerNs > 0)) return;
+    let atNs = fromNs;
+    for (;;) {
+      atNs += Math.max(1, Math.round(rng.nextExponential() / ratePerNs));
+      if (atNs > this.scenario.durationNs) return;
+      if (rng.nextFloat() < this.directKeepShare(kind, atNs)) break;
+    }
+    this.sim.scheduleAt(atNs, kind, 0);
+  }
+
+  /** The share of a direct stream's candidates kept at a time: L(t) / L_max, and for stream 1 / (Z(t) B). */
+  private directKeepShare(kind: number, atNs: number): number {
+    const byRate = this.rateIsConstant ? 1 : this.offeredRateOnSegment(atNs) / (this.arrivalRatePerNs * NS_PER_S);
+    if (kind !== this.kindSenderInside) return byRate;
+    const regions = this.scenario.regions;
+    const z = this.direct!.onlineWeightShare((i) => this.onlineFractionOfRegion(regions[i]!, atNs));
+    return byRate / (z * this.senderAttemptBound);
+  }
+
+  /** Stream 1: an attempt at a slice user drawn by activity; it sends if online. */
+  private onSenderInside(): void {
+    const draws = this.directDraws!.sendersInside;
+    this.scheduleDirect(this.kindSenderInside, this.senderInsideRatePerNs, draws, this.sim.nowNs);
+    this.rng = draws;
+    const sender = this.direct!.senders.sample(draws);
+    const slot = sender < 0 ? -1 : this.onlineDeviceOf(sender);
+    if (slot >= 0) {
+      const recipient = this.pickRecipient(sender);
+      if (recipient >= 0) this.sendOneToOneFrom(sender, slot, recipient);
+    }
+    this.rng = this.messageDraws!;
+  }
+
+  /**
+   * Stream 2: a sender drawn as in the full model; from outside the slice, kept with the chance
+   * that its recipient is inside, which is then drawn among the slice's users.
+   */
+  private onRecipientInside(): void {
+    const draws = this.directDraws!.recipientsInside;
+    this.scheduleDirect(this.kindRecipientInside, this.recipientInsideRatePerNs, draws, this.sim.nowNs);
+    this.rng = draws;
+    this.sendIntoSlice(draws);
+    this.rng = this.messageDraws!;
+  }
+
+  private sendIntoSlice(draws: RandomStream): void {
+    const direct = this.direct!;
+    let sender = -1;
+    let slot = -1;
+    for (let i = 0; i < DRAWS_MAX && slot < 0; i++) {
+      sender = this.pickSender();
+      slot = this.onlineDeviceOf(sender);
+    }
+    if (slot < 0) return this.host.noteSenderOffline();
+    if (this.isInside(sender)) return; // stream 1's
+    const from = this.population.regionOf(sender).index;
+    if (!draws.nextFloatBelow(direct.insideRecipientBySenderRegion[from]! / direct.insideRecipientMax)) return;
+    const region = direct.recipientRegion(from, draws.nextFloat());
+    const recipient = region < 0 ? -1 : direct.recipients[region]!.sample(draws);
+    if (recipient >= 0) this.sendOneToOneFrom(sender, slot, recipient);
   }
 
   /** Messages offered per second at a time (ns from the start; negative before it). */
@@ -233,7 +382,7 @@ export class Workload {
   }
 
   private nextArrivalGapNs(): number {
-    return Math.max(1, Math.round(this.gaps.nextExponential() / this.arrivalRatePerNs));
+    return Math.max(1, Math.round(this.gaps.nextExponential() / this.candidateRatePerNs));
   }
 
   private onArrival(messageNumber: number): void {
@@ -243,7 +392,9 @@ export class Workload {
   }
 
   private sendMessage(): void {
-    if (this.population.groups > 0 && this.rng.nextFloatBelow(this.scenario.workload.groups.fraction)) this.sendGroupMessage();
+    // A slice's candidates are all group messages: its one-to-one ones come from the direct streams.
+    if (this.slice) this.sendGroupMessage();
+    else if (this.population.groups > 0 && this.rng.nextFloatBelow(this.scenario.workload.groups.fraction)) this.sendGroupMessage();
     else this.sendOneToOne();
   }
 
@@ -318,27 +469,21 @@ export class Workload {
     return true;
   }
 
-  /** A sender: uniform over all users, or by activity rank when senders are Zipf-skewed. */
+  /**
+   * A sender: uniform over all users, or by activity rank when senders are Zipf-skewed. Ranks go to
+   * users through a keyed permutation, so the busiest users are scattered over ids and servers, and
+   * a slice can list its own users' ranks (slice-users.ts).
+   */
   private pickSender(): number {
     if (this.senderZipf === null) return this.rng.nextInt(this.population.users);
-    return this.userOfRank(this.senderZipf.sample(this.rng), 0, this.population.users, SALT_SENDER_RANK);
+    return this.senderRanks.forward(this.senderZipf.sample(this.rng) - 1);
   }
 
   /** A recipient in a region: uniform, or by popularity rank when recipients are Zipf-skewed. */
   private pickRecipientIn(region: ResolvedRegion): number {
     const zipf = this.recipientZipf[region.index];
     if (zipf === null || zipf === undefined) return region.userIdFirst + this.rng.nextInt(region.users);
-    return this.userOfRank(zipf.sample(this.rng), region.userIdFirst, region.users, SALT_RECIPIENT_RANK);
-  }
-
-  /**
-   * Which user holds an activity rank: a hash of the rank, so that the busiest users are scattered
-   * over ids and servers rather than being the first ids (a near-bijection is enough here).
-   */
-  private userOfRank(rank: number, first: number, count: number, salt: number): number {
-    // A 53-bit fraction, not a 32-bit hash modulo count: with billions of users the modulo would
-    // favour the ids below 2^32 mod count (twice as likely, for 3 billion users).
-    return first + Math.floor(hash64Float(this.scenario.seed >>> 0, rank, salt) * count);
+    return region.userIdFirst + this.recipientRanks[region.index]!.forward(zipf.sample(this.rng) - 1);
   }
 
   /** An online device of the user, from a random first slot, or -1 (also when a dry run stops). */
@@ -422,7 +567,11 @@ export class Workload {
     if (this.touchesSlice) return;
     if (slot < 0) return this.host.noteSenderOffline();
     const recipient = this.pickRecipient(sender);
-    if (recipient < 0) return;
+    if (recipient >= 0) this.sendOneToOneFrom(sender, slot, recipient);
+  }
+
+  /** A one-to-one message from an online device (`slot`) of the sender to the recipient. */
+  private sendOneToOneFrom(sender: number, slot: number, recipient: number): void {
     const senderInside = this.isInside(sender);
     const recipientInside = this.isInside(recipient);
     if (!senderInside && !recipientInside) return; // between two servers outside the slice

@@ -1,7 +1,7 @@
 /**
  * The run-time estimate (src/scenario/estimate-time.ts): a pure function of the scenario, with the
  * shape the measured runs have: setup grows with connected devices, simulation with the slice's
- * messages and copies, and a slice's screening with the whole deployment's offered stream.
+ * messages and copies, and a slice's screening with the whole deployment's group messages.
  */
 import { describe, expect, it } from 'vitest';
 import { estimateFootprint, estimateWallTime, loadScenario } from '../../src/scenario/index.js';
@@ -23,13 +23,14 @@ describe('estimateWallTime', () => {
     expect(time.wallSecondsHigh).toBeCloseTo(47 * 2.5, 6);
   });
 
-  it('makes global-2025 a screening-bound run: 1.8 M candidates a second at its peak minute', () => {
+  it("screens only global-2025's group messages, and runs its two parts side by side", () => {
     const time = estimate('global-2025');
-    // 1.157 M messages a second on the day's mean, x 1.55 at the peak, x 70 s x 0.9 us.
-    expect(time.screeningSeconds).toBeGreaterThan(109);
-    expect(time.screeningSeconds).toBeLessThan(117);
-    expect(time.setupSeconds + time.simulationSeconds).toBeLessThan(time.screeningSeconds);
-    expect(time.wallSeconds).toBe(time.screeningSeconds);
+    // 1.157 M messages a second on the day's mean, x 1.55 at the peak, x 8.57% groups x 70 s x 1 us.
+    expect(time.screeningSeconds).toBeGreaterThan(10);
+    expect(time.screeningSeconds).toBeLessThan(11.5);
+    expect(time.wallSeconds).toBeCloseTo((time.setupSeconds + time.simulationSeconds) / 2 + time.screeningSeconds, 6);
+    const onePart = estimate('global-2025', ['sliceParts=1']);
+    expect(onePart.wallSeconds).toBeCloseTo(onePart.setupSeconds + onePart.simulationSeconds, 6);
   });
 
   it('grows with the duration and with the slice', () => {

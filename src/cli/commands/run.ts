@@ -14,6 +14,7 @@ import { screeningThreadCount } from '../../engine/screening-thread.js';
 import { runPartsFileText } from '../../engine/run-part-json.js';
 import { partsOf } from '../../engine/run-scenario.js';
 import type { RunResult } from '../../metrics/run-result.js';
+import type { ResolvedScenario } from '../../scenario/resolved.js';
 import { parseShard, type Shard } from '../../sweep/grid.js';
 import { outputFileProblems, outputFolderProblems } from '../output-path.js';
 import { BadInputError, type InputProblem } from '../errors.js';
@@ -34,9 +35,9 @@ interface RunFlags extends OutputFlags {
 const JOBS_MAX = 256;
 
 /** --jobs, --shard and --out, checked together (one problem per bad flag). */
-function partFlags(flags: RunFlags, parts: number): { jobs: number; shard: Shard | null } {
+function partFlags(flags: RunFlags, parts: number): { jobs: number | null; shard: Shard | null } {
   const problems: InputProblem[] = [];
-  let jobs = 1;
+  let jobs: number | null = null;
   if (flags.jobs !== undefined) {
     jobs = /^\d+$/.test(flags.jobs) ? Number(flags.jobs) : Number.NaN;
     if (!(jobs >= 1 && jobs <= JOBS_MAX)) problems.push({ field: '--jobs', reason: `expected a whole number from 1 to ${JOBS_MAX}, got ${JSON.stringify(flags.jobs)}` });
@@ -59,6 +60,17 @@ function partFlags(flags: RunFlags, parts: number): { jobs: number; shard: Shard
   }
   if (problems.length > 0) throw new BadInputError(problems);
   return { jobs, shard };
+}
+
+/**
+ * Without --jobs, a slice's parts run as many at once as there are cores for, and as fit in memory
+ * side by side (a part holds its share of the slice): global-2025's two parts take both cores.
+ */
+function defaultJobs(scenario: ResolvedScenario, memoryAvailable: number): number {
+  for (let jobs = Math.min(os.availableParallelism(), scenario.sliceParts); jobs > 1; jobs--) {
+    if (admissionProblems(scenario, memoryAvailable, jobs).length === 0) return jobs;
+  }
+  return 1;
 }
 
 export interface RunIo {
@@ -89,14 +101,16 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
     .option('--json', 'print only the JSON results contract on stdout')
     .option('--csv <dir>', 'also write the time series as <dir>/timeseries.csv')
     .option('--report <file>', 'also write a report: .md for Markdown, .html for a self-contained page with charts')
-    .option('--jobs <n>', 'run a slice\'s parts (sliceParts) this many at once, on worker threads (default 1)')
+    .option('--jobs <n>', 'run a slice\'s parts (sliceParts) this many at once, on worker threads (default: one per core, as many as fit in memory)')
     .option('--shard <i/n>', 'run only every n-th part from part i, and write them to --out for chatscale merge')
     .option('--out <file.json>', 'with --shard: the parts file to write (refuses to overwrite)')
     .action(async (argument: string, flags: RunFlags) => {
       const { scenario, file } = loadScenarioArgument(argument, flags);
       checkReportPath(flags.report);
-      const { jobs, shard } = partFlags(flags, scenario.sliceParts);
-      const refused = admissionProblems(scenario, Math.min(os.totalmem(), os.freemem() + process.memoryUsage.rss()) * 0.8, jobs);
+      const { jobs: jobsAsked, shard } = partFlags(flags, scenario.sliceParts);
+      const memoryAvailable = Math.min(os.totalmem(), os.freemem() + process.memoryUsage.rss()) * 0.8;
+      const jobs = jobsAsked ?? defaultJobs(scenario, memoryAvailable);
+      const refused = admissionProblems(scenario, memoryAvailable, jobs);
       if (refused.length > 0) throw new BadInputError(refused.map((p) => ({ file, ...p })));
       if (flags.csv !== undefined) {
         const problems = outputFolderProblems(flags.csv, '--csv');

@@ -107,7 +107,10 @@ export function renderValidation(scenario: ResolvedScenario, estimate: Footprint
   const time = estimateWallTime(scenario, estimate);
   const seconds = roughDuration;
   const timeParts = [`setup ${seconds(time.setupSeconds)}`, `simulation ${seconds(time.simulationSeconds)}`];
-  if (time.screeningSeconds > 0) timeParts.push(`screening the deployment's stream ${seconds(time.screeningSeconds)}, on a thread of its own`);
+  if (time.screeningSeconds > 0) {
+    const where = scenario.sliceParts > 1 ? `in each of its ${scenario.sliceParts} parts, two at once` : 'on a thread of its own';
+    timeParts.push(`screening the deployment's group messages ${seconds(time.screeningSeconds)}, ${where}`);
+  }
   lines.push(
     `  time       roughly ${seconds(time.wallSeconds)} (${seconds(time.wallSecondsLow)} to ${seconds(time.wallSecondsHigh)}) on a 2-core machine like the project's: ${timeParts.join(', ')}`,
   );

@@ -1,0 +1,137 @@
+/**
+ * Draws one of a slice's own users, uniformly or by the Zipf weight of its rank (rank^-s, the rank a
+ * FeistelPermutation gives it), without looking at any user outside the slice. Slice fidelity draws
+ * the one-to-one messages sent from the slice this way (slice-one-to-one.ts), instead of drawing the
+ * whole deployment's senders and keeping the one in a hundred that is inside.
+ *
+ * How: the users are sorted into buckets by weight, bucket b holding weights in (2^-(b+1), 2^-b].
+ * A draw picks a bucket in proportion to its total weight, then a user in it uniformly, kept with
+ * probability weight 2^b (at least 1/2) or else redrawn in that bucket: exact for any skew s, and
+ * the only table is the users themselves in bucket order.
+ */
+import type { RandomStream } from '../sim/random.js';
+import type { FeistelPermutation } from './feistel-permutation.js';
+
+/** A rejection loop this long fails with probability below 2^-64 (each round keeps at least half). */
+const ROUNDS_MAX = 64;
+
+/** The slice's users: one run of user ids per region (where each starts, one more entry at the end). */
+export interface SliceUserList {
+  readonly users: Float64Array;
+  readonly regionStart: Float64Array;
+}
+
+export interface SliceRanks {
+  /** rank - 1 = ranks.inverse(user - firstUserId). */
+  readonly ranks: FeistelPermutation;
+  readonly firstUserId: number;
+  /** Zipf skew s: weight rank^-s. */
+  readonly skew: number;
+}
+
+export class SliceUserSampler {
+  /** Users in the run drawn from. */
+  readonly count: number;
+  /** Their total weight: the sum of rank^-s, or the count when uniform. */
+  readonly weight: number;
+  private readonly users: Float64Array;
+  private readonly first: number;
+  private readonly ranks: SliceRanks | null;
+  /**
+   * The run's users bucket by bucket (null when uniform): a copy, so that a draw reads one place in
+   * memory, not an index and then the user (two cache misses in tens of millions); 32-bit ids when
+   * they fit.
+   */
+  private readonly byBucket: Uint32Array | Float64Array | null;
+  /** Where each bucket starts in byBucket (one more entry at the end). */
+  private readonly bucketStart: Float64Array;
+  /** Running total of the buckets' weights. */
+  private readonly bucketCumulative: Float64Array;
+  /** 2^-b: the largest weight bucket b holds. */
+  private readonly bucketTop: Float64Array = new Float64Array(1);
+
+  /** Draws from users[first, end): uniformly when `ranks` is null, else by rank^-skew. */
+  constructor(users: Float64Array, first: number, end: number, ranks: SliceRanks | null) {
+    this.users = users;
+    this.first = first;
+    this.count = Math.max(0, end - first);
+    this.ranks = ranks !== null && ranks.skew > 0 ? ranks : null;
+    if (this.ranks === null) {
+      this.weight = this.count;
+      this.byBucket = null;
+      this.bucketTop = new Float64Array(0);
+      this.bucketStart = new Float64Array(0);
+      this.bucketCumulative = new Float64Array(0);
+      return;
+    }
+    // Every weight is at least n^-s (n the permutation's size), which bounds the buckets.
+    const buckets = Math.ceil(-Math.log2(Math.pow(this.ranks.ranks.n, -this.ranks.skew))) + 2;
+    this.bucketTop = Float64Array.from({ length: buckets + 1 }, (_, b) => 2 ** -b);
+    const bucketOf = new Uint16Array(this.count);
+    const counts = new Float64Array(buckets);
+    const weights = new Float64Array(buckets);
+    for (let i = 0; i < this.count; i++) {
+      const w = this.weightOf(users[first + i]!);
+      const b = this.bucketOf(w);
+      bucketOf[i] = b;
+      counts[b]++;
+      weights[b] += w;
+    }
+    this.bucketStart = new Float64Array(buckets + 1);
+    this.bucketCumulative = new Float64Array(buckets);
+    let total = 0;
+    for (let b = 0; b < buckets; b++) {
+      this.bucketStart[b + 1] = this.bucketStart[b]! + counts[b]!;
+      total += weights[b]!;
+      this.bucketCumulative[b] = total;
+    }
+    this.weight = total;
+    const next = this.bucketStart.slice(0, buckets);
+    const idsFit32 = this.ranks.firstUserId + this.ranks.ranks.n <= 2 ** 32;
+    this.byBucket = idsFit32 ? new Uint32Array(this.count) : new Float64Array(this.count);
+    for (let i = 0; i < this.count; i++) this.byBucket[next[bucketOf[i]!]!++] = users[first + i]!;
+  }
+
+  /** A user, or -1 when the run is empty. */
+  sample(rng: RandomStream): number {
+    if (this.count === 0) return -1;
+    if (this.byBucket === null) return this.users[this.first + rng.nextInt(this.count)]!;
+    // The bucket in proportion to its weight (binary search of the running totals); then a user in
+    // it, kept with probability weight / 2^-b and else redrawn in the same bucket, so that a user
+    // is drawn with probability (W_b / W) (w / W_b).
+    const cumulative = this.bucketCumulative;
+    const point = rng.nextFloat() * this.weight;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cumulative[mid]! > point) hi = mid;
+      else lo = mid + 1;
+    }
+    const start = this.bucketStart[lo]!;
+    const size = this.bucketStart[lo + 1]! - start;
+    const top = this.bucketTop[lo]!;
+    for (let round = 0; round < ROUNDS_MAX && size > 0; round++) {
+      const user = this.byBucket[start + rng.nextInt(size)]!;
+      if (rng.nextFloat() * top < this.weightOf(user)) return user;
+    }
+    throw new Error(`invariant: SliceUserSampler rejected ${ROUNDS_MAX} draws in a row`);
+  }
+
+  /** The bucket of a weight w in (0, 1]: b with w in (2^-(b+1), 2^-b]. */
+  private bucketOf(w: number): number {
+    const top = this.bucketTop;
+    let b = Math.min(top.length - 2, Math.max(0, Math.floor(-Math.log2(w))));
+    // log2's rounding can put w a hair outside its bucket's bounds: step back in.
+    while (b > 0 && w > top[b]!) b--;
+    while (b < top.length - 2 && w <= top[b + 1]!) b++;
+    return b;
+  }
+
+  /** rank^-s of a user in the run (ranks from 1). */
+  private weightOf(user: number): number {
+    const ranks = this.ranks!;
+    return Math.pow(ranks.ranks.inverse(user - ranks.firstUserId) + 1, -ranks.skew);
+  }
+}
+

@@ -1,0 +1,54 @@
+/** The rank permutation: a bijection on [0, n), inverted exactly, with no arithmetic regularity. */
+import { describe, expect, it } from 'vitest';
+import { FeistelPermutation } from '../../src/model/feistel-permutation.js';
+
+describe('FeistelPermutation', () => {
+  it.each([1, 2, 3, 5, 1000, 4096, 65_537, 200_000])('is a bijection on [0, %i) and inverse undoes it', (n) => {
+    const perm = new FeistelPermutation(n, 42);
+    const seen = new Uint8Array(n);
+    let wrong = 0;
+    for (let x = 0; x < n; x++) {
+      const y = perm.forward(x);
+      if (!(y >= 0 && y < n && Number.isInteger(y)) || perm.inverse(y) !== x) wrong++;
+      else seen[y]!++;
+    }
+    expect(wrong).toBe(0);
+    expect(seen.every((count) => count === 1)).toBe(true);
+  });
+
+  it('inverts exactly at the sizes of large populations and up to 2^36', () => {
+    const wrong: string[] = [];
+    for (const n of [465e6, 3e9, 2 ** 32 + 1, 5e9, 2 ** 36]) {
+      const perm = new FeistelPermutation(n, 2025);
+      for (let i = 0; i < 20_000; i++) {
+        const y = i < 10 ? n - 1 - i : Math.floor(((i * 0.6180339887498949) % 1) * n);
+        const x = perm.inverse(y);
+        if (!(x >= 0 && x < n && Number.isInteger(x)) || perm.forward(x) !== y) wrong.push(`n ${n}: y ${y}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('sends consecutive ranks to servers with no arithmetic pattern: the first 7,000 ranks fill 7 servers as chance does', () => {
+    // Under an affine map the step between consecutive ranks' servers is constant; here the servers
+    // of ranks x and x + 1 are independent, so each step value 0..6 turns up about 1,000 times.
+    const perm = new FeistelPermutation(1_000_003, 9);
+    const steps = new Array<number>(7).fill(0);
+    for (let x = 0; x < 7000; x++) steps[(((perm.forward(x + 1) % 7) - (perm.forward(x) % 7)) + 7) % 7]!++;
+    // Binomial(7000, 1/7): mean 1000, sd 29; 5 sd either side.
+    for (const count of steps) expect(Math.abs(count - 1000)).toBeLessThan(150);
+  });
+
+  it('depends on its key', () => {
+    const one = new FeistelPermutation(1_000_000, 1);
+    const two = new FeistelPermutation(1_000_000, 2);
+    let same = 0;
+    for (let x = 0; x < 1000; x++) if (one.forward(x) === two.forward(x)) same++;
+    expect(same).toBeLessThan(5);
+  });
+
+  it('refuses a size outside [1, 2^36]', () => {
+    expect(() => new FeistelPermutation(0, 1)).toThrow(RangeError);
+    expect(() => new FeistelPermutation(2 ** 36 + 1, 1)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,65 @@
+/** Drawing a slice's users by the Zipf weight of their rank, and the rates of the direct streams. */
+import { describe, expect, it } from 'vitest';
+import { FeistelPermutation } from '../../src/model/feistel-permutation.js';
+import { SliceUserSampler } from '../../src/model/slice-users.js';
+import { RandomStreams } from '../../src/sim/random.js';
+
+/** Users 0..n-1 of a population of `population`, every third one (a slice's users are scattered). */
+function sliceOf(count: number): Float64Array {
+  return Float64Array.from({ length: count }, (_, i) => 3 * i + 1);
+}
+
+describe('SliceUserSampler', () => {
+  it.each([0.5, 1, 2.5])('draws users in proportion to rank^-%s, the weight summed exactly', (skew) => {
+    const population = 3000;
+    const ranks = new FeistelPermutation(population, 17);
+    const users = sliceOf(1000);
+    const sampler = new SliceUserSampler(users, 0, users.length, { ranks, firstUserId: 0, skew });
+    const weightOf = (user: number) => Math.pow(ranks.inverse(user) + 1, -skew);
+    const total = users.reduce((sum, user) => sum + weightOf(user), 0);
+    expect(sampler.weight).toBeCloseTo(total, 9);
+    expect(sampler.count).toBe(1000);
+    // Chi-square over the 20 heaviest users and the rest pooled in 10 groups by weight.
+    const draws = 200_000;
+    const rng = new RandomStreams(5).stream('sampler');
+    const counts = new Map<number, number>();
+    for (let i = 0; i < draws; i++) {
+      const user = sampler.sample(rng);
+      counts.set(user, (counts.get(user) ?? 0) + 1);
+    }
+    for (const user of counts.keys()) expect(users.includes(user)).toBe(true);
+    const byWeight = [...users].sort((a, b) => weightOf(b) - weightOf(a));
+    const cells: number[][] = [...byWeight.slice(0, 20).map((u) => [u])];
+    const rest = byWeight.slice(20);
+    for (let g = 0; g < 10; g++) cells.push(rest.slice((g * rest.length) / 10, ((g + 1) * rest.length) / 10));
+    let chi2 = 0;
+    for (const cell of cells) {
+      const expected = (draws * cell.reduce((s, u) => s + weightOf(u), 0)) / total;
+      const observed = cell.reduce((s, u) => s + (counts.get(u) ?? 0), 0);
+      chi2 += (observed - expected) ** 2 / expected;
+    }
+    // 29 degrees of freedom: the 99.9% point is 58.3.
+    expect(chi2).toBeLessThan(58.3);
+  });
+
+  it('draws uniformly without a table when the run has no ranks, and only from its own range', () => {
+    const users = sliceOf(100);
+    const sampler = new SliceUserSampler(users, 10, 30, null);
+    expect([sampler.count, sampler.weight]).toEqual([20, 20]);
+    const rng = new RandomStreams(1).stream('uniform');
+    const counts = new Map<number, number>();
+    for (let i = 0; i < 40_000; i++) {
+      const user = sampler.sample(rng);
+      counts.set(user, (counts.get(user) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort((a, b) => a - b)).toEqual(Array.from(users.slice(10, 30)));
+    // Binomial(40000, 1/20): mean 2000, sd 44.
+    for (const count of counts.values()) expect(Math.abs(count - 2000)).toBeLessThan(220);
+  });
+
+  it('gives -1 from an empty run', () => {
+    const sampler = new SliceUserSampler(new Float64Array(0), 0, 0, { ranks: new FeistelPermutation(10, 1), firstUserId: 0, skew: 1 });
+    expect(sampler.sample(new RandomStreams(1).stream('x'))).toBe(-1);
+    expect(sampler.weight).toBe(0);
+  });
+});
