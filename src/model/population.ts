@@ -5,7 +5,7 @@
  */
 import type { ImplicitPopulation } from '../core/memory/implicit-directory.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
-import { hash64Float, hash64FloatBelow, hash64Uint32 } from '../sim/random.js';
+import { hash64Float, hash64FloatBelow, hash64Uint32, uint32PairToFloat } from '../sim/random.js';
 import { AffinePermutation } from './permutation.js';
 
 /** Groups a user belongs to on average; with the mean group size it sets the number of groups. */
@@ -19,6 +19,7 @@ const SALT_GROUP_HOME = 3;
 const SALT_GROUP_SIZE = 4;
 const SALT_GROUP_MEMBER = 5;
 const SALT_GROUP_REGION = 6;
+const SALT_GROUP_MEMBER_LOW = 7;
 
 export class Population implements ImplicitPopulation {
   readonly users: number;
@@ -145,12 +146,13 @@ export class Population implements ImplicitPopulation {
     // Repeats are dropped: found by scanning the members so far in a small group (most are), which
     // is quicker than making a Set, and by a Set in a large one.
     const seen = size > MEMBERS_SCANNED_MAX ? new Set<number>() : null;
-    const groupKey = hash64Uint32(this.seed, groupId, SALT_GROUP_MEMBER);
+    const keyHigh = hash64Uint32(this.seed, groupId, SALT_GROUP_MEMBER) | 0;
+    const keyLow = hash64Uint32(this.seed, groupId, SALT_GROUP_MEMBER_LOW) | 0;
     // Bounded: a few extra draws cover hash collisions in a small region.
     for (let i = 0; members.length < size && i < size * 4; i++) {
-      // The group's own key, then the member's position: independent across seeds and groups.
-      // A 53-bit fraction of the region, not a 32-bit hash modulo its users (biased at billions).
-      const user = region.userIdFirst + Math.floor(hash64Float(groupKey, i, SALT_GROUP_MEMBER) * region.users);
+      // The group's own keys, then the member's position: independent across seeds and groups. A
+      // 53-bit fraction of the region, not a 32-bit hash modulo its users (biased at billions).
+      const user = region.userIdFirst + Math.floor(memberFraction(keyHigh, keyLow, i) * region.users);
       if (seen === null ? !members.includes(user) : !seen.has(user)) {
         seen?.add(user);
         members.push(user);
@@ -190,4 +192,24 @@ export class Population implements ImplicitPopulation {
     if (a === 1) return (hi * lo * Math.log(hi / lo)) / (hi - lo);
     return ((Math.pow(lo, a) / (1 - Math.pow(lo / hi, a))) * (a / (a - 1)) * (1 / Math.pow(lo, a - 1) - 1 / Math.pow(hi, a - 1)));
   }
+}
+
+/**
+ * The i-th member draw of a group as a 53-bit fraction, from the group's two 32-bit keys: each half
+ * a lowbias32 mix (Wellons' integer hash finaliser, a bijection with good avalanche) of its key plus
+ * i times an odd constant. A slice screens the group messages of the whole deployment by drawing
+ * their members (about 6 each), and the general counter hash (two lanes of six Murmur rounds) was
+ * half of that work.
+ */
+function memberFraction(keyHigh: number, keyLow: number, i: number): number {
+  return uint32PairToFloat(lowbias32(keyHigh + Math.imul(i, 0x9e3779b9)), lowbias32(keyLow + Math.imul(i, 0x85ebca6b)));
+}
+
+function lowbias32(x: number): number {
+  let h = x | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  return h ^ (h >>> 16);
 }

@@ -63,4 +63,24 @@ describe('groups', () => {
     }
     expect([0, 1, 2].map((r) => Math.round((counts.get(r)! / groups) * 100) / 100)).toEqual([0.4, 0.35, 0.25]);
   });
+
+  it('have distinct members, all of the group\'s region, spread evenly over it', () => {
+    // Every member position of 20,000 groups, by which tenth of its region it falls in: uniform.
+    const tenths = new Array<number>(10).fill(0);
+    let members = 0;
+    for (let g = 0; g < 20_000; g++) {
+      const list = people.groupMembers(g);
+      const region = people.regionOf(list[0]!);
+      expect(new Set(list).size).toBe(list.length);
+      expect(list.length).toBe(people.groupSizeOf(g));
+      for (const user of list) {
+        expect(people.regionOf(user)).toBe(region);
+        tenths[Math.floor(((user - region.userIdFirst) / region.users) * 10)]!++;
+        members++;
+      }
+    }
+    // Chi-square with 9 degrees of freedom: the 99.9% point is 27.9.
+    const chi2 = tenths.reduce((sum, count) => sum + (count - members / 10) ** 2 / (members / 10), 0);
+    expect(chi2).toBeLessThan(27.9);
+  });
 });
