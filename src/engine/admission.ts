@@ -13,9 +13,9 @@ export const CONNECTED_DEVICE_BYTES = 320;
 
 /**
  * Per user inside the slice: the table from dense index to user id (a float64), and the senders'
- * sampler (slice-users.ts: a 32-bit id, and a 16-bit bucket while it is built).
+ * sampler (slice-users.ts: a position and a float32 weight, and 6 bytes more while it is built).
  */
-const SLICE_INDEX_BYTES_PER_USER = 8 + 4 + 2;
+const SLICE_INDEX_BYTES_PER_USER = 8 + 8 + 6;
 
 export interface AdmissionProblem {
   field: string;

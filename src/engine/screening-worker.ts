@@ -42,6 +42,7 @@ try {
     messageFromOutside: notHere('a send'),
     groupMessageFromOutside: notHere('a send'),
     randomOnlineUser: notHere('an online user'),
+    sliceUserOnline: notHere('a device online inside the slice'),
     ensureGroup: notHere('a group'),
   };
   const streams = new RandomStreams(scenario.seed);

@@ -215,6 +215,11 @@ export class ClientState {
     }
   }
 
+  /** Whether the user at a dense index has a device online. */
+  hasDeviceOnline(index: number): boolean {
+    return this.onlineDevicesOfUser[index]! > 0;
+  }
+
   /** An online device slot of the user (the first online one from `start`), or -1. */
   onlineSlotOf(user: number, start: number): number {
     const count = this.population.deviceCountOf(user);

@@ -1086,6 +1086,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
     return this.clients.onlineSlotOf(user, start);
   }
 
+  sliceUserOnline(position: number): boolean {
+    return this.clients.hasDeviceOnline(position);
+  }
+
   /** A user with a device online, uniformly, or -1 when nobody is online (full fidelity only). */
   randomOnlineUser(rng: RandomStream): number {
     return this.clients.randomOnlineUser(rng);

@@ -6,8 +6,8 @@
  *
  * How: the users are sorted into buckets by weight, bucket b holding weights in (2^-(b+1), 2^-b].
  * A draw picks a bucket in proportion to its total weight, then a user in it uniformly, kept with
- * probability weight 2^b (at least 1/2) or else redrawn in that bucket: exact for any skew s, and
- * the only table is the users themselves in bucket order.
+ * probability weight 2^b (at least 1/2) or else redrawn in that bucket: exact for any skew s. The
+ * table is 8 bytes a user: its position and its weight.
  */
 import type { RandomStream } from '../sim/random.js';
 import type { FeistelPermutation } from './feistel-permutation.js';
@@ -36,43 +36,48 @@ export class SliceUserSampler {
   readonly weight: number;
   private readonly users: Float64Array;
   private readonly first: number;
-  private readonly ranks: SliceRanks | null;
   /**
-   * The run's users bucket by bucket (null when uniform): a copy, so that a draw reads one place in
-   * memory, not an index and then the user (two cache misses in tens of millions); 32-bit ids when
-   * they fit.
+   * Bucket by bucket (null when uniform), each user's position in `users` and its weight, side by
+   * side in one buffer (a uint32 and a float32 per user), so that a draw reads one place in memory
+   * and needs neither the user's rank (a permutation backwards) nor a power. Weights are kept as
+   * float32 (within 6e-8 of rank^-s), and the bucket totals are sums of those same float32 values,
+   * so draws follow them exactly.
    */
-  private readonly byBucket: Uint32Array | Float64Array | null;
-  /** Where each bucket starts in byBucket (one more entry at the end). */
+  private readonly positions: Uint32Array | null;
+  private readonly weights: Float32Array | null;
+  /** Where each bucket starts (one more entry at the end). */
   private readonly bucketStart: Float64Array;
   /** Running total of the buckets' weights. */
   private readonly bucketCumulative: Float64Array;
   /** 2^-b: the largest weight bucket b holds. */
-  private readonly bucketTop: Float64Array = new Float64Array(1);
+  private readonly bucketTop: Float64Array;
 
   /** Draws from users[first, end): uniformly when `ranks` is null, else by rank^-skew. */
   constructor(users: Float64Array, first: number, end: number, ranks: SliceRanks | null) {
     this.users = users;
     this.first = first;
     this.count = Math.max(0, end - first);
-    this.ranks = ranks !== null && ranks.skew > 0 ? ranks : null;
-    if (this.ranks === null) {
+    if (users.length > 2 ** 32) throw new RangeError(`SliceUserSampler: ${users.length} users is more than a uint32 position holds`);
+    if (ranks === null || !(ranks.skew > 0)) {
       this.weight = this.count;
-      this.byBucket = null;
-      this.bucketTop = new Float64Array(0);
+      this.positions = null;
+      this.weights = null;
       this.bucketStart = new Float64Array(0);
       this.bucketCumulative = new Float64Array(0);
+      this.bucketTop = new Float64Array(0);
       return;
     }
     // Every weight is at least n^-s (n the permutation's size), which bounds the buckets.
-    const buckets = Math.ceil(-Math.log2(Math.pow(this.ranks.ranks.n, -this.ranks.skew))) + 2;
+    const buckets = Math.ceil(-Math.log2(Math.pow(ranks.ranks.n, -ranks.skew))) + 2;
     this.bucketTop = Float64Array.from({ length: buckets + 1 }, (_, b) => 2 ** -b);
+    const weightOf = new Float32Array(this.count);
     const bucketOf = new Uint16Array(this.count);
     const counts = new Float64Array(buckets);
     const weights = new Float64Array(buckets);
     for (let i = 0; i < this.count; i++) {
-      const w = this.weightOf(users[first + i]!);
+      const w = Math.fround(Math.pow(ranks.ranks.inverse(users[first + i]! - ranks.firstUserId) + 1, -ranks.skew));
       const b = this.bucketOf(w);
+      weightOf[i] = w;
       bucketOf[i] = b;
       counts[b]++;
       weights[b] += w;
@@ -87,15 +92,26 @@ export class SliceUserSampler {
     }
     this.weight = total;
     const next = this.bucketStart.slice(0, buckets);
-    const idsFit32 = this.ranks.firstUserId + this.ranks.ranks.n <= 2 ** 32;
-    this.byBucket = idsFit32 ? new Uint32Array(this.count) : new Float64Array(this.count);
-    for (let i = 0; i < this.count; i++) this.byBucket[next[bucketOf[i]!]!++] = users[first + i]!;
+    const buffer = new ArrayBuffer(this.count * 8);
+    this.positions = new Uint32Array(buffer);
+    this.weights = new Float32Array(buffer);
+    for (let i = 0; i < this.count; i++) {
+      const j = next[bucketOf[i]!]!++;
+      this.positions[2 * j] = first + i;
+      this.weights[2 * j + 1] = weightOf[i]!;
+    }
   }
 
   /** A user, or -1 when the run is empty. */
   sample(rng: RandomStream): number {
+    const position = this.samplePosition(rng);
+    return position < 0 ? -1 : this.users[position]!;
+  }
+
+  /** Where a drawn user is in the users list (its dense index in a slice), or -1 when the run is empty. */
+  samplePosition(rng: RandomStream): number {
     if (this.count === 0) return -1;
-    if (this.byBucket === null) return this.users[this.first + rng.nextInt(this.count)]!;
+    if (this.positions === null) return this.first + rng.nextInt(this.count);
     // The bucket in proportion to its weight (binary search of the running totals); then a user in
     // it, kept with probability weight / 2^-b and else redrawn in the same bucket, so that a user
     // is drawn with probability (W_b / W) (w / W_b).
@@ -112,8 +128,8 @@ export class SliceUserSampler {
     const size = this.bucketStart[lo + 1]! - start;
     const top = this.bucketTop[lo]!;
     for (let round = 0; round < ROUNDS_MAX && size > 0; round++) {
-      const user = this.byBucket[start + rng.nextInt(size)]!;
-      if (rng.nextFloat() * top < this.weightOf(user)) return user;
+      const j = start + rng.nextInt(size);
+      if (rng.nextFloat() * top < this.weights![2 * j + 1]!) return this.positions[2 * j]!;
     }
     throw new Error(`invariant: SliceUserSampler rejected ${ROUNDS_MAX} draws in a row`);
   }
@@ -127,11 +143,4 @@ export class SliceUserSampler {
     while (b < top.length - 2 && w <= top[b + 1]!) b++;
     return b;
   }
-
-  /** rank^-s of a user in the run (ranks from 1). */
-  private weightOf(user: number): number {
-    const ranks = this.ranks!;
-    return Math.pow(ranks.ranks.inverse(user - ranks.firstUserId) + 1, -ranks.skew);
-  }
 }
-

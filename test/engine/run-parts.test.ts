@@ -80,7 +80,9 @@ describe('a slice in parts', () => {
     expect(one.slice?.simulatedServers).toBe(6);
     expect(relative(routed.slice!.derived.messagesInPerSecond, one.slice!.derived.messagesInPerSecond)).toBeLessThan(0.05);
     expect(relative(routed.slice!.derived.connectionsPeak, one.slice!.derived.connectionsPeak)).toBeLessThan(0.01);
-    expect(relative(routed.slice!.derived.cpuUtilisationMean, one.slice!.derived.cpuUtilisationMean)).toBeLessThan(0.03);
+    // A second of 9,000 messages/s: the two differ by noise, -3.4%, +1.4%, -0.4% and -0.7% with
+    // seeds 5 to 8 (session 6), so 5% is about two of its standard deviations past the worst.
+    expect(relative(routed.slice!.derived.cpuUtilisationMean, one.slice!.derived.cpuUtilisationMean)).toBeLessThan(0.05);
   });
 
   it('runs the parts on worker threads (from dist/, when built) with the same result', async () => {
