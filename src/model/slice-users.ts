@@ -75,7 +75,8 @@ export class SliceUserSampler {
     const counts = new Float64Array(buckets);
     const weights = new Float64Array(buckets);
     for (let i = 0; i < this.count; i++) {
-      const w = Math.fround(Math.pow(ranks.ranks.inverse(users[first + i]! - ranks.firstUserId) + 1, -ranks.skew));
+      // rank^-s as exp(-s ln rank): half the cost of Math.pow, tens of millions of times.
+      const w = Math.fround(Math.exp(-ranks.skew * Math.log(ranks.ranks.inverse(users[first + i]! - ranks.firstUserId) + 1)));
       const b = this.bucketOf(w);
       weightOf[i] = w;
       bucketOf[i] = b;
