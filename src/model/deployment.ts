@@ -332,7 +332,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
     // A slice draws its one-to-one messages from the rates at which they touch it (slice-one-to-one.ts).
     const sliceDirect = this.outside.isSlice
-      ? { users: this.clients.sliceUserList(scenario.regions), sendersInside: streams.stream('workload-senders-inside'), recipientsInside: streams.stream('workload-recipients-inside') }
+      ? { users: this.clients.sliceUserList(scenario.regions), sendersInside: streams.stream('workload-senders-inside'), recipientsInside: streams.stream('workload-recipients-inside'), groupsInside: streams.stream('workload-groups-inside') }
       : null;
     this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs), options.arrivals ?? null, null, sliceDirect);
     this.rngBacklog = streams.stream('backlog');

@@ -5,7 +5,8 @@
  */
 import type { ImplicitPopulation } from '../core/memory/implicit-directory.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
-import { hash64Float, hash64FloatBelow, hash64Uint32, uint32PairToFloat } from '../sim/random.js';
+import { hash64FloatBelow, hash64Uint32 } from '../sim/random.js';
+import { groupSlots, regionGroups, userOfSlot, type RegionGroups } from './group-slots.js';
 import { AffinePermutation } from './permutation.js';
 
 /** Groups a user belongs to on average; with the mean group size it sets the number of groups. */
@@ -16,10 +17,8 @@ const MEMBERS_SCANNED_MAX = 32;
 const SALT_HOME = 1;
 const SALT_DEVICES = 2;
 const SALT_GROUP_HOME = 3;
-const SALT_GROUP_SIZE = 4;
 const SALT_GROUP_MEMBER = 5;
-const SALT_GROUP_REGION = 6;
-const SALT_GROUP_MEMBER_LOW = 7;
+const SALT_GROUP_SCATTER = 6;
 
 export class Population implements ImplicitPopulation {
   readonly users: number;
@@ -34,6 +33,8 @@ export class Population implements ImplicitPopulation {
   private readonly groupSize: ResolvedScenario['workload']['groups']['size'];
   /** Per region, the keyed permutation of its users that hash placement deals round its servers. */
   private readonly permutations: AffinePermutation[];
+  /** Per region, its groups and their membership slots (group-slots.ts). */
+  readonly regionGroups: RegionGroups[];
 
   constructor(scenario: ResolvedScenario) {
     this.seed = scenario.seed >>> 0;
@@ -52,7 +53,23 @@ export class Population implements ImplicitPopulation {
     this.permutations = scenario.regions.map((r) => new AffinePermutation(Math.max(1, r.users), hash64Uint32(this.seed, r.index, SALT_HOME)));
     this.groupSize = scenario.workload.groups.size;
     const groupShare = scenario.workload.groups.fraction;
-    this.groups = groupShare > 0 ? Math.max(1, Math.round((this.users * GROUP_MEMBERSHIPS_PER_USER) / this.groupSizeMean())) : 0;
+    // Each region holds groups in proportion to its users, about three memberships a user.
+    const { min, probabilities } = this.groupSizeProbabilities();
+    let groupIdFirst = 0;
+    this.regionGroups = scenario.regions.map((r) => {
+      const groups = groupShare > 0 && r.users > 0 ? Math.max(1, Math.round((r.users * GROUP_MEMBERSHIPS_PER_USER) / this.groupSizeMean())) : 0;
+      const region = regionGroups(r.users, r.userIdFirst, groupIdFirst, groups, min, probabilities, hash64Uint32(this.seed, r.index, SALT_GROUP_MEMBER), hash64Uint32(this.seed, r.index, SALT_GROUP_SCATTER));
+      groupIdFirst += groups;
+      return region;
+    });
+    this.groups = groupIdFirst;
+  }
+
+  /** The region holding a group id. */
+  regionGroupsOf(groupId: number): RegionGroups {
+    const regions = this.regionGroups;
+    for (let i = regions.length - 1; i > 0; i--) if (groupId >= regions[i]!.groupIdFirst) return regions[i]!;
+    return regions[0]!;
   }
 
   regionOf(userId: number): ResolvedRegion {
@@ -133,26 +150,19 @@ export class Population implements ImplicitPopulation {
   }
 
   /**
-   * Members of a group: distinct users, mostly of one region, the creator first. Written into
-   * `members` when given (emptied first), so that a slice's dry run, which lists a group for about
-   * one candidate message in ten and keeps none, reuses one array.
+   * Members of a group: the distinct users holding its slots, all of one region (group-slots.ts).
+   * Written into `members` when given (emptied first), so that a caller that keeps none reuses one
+   * array.
    */
   groupMembers(groupId: number, members: number[] = []): number[] {
-    const size = this.groupSizeOf(groupId);
-    // The group's region in proportion to the regions' users, so that users everywhere are in
-    // about the same number of groups.
-    const region = this.regionOf(Math.floor(hash64Float(this.seed, groupId, SALT_GROUP_REGION) * this.users));
+    const region = this.regionGroupsOf(groupId);
+    const { size, firstSlot } = groupSlots(region, groupId - region.groupIdFirst);
     members.length = 0;
-    // Repeats are dropped: found by scanning the members so far in a small group (most are), which
-    // is quicker than making a Set, and by a Set in a large one.
+    // Repeats (rare) are dropped: found by scanning the members so far in a small group (most are),
+    // which is quicker than making a Set, and by a Set in a large one.
     const seen = size > MEMBERS_SCANNED_MAX ? new Set<number>() : null;
-    const keyHigh = hash64Uint32(this.seed, groupId, SALT_GROUP_MEMBER) | 0;
-    const keyLow = hash64Uint32(this.seed, groupId, SALT_GROUP_MEMBER_LOW) | 0;
-    // Bounded: a few extra draws cover hash collisions in a small region.
-    for (let i = 0; members.length < size && i < size * 4; i++) {
-      // The group's own keys, then the member's position: independent across seeds and groups. A
-      // 53-bit fraction of the region, not a 32-bit hash modulo its users (biased at billions).
-      const user = region.userIdFirst + Math.floor(memberFraction(keyHigh, keyLow, i) * region.users);
+    for (let i = 0; i < size; i++) {
+      const user = userOfSlot(region, firstSlot + i);
       if (seen === null ? !members.includes(user) : !seen.has(user)) {
         seen?.add(user);
         members.push(user);
@@ -161,14 +171,10 @@ export class Population implements ImplicitPopulation {
     return members;
   }
 
+  /** A group's size: its membership slots (its distinct members may be fewer, rarely). */
   groupSizeOf(groupId: number): number {
-    const u = hash64Float(this.seed, groupId, SALT_GROUP_SIZE);
-    const size = this.groupSize;
-    if (size.kind === 'uniform') return size.min + Math.floor(u * (size.max - size.min + 1));
-    // Bounded Pareto by inversion.
-    const { paretoAlpha: a, min: lo, max: hi } = size;
-    const x = lo / Math.pow(1 - u * (1 - Math.pow(lo / hi, a)), 1 / a);
-    return Math.min(hi, Math.max(lo, Math.floor(x)));
+    const region = this.regionGroupsOf(groupId);
+    return groupSlots(region, groupId - region.groupIdFirst).size;
   }
 
   /**
@@ -192,24 +198,4 @@ export class Population implements ImplicitPopulation {
     if (a === 1) return (hi * lo * Math.log(hi / lo)) / (hi - lo);
     return ((Math.pow(lo, a) / (1 - Math.pow(lo / hi, a))) * (a / (a - 1)) * (1 / Math.pow(lo, a - 1) - 1 / Math.pow(hi, a - 1)));
   }
-}
-
-/**
- * The i-th member draw of a group as a 53-bit fraction, from the group's two 32-bit keys: each half
- * a lowbias32 mix (Wellons' integer hash finaliser, a bijection with good avalanche) of its key plus
- * i times an odd constant. A slice screens the group messages of the whole deployment by drawing
- * their members (about 6 each), and the general counter hash (two lanes of six Murmur rounds) was
- * half of that work.
- */
-function memberFraction(keyHigh: number, keyLow: number, i: number): number {
-  return uint32PairToFloat(lowbias32(keyHigh + Math.imul(i, 0x9e3779b9)), lowbias32(keyLow + Math.imul(i, 0x85ebca6b)));
-}
-
-function lowbias32(x: number): number {
-  let h = x | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  return h ^ (h >>> 16);
 }

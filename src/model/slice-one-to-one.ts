@@ -109,7 +109,7 @@ export class SliceOneToOne {
   }
 
   /** 1 - E[(1 - f)^devices]: a user's chance of having a device online. */
-  private userOnlineFraction(f: number): number {
+  userOnlineFraction(f: number): number {
     let offline = 0;
     for (const { devices, fraction } of this.devicesPerUser) offline += fraction * Math.pow(1 - f, devices);
     return 1 - offline;

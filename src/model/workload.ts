@@ -25,6 +25,7 @@ import { sizeDistribution } from './distribution-of.js';
 import { BLOCK_END_NS, SCREENING_BLOCK_CANDIDATES, type ArrivalSource } from './arrival-feed.js';
 import { FeistelPermutation } from './feistel-permutation.js';
 import type { Population } from './population.js';
+import { SliceGroups } from './slice-groups.js';
 import { SliceOneToOne } from './slice-one-to-one.js';
 import type { SliceUserList } from './slice-users.js';
 
@@ -71,6 +72,7 @@ export interface SliceDirect {
   users: SliceUserList;
   sendersInside: RandomStream;
   recipientsInside: RandomStream;
+  groupsInside: RandomStream;
 }
 
 export class Workload {
@@ -98,6 +100,14 @@ export class Workload {
   private readonly directDraws: SliceDirect | null;
   private readonly kindSenderInside: number = -1;
   private readonly kindRecipientInside: number = -1;
+  /** Slice fidelity: the groups that reach it (slice-groups.ts), their event kind, rate and bound. */
+  private readonly groupsDirect: SliceGroups | null = null;
+  private readonly kindGroupInside: number = -1;
+  private readonly groupInsideRatePerNs: number = 0;
+  /** B_g: a bound on L(t) / (L_max Z_g(t)) over the run (as senderAttemptBound for groups). */
+  private readonly groupAttemptBound: number = 0;
+  private onlineGroupWeight = 0;
+  private onlineGroupWeightMs = -1;
   /** The direct streams' candidate rates (per ns). */
   private readonly senderInsideRatePerNs: number = 0;
   private readonly recipientInsideRatePerNs: number = 0;
@@ -207,7 +217,9 @@ export class Workload {
     this.arrivalRatePerNs = highest / NS_PER_S;
     this.rateIsConstant = lowest === highest;
     const groupShare = population.groups > 0 ? scenario.workload.groups.fraction : 0;
-    this.candidateRatePerNs = this.slice ? this.arrivalRatePerNs * groupShare : this.arrivalRatePerNs;
+    // A slice with its users listed draws all its messages directly; without them (a screening
+    // thread's copy) it screens the group messages.
+    this.candidateRatePerNs = !this.slice ? this.arrivalRatePerNs : sliceDirect === null ? this.arrivalRatePerNs * groupShare : 0;
     const arrivals = scenario.workload.arrivals;
     this.senderZipf = arrivals.kind === 'perUserPerDay' && arrivals.senderZipfSkew > 0 ? new ZipfDistribution(arrivals.senderZipfSkew, population.users) : null;
     const recipients = scenario.workload.recipients;
@@ -226,6 +238,16 @@ export class Workload {
       this.senderAttemptBound = this.senderAttemptBoundOf(direct);
       this.senderInsideRatePerNs = oneToOneRatePerNs * this.senderAttemptBound * direct.senderWeightShare;
       this.recipientInsideRatePerNs = oneToOneRatePerNs * direct.insideRecipientMax;
+      if (groupShare > 0) {
+        const groups = new SliceGroups(population, this.directDraws.users);
+        this.groupsDirect = groups;
+        this.kindGroupInside = sim.register('workload.group-inside', () => this.onGroupInside());
+        this.groupAttemptBound = this.attemptBoundOf(
+          (fractionOf) => groups.onlineGroupShare((i) => direct.userOnlineFraction(fractionOf(i))),
+          (region) => population.regionGroups[region]!.groups / population.groups,
+        );
+        this.groupInsideRatePerNs = ((this.arrivalRatePerNs * groupShare * groups.slotsInside) / population.groups) * this.groupAttemptBound;
+      }
     }
   }
 
@@ -235,6 +257,7 @@ export class Workload {
     if (this.direct !== null) {
       this.scheduleDirect(this.kindSenderInside, this.senderInsideRatePerNs, this.directDraws!.sendersInside, this.sim.nowNs);
       this.scheduleDirect(this.kindRecipientInside, this.recipientInsideRatePerNs, this.directDraws!.recipientsInside, this.sim.nowNs);
+      if (this.groupsDirect !== null) this.scheduleDirect(this.kindGroupInside, this.groupInsideRatePerNs, this.directDraws!.groupsInside, this.sim.nowNs);
     }
   }
 
@@ -250,25 +273,36 @@ export class Workload {
    * least f, L / Z is also at most max_r a_r / W_r when the rate is sum_r a_r f_r (per user per day).
    */
   private senderAttemptBoundOf(direct: SliceOneToOne): number {
+    return this.attemptBoundOf((fractionOf) => direct.onlineWeightShare(fractionOf), (region) => direct.regionWeight(region));
+  }
+
+  /**
+   * `online(fractionOf)` is Z given each region's device online share, growing with each;
+   * `regionShare(r)` the region's share of what Z averages (weight or groups). Z is lowest where
+   * every region's online share is (the shares are linear between the rate's breakpoints); and as a
+   * user or group with f of its devices online is online with chance at least f, L / Z is also at
+   * most max_r a_r / share_r when the rate is sum_r a_r f_r (per user per day).
+   */
+  private attemptBoundOf(online: (fractionOf: (regionIndex: number) => number) => number, regionShare: (regionIndex: number) => number): number {
     const regions = this.scenario.regions;
     const lowest = regions.map((region) => Math.min(...Array.from(this.rateTimesNs, (atNs) => this.onlineFractionAt(region, atNs))));
-    const onlineWeightLowest = direct.onlineWeightShare((i) => lowest[i]!);
+    const onlineLowest = online((i) => lowest[i]!);
     const highestPerSecond = this.arrivalRatePerNs * NS_PER_S;
-    let bound = onlineWeightLowest > 0 ? 1 / onlineWeightLowest : Infinity;
+    let bound = onlineLowest > 0 ? 1 / onlineLowest : Infinity;
     const arrivals = this.scenario.workload.arrivals;
     if (arrivals.kind === 'perUserPerDay') {
       let ratio = 0;
       for (const region of regions) {
         if (region.online.fractionMean <= 0 || region.users === 0) continue;
         const perOnlineShare = (region.users * arrivals.messagesPerUserPerDayMean) / SECONDS_PER_DAY / region.online.fractionMean;
-        const weight = direct.regionWeight(region.index);
-        ratio = Math.max(ratio, weight > 0 ? perOnlineShare / weight : Infinity);
+        const share = regionShare(region.index);
+        ratio = Math.max(ratio, share > 0 ? perOnlineShare / share : Infinity);
       }
       bound = Math.min(bound, ratio / highestPerSecond);
     }
     // Nobody online anywhere at some time, with a rate that does not follow the online share (a
-    // constant messagesPerSecond): no finite bound; such a run's senders inside are thinned against
-    // a share online of 1 in 10^6 instead (a message more would need more online than that).
+    // constant messagesPerSecond): no finite bound; such a run's attempts are thinned against a
+    // share online of 1 in 10^6 instead (a message more would need more online than that).
     return Number.isFinite(bound) ? bound : 1e6;
   }
 
@@ -287,8 +321,36 @@ export class Workload {
   /** The share of a direct stream's candidates kept at a time: L(t) / L_max, and for stream 1 / (Z(t) B). */
   private directKeepShare(kind: number, atNs: number): number {
     const byRate = this.rateIsConstant ? 1 : this.offeredRateOnSegment(atNs) / (this.arrivalRatePerNs * NS_PER_S);
-    if (kind !== this.kindSenderInside) return byRate;
-    return byRate / (this.onlineWeightAt(atNs) * this.senderAttemptBound);
+    if (kind === this.kindSenderInside) return byRate / (this.onlineWeightAt(atNs) * this.senderAttemptBound);
+    if (kind === this.kindGroupInside) return byRate / (this.onlineGroupWeightAt(atNs) * this.groupAttemptBound);
+    return byRate;
+  }
+
+  /** Z_g at a time, once per simulated millisecond (as onlineWeightAt). */
+  private onlineGroupWeightAt(atNs: number): number {
+    const ms = Math.floor(atNs / 1e6);
+    if (ms !== this.onlineGroupWeightMs) {
+      const regions = this.scenario.regions;
+      const atMsNs = ms * 1e6;
+      const direct = this.direct!;
+      this.onlineGroupWeightMs = ms;
+      this.onlineGroupWeight = this.groupsDirect!.onlineGroupShare((i) => direct.userOnlineFraction(this.onlineFractionAt(regions[i]!, atMsNs)));
+    }
+    return this.onlineGroupWeight;
+  }
+
+  /** Stream 3: an attempt at a group that reaches the slice; it is written to if a member is online. */
+  private onGroupInside(): void {
+    const draws = this.directDraws!.groupsInside;
+    this.scheduleDirect(this.kindGroupInside, this.groupInsideRatePerNs, draws, this.sim.nowNs);
+    this.rng = draws;
+    const groupId = this.groupsDirect!.drawGroup(draws, this.isInsideCheck);
+    if (groupId >= 0) {
+      const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
+      // A group of one distinct member (slots that fell on one user, in a tiny region) sends nothing.
+      if (members.length >= 2) this.groupAttempt(groupId, members);
+    }
+    this.rng = this.messageDraws!;
   }
 
   /**
@@ -483,6 +545,9 @@ export class Workload {
     }
   }
 
+  /** isInside as a function value (for SliceGroups), made once. */
+  private readonly isInsideCheck = (user: number): boolean => this.isInside(user);
+
   /** In a dry run: notes that the message touches the slice, so the dry run stops here. */
   private stopsDryRun(): boolean {
     if (this.dryRunAtNs < 0) return false;
@@ -649,22 +714,29 @@ export class Workload {
         if (this.screenGroup(members)) return;
         continue;
       }
-      let sender = -1;
-      let slot = -1;
-      let online = 0;
-      for (const member of members) {
-        const memberSlot = this.onlineDeviceOf(member);
-        if (this.touchesSlice) return;
-        if (memberSlot < 0) continue;
-        // Reservoir sampling: the k-th online member replaces the pick with probability 1/k.
-        if (this.rng.nextInt(++online) === 0) {
-          sender = member;
-          slot = memberSlot;
-        }
-      }
-      if (sender >= 0) return this.sendGroupMessageFrom(groupId, members, sender, slot);
+      if (this.groupAttempt(groupId, members) || this.touchesSlice) return;
     }
     this.host.noteSenderOffline();
+  }
+
+  /** A message to a group from a member online, drawn uniformly; false when nobody is online. */
+  private groupAttempt(groupId: number, members: readonly number[]): boolean {
+    let sender = -1;
+    let slot = -1;
+    let online = 0;
+    for (const member of members) {
+      const memberSlot = this.onlineDeviceOf(member);
+      if (this.touchesSlice) return false;
+      if (memberSlot < 0) continue;
+      // Reservoir sampling: the k-th online member replaces the pick with probability 1/k.
+      if (this.rng.nextInt(++online) === 0) {
+        sender = member;
+        slot = memberSlot;
+      }
+    }
+    if (sender < 0) return false;
+    this.sendGroupMessageFrom(groupId, members, sender, slot);
+    return true;
   }
 
   /**

@@ -1,6 +1,7 @@
 /** The implicit population's placement can be run backwards: a server's users, and only them. */
 import { describe, expect, it } from 'vitest';
 import { Population } from '../../src/model/population.js';
+import { groupOfSlot, slotCountOf, slotOfUser } from '../../src/model/group-slots.js';
 import { loadScenario } from '../../src/scenario/index.js';
 
 function population(placement: string) {
@@ -55,24 +56,25 @@ describe('groups', () => {
   const people = population('hash');
 
   it('are in regions in proportion to their users (80,000, 70,000 and 50,000 of 200,000)', () => {
-    const counts = new Map<number, number>();
-    const groups = 20_000;
-    for (let g = 0; g < groups; g++) {
-      const region = people.regionOf(people.groupMembers(g)[0]!).index;
-      counts.set(region, (counts.get(region) ?? 0) + 1);
+    const share = people.regionGroups.map((r) => Math.round((r.groups / people.groups) * 100) / 100);
+    expect(share).toEqual([0.4, 0.35, 0.25]);
+    // Group ids run region by region: a group's members are all of its region.
+    for (const g of [0, people.regionGroups[1]!.groupIdFirst, people.groups - 1]) {
+      const members = people.groupMembers(g);
+      expect(new Set(members.map((u) => people.regionOf(u).index)).size).toBe(1);
     }
-    expect([0, 1, 2].map((r) => Math.round((counts.get(r)! / groups) * 100) / 100)).toEqual([0.4, 0.35, 0.25]);
   });
 
   it('have distinct members, all of the group\'s region, spread evenly over it', () => {
-    // Every member position of 20,000 groups, by which tenth of its region it falls in: uniform.
+    // Every member of 20,000 groups taken across the ids, by which tenth of its region it falls in.
     const tenths = new Array<number>(10).fill(0);
     let members = 0;
-    for (let g = 0; g < 20_000; g++) {
+    for (let i = 0; i < 20_000; i++) {
+      const g = Math.floor(((i * 0.6180339887498949) % 1) * people.groups);
       const list = people.groupMembers(g);
       const region = people.regionOf(list[0]!);
       expect(new Set(list).size).toBe(list.length);
-      expect(list.length).toBe(people.groupSizeOf(g));
+      expect(list.length).toBeLessThanOrEqual(people.groupSizeOf(g));
       for (const user of list) {
         expect(people.regionOf(user)).toBe(region);
         tenths[Math.floor(((user - region.userIdFirst) / region.users) * 10)]!++;
@@ -82,5 +84,36 @@ describe('groups', () => {
     // Chi-square with 9 degrees of freedom: the 99.9% point is 27.9.
     const chi2 = tenths.reduce((sum, count) => sum + (count - members / 10) ** 2 / (members / 10), 0);
     expect(chi2).toBeLessThan(27.9);
+  });
+
+  it("lists a user's groups from the user's side: exactly the groups that list the user", () => {
+    const region = people.regionGroups[2]!;
+    // Every group of the region, listed from the groups' side...
+    const groupsOf = new Map<number, number[]>();
+    for (let g = region.groupIdFirst; g < region.groupIdFirst + region.groups; g++) {
+      for (const user of people.groupMembers(g)) groupsOf.set(user, [...(groupsOf.get(user) ?? []), g]);
+    }
+    // ...against each user's slots: floor or ceil of slots / users each, 2.8 on average (the groups
+    // are sized for three memberships by the continuous Pareto's mean; whole sizes round down).
+    const perUser = region.slots / region.users;
+    let wrong = 0;
+    for (let local = 0; local < region.users; local++) {
+      const count = slotCountOf(region, local);
+      if (count !== Math.floor(perUser) && count !== Math.ceil(perUser)) wrong++;
+      const fromUser = new Set(Array.from({ length: count }, (_, k) => region.groupIdFirst + groupOfSlot(region, slotOfUser(region, local, k))));
+      const fromGroups = new Set(groupsOf.get(region.userIdFirst + local) ?? []);
+      if (fromUser.size !== fromGroups.size || [...fromUser].some((g) => !fromGroups.has(g))) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(perUser).toBeGreaterThan(2.7);
+    expect(perUser).toBeLessThan(3.1);
+  });
+
+  it('come in the sizes of the size distribution, class by class', () => {
+    const { min, probabilities } = people.groupSizeProbabilities();
+    const counts = new Float64Array(probabilities.length);
+    for (let g = 0; g < people.groups; g++) counts[people.groupSizeOf(g) - min]++;
+    // Each region rounds its classes cumulatively: within one group a class per region.
+    for (let i = 0; i < probabilities.length; i++) expect(Math.abs(counts[i]! - probabilities[i]! * people.groups)).toBeLessThanOrEqual(3);
   });
 });
