@@ -43,6 +43,7 @@ try {
     groupMessageFromOutside: notHere('a send'),
     randomOnlineUser: notHere('an online user'),
     sliceUserOnline: notHere('a device online inside the slice'),
+    isGroupHomedInside: (groupId) => simulated[population.groupHomeOf(groupId)] === 1,
     ensureGroup: notHere('a group'),
   };
   const streams = new RandomStreams(scenario.seed);

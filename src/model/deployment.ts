@@ -330,9 +330,17 @@ export class Deployment implements WorkloadHost, OutsideHost {
     );
     this.buildServers();
     const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
-    // A slice draws its one-to-one messages from the rates at which they touch it (slice-one-to-one.ts).
+    // A slice draws the messages that touch it from the rates at which they do (slice-one-to-one.ts,
+    // slice-groups.ts), each kind from a stream of its own.
     const sliceDirect = this.outside.isSlice
-      ? { users: this.clients.sliceUserList(scenario.regions), sendersInside: streams.stream('workload-senders-inside'), recipientsInside: streams.stream('workload-recipients-inside'), groupsInside: streams.stream('workload-groups-inside') }
+      ? {
+          users: this.clients.sliceUserList(scenario.regions),
+          servers: Array.from({ length: serverCount }, (_, server) => server).filter((server) => this.outside.isSimulatedServer(server)),
+          sendersInside: streams.stream('workload-senders-inside'),
+          recipientsInside: streams.stream('workload-recipients-inside'),
+          groupsInside: streams.stream('workload-groups-inside'),
+          groupsHomedInside: streams.stream('workload-groups-homed-inside'),
+        }
       : null;
     this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs), options.arrivals ?? null, null, sliceDirect);
     this.rngBacklog = streams.stream('backlog');
@@ -1084,6 +1092,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
   /** An online device slot of the user (the first online one from `start`), or -1. */
   onlineSlotOf(user: number, start: number): number {
     return this.clients.onlineSlotOf(user, start);
+  }
+
+  isGroupHomedInside(groupId: number): boolean {
+    return this.outside.isSimulatedServer(this.population.groupHomeOf(groupId));
   }
 
   sliceUserOnline(position: number): boolean {

@@ -6,6 +6,7 @@
 import type { ImplicitPopulation } from '../core/memory/implicit-directory.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { hash64FloatBelow, hash64Uint32 } from '../sim/random.js';
+import { FeistelPermutation } from './feistel-permutation.js';
 import { groupSlots, regionGroups, userOfSlot, type RegionGroups } from './group-slots.js';
 import { AffinePermutation } from './permutation.js';
 
@@ -35,6 +36,8 @@ export class Population implements ImplicitPopulation {
   private readonly permutations: AffinePermutation[];
   /** Per region, its groups and their membership slots (group-slots.ts). */
   readonly regionGroups: RegionGroups[];
+  /** Group id to home: perm(id) mod servers. */
+  private readonly groupHomes: FeistelPermutation;
 
   constructor(scenario: ResolvedScenario) {
     this.seed = scenario.seed >>> 0;
@@ -63,6 +66,7 @@ export class Population implements ImplicitPopulation {
       return region;
     });
     this.groups = groupIdFirst;
+    this.groupHomes = new FeistelPermutation(Math.max(1, this.groups), hash64Uint32(this.seed, 0, SALT_GROUP_HOME));
   }
 
   /** The region holding a group id. */
@@ -145,8 +149,22 @@ export class Population implements ImplicitPopulation {
     return (1 << this.deviceCountOf(userId)) - 1;
   }
 
+  /**
+   * A group's home server: perm(id) mod servers, a keyed permutation of the group ids, so that a
+   * slice can list the groups homed on its servers (groupHomedOn) as it lists their users.
+   */
   groupHomeOf(groupId: number): number {
-    return hash64Uint32(this.seed, groupId, SALT_GROUP_HOME) % this.serverCount;
+    return this.groupHomes.forward(groupId) % this.serverCount;
+  }
+
+  /** How many groups are homed on a server. */
+  groupCountHomedOn(server: number): number {
+    return server < this.groups ? Math.floor((this.groups - 1 - server) / this.serverCount) + 1 : 0;
+  }
+
+  /** The k-th group homed on a server (k below groupCountHomedOn). */
+  groupHomedOn(server: number, k: number): number {
+    return this.groupHomes.inverse(server + k * this.serverCount);
   }
 
   /**

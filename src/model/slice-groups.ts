@@ -14,6 +14,10 @@
  * probability 1 / m_h: each group reaching the slice is attempted at rate L(t) g / (G Z_g(t)), as in
  * the full model. An attempt whose group has nobody online sends nothing.
  *
+ * A group homed on a slice server with no member inside still costs that server its fan-out: a
+ * second stream attempts the H groups homed inside at rate L(t) g H / (G Z_g(t)), uniformly, and
+ * drops those with a member inside (the first stream has them).
+ *
  * Z_g(t) = sum over regions and sizes of the groups' share times 1 - (1 - q_r(t))^s, q_r being a
  * user's chance of having a device online, its members taken as independent (a group's few members
  * inside the slice are online as simulated, the rest as the outside model has them).
@@ -31,10 +35,23 @@ export class SliceGroups {
   private readonly slotsPerUserMax: Float64Array;
   private readonly population: Population;
   private readonly slice: SliceUserList;
+  /** The slice's servers, and how many groups each is home to (running total). */
+  private readonly servers: readonly number[];
+  private readonly homedCumulative: Float64Array;
+  /** Groups homed on the slice's servers. */
+  readonly groupsHomedInside: number;
 
-  constructor(population: Population, slice: SliceUserList) {
+  constructor(population: Population, slice: SliceUserList, servers: readonly number[]) {
     this.population = population;
     this.slice = slice;
+    this.servers = servers;
+    this.homedCumulative = new Float64Array(servers.length);
+    let homed = 0;
+    servers.forEach((server, i) => {
+      homed += population.groupCountHomedOn(server);
+      this.homedCumulative[i] = homed;
+    });
+    this.groupsHomedInside = homed;
     const regions = population.regionGroups;
     this.slotsInsideByRegion = new Float64Array(regions.length);
     this.slotsPerUserMax = new Float64Array(regions.length);
@@ -76,6 +93,16 @@ export class SliceGroups {
       for (let i = 0; i < size; i++) if (isInside(userOfSlot(region, firstSlot + i))) held++;
       return held > 0 && rng.nextInt(held) === 0 ? region.groupIdFirst + localGroup : -1;
     }
+  }
+
+  /** A group homed on one of the slice's servers, uniformly; -1 when there is none. */
+  drawGroupHomedInside(rng: RandomStream): number {
+    if (this.groupsHomedInside === 0) return -1;
+    const point = Math.floor(rng.nextFloat() * this.groupsHomedInside);
+    let i = 0;
+    while (this.homedCumulative[i]! <= point) i++;
+    const k = point - (i > 0 ? this.homedCumulative[i - 1]! : 0);
+    return this.population.groupHomedOn(this.servers[i]!, k);
   }
 
   /**

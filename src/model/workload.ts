@@ -56,6 +56,8 @@ export interface WorkloadHost {
   messageFromOutside(senderKey: number, recipientUser: number, bytes: number): number;
   /** Slice fidelity: a group message from a device homed outside the slice; returns its client seq. */
   groupMessageFromOutside(senderKey: number, groupId: number, bytes: number): number;
+  /** Slice fidelity: whether a group's home server is simulated. */
+  isGroupHomedInside(groupId: number): boolean;
   /** Slice fidelity: whether the user at a position of the slice's user list has a device online. */
   sliceUserOnline(position: number): boolean;
   /** A user with a device online, uniformly (full fidelity), or -1 when nobody is online. */
@@ -70,9 +72,12 @@ export interface WorkloadHost {
  */
 export interface SliceDirect {
   users: SliceUserList;
+  /** The slice's servers (their indices). */
+  servers: readonly number[];
   sendersInside: RandomStream;
   recipientsInside: RandomStream;
   groupsInside: RandomStream;
+  groupsHomedInside: RandomStream;
 }
 
 export class Workload {
@@ -104,6 +109,8 @@ export class Workload {
   private readonly groupsDirect: SliceGroups | null = null;
   private readonly kindGroupInside: number = -1;
   private readonly groupInsideRatePerNs: number = 0;
+  private readonly kindGroupHomedInside: number = -1;
+  private readonly groupHomedInsideRatePerNs: number = 0;
   /** B_g: a bound on L(t) / (L_max Z_g(t)) over the run (as senderAttemptBound for groups). */
   private readonly groupAttemptBound: number = 0;
   private onlineGroupWeight = 0;
@@ -239,7 +246,7 @@ export class Workload {
       this.senderInsideRatePerNs = oneToOneRatePerNs * this.senderAttemptBound * direct.senderWeightShare;
       this.recipientInsideRatePerNs = oneToOneRatePerNs * direct.insideRecipientMax;
       if (groupShare > 0) {
-        const groups = new SliceGroups(population, this.directDraws.users);
+        const groups = new SliceGroups(population, this.directDraws.users, this.directDraws.servers);
         this.groupsDirect = groups;
         this.kindGroupInside = sim.register('workload.group-inside', () => this.onGroupInside());
         this.groupAttemptBound = this.attemptBoundOf(
@@ -247,6 +254,8 @@ export class Workload {
           (region) => population.regionGroups[region]!.groups / population.groups,
         );
         this.groupInsideRatePerNs = ((this.arrivalRatePerNs * groupShare * groups.slotsInside) / population.groups) * this.groupAttemptBound;
+        this.kindGroupHomedInside = sim.register('workload.group-homed-inside', () => this.onGroupHomedInside());
+        this.groupHomedInsideRatePerNs = ((this.arrivalRatePerNs * groupShare * groups.groupsHomedInside) / population.groups) * this.groupAttemptBound;
       }
     }
   }
@@ -257,7 +266,10 @@ export class Workload {
     if (this.direct !== null) {
       this.scheduleDirect(this.kindSenderInside, this.senderInsideRatePerNs, this.directDraws!.sendersInside, this.sim.nowNs);
       this.scheduleDirect(this.kindRecipientInside, this.recipientInsideRatePerNs, this.directDraws!.recipientsInside, this.sim.nowNs);
-      if (this.groupsDirect !== null) this.scheduleDirect(this.kindGroupInside, this.groupInsideRatePerNs, this.directDraws!.groupsInside, this.sim.nowNs);
+      if (this.groupsDirect !== null) {
+        this.scheduleDirect(this.kindGroupInside, this.groupInsideRatePerNs, this.directDraws!.groupsInside, this.sim.nowNs);
+        this.scheduleDirect(this.kindGroupHomedInside, this.groupHomedInsideRatePerNs, this.directDraws!.groupsHomedInside, this.sim.nowNs);
+      }
     }
   }
 
@@ -322,7 +334,7 @@ export class Workload {
   private directKeepShare(kind: number, atNs: number): number {
     const byRate = this.rateIsConstant ? 1 : this.offeredRateOnSegment(atNs) / (this.arrivalRatePerNs * NS_PER_S);
     if (kind === this.kindSenderInside) return byRate / (this.onlineWeightAt(atNs) * this.senderAttemptBound);
-    if (kind === this.kindGroupInside) return byRate / (this.onlineGroupWeightAt(atNs) * this.groupAttemptBound);
+    if (kind === this.kindGroupInside || kind === this.kindGroupHomedInside) return byRate / (this.onlineGroupWeightAt(atNs) * this.groupAttemptBound);
     return byRate;
   }
 
@@ -719,6 +731,19 @@ export class Workload {
     this.host.noteSenderOffline();
   }
 
+  /** Stream 4: an attempt at a group homed in the slice with no member there (their fan-out). */
+  private onGroupHomedInside(): void {
+    const draws = this.directDraws!.groupsHomedInside;
+    this.scheduleDirect(this.kindGroupHomedInside, this.groupHomedInsideRatePerNs, draws, this.sim.nowNs);
+    this.rng = draws;
+    const groupId = this.groupsDirect!.drawGroupHomedInside(draws);
+    if (groupId >= 0) {
+      const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
+      if (members.length >= 2 && !members.some(this.isInsideCheck)) this.groupAttempt(groupId, members);
+    }
+    this.rng = this.messageDraws!;
+  }
+
   /** A message to a group from a member online, drawn uniformly; false when nobody is online. */
   private groupAttempt(groupId: number, members: readonly number[]): boolean {
     let sender = -1;
@@ -764,7 +789,8 @@ export class Workload {
     const senderInside = this.isInside(sender);
     let copies = senderInside ? -1 : 0; // every member device inside the slice but the sending one
     for (const member of candidates) if (this.isInside(member)) copies += this.population.deviceCountOf(member);
-    if (!senderInside && copies === 0) return; // no member inside the slice
+    // No member inside the slice, and its home outside: nothing of it reaches the slice.
+    if (!senderInside && copies === 0 && !this.host.isGroupHomedInside(groupId)) return;
     if (this.stopsDryRun()) return;
     const deviceKey = deviceKeyOf(sender, slot);
     if (members === undefined) {

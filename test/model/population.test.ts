@@ -109,6 +109,22 @@ describe('groups', () => {
     expect(perUser).toBeLessThan(3.1);
   });
 
+  it('are homed on the servers evenly, and a server lists exactly the groups homed on it', () => {
+    const listed = new Set<number>();
+    let wrong = 0;
+    for (let server = 0; server < people.serverCount; server++) {
+      const count = people.groupCountHomedOn(server);
+      if (Math.abs(count - people.groups / people.serverCount) > 1) wrong++;
+      for (let k = 0; k < count; k++) {
+        const g = people.groupHomedOn(server, k);
+        if (people.groupHomeOf(g) !== server || listed.has(g)) wrong++;
+        listed.add(g);
+      }
+    }
+    expect(wrong).toBe(0);
+    expect(listed.size).toBe(people.groups);
+  });
+
   it('come in the sizes of the size distribution, class by class', () => {
     const { min, probabilities } = people.groupSizeProbabilities();
     const counts = new Float64Array(probabilities.length);
