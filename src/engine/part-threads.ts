@@ -17,9 +17,6 @@ export interface PartTask {
   part: PartSelector;
   /** An Int32Array's buffer: non-zero asks the part to stop (Ctrl-C). */
   stopFlag: SharedArrayBuffer;
-  /** RunOptions.screeningThread and screeningThreads. */
-  screeningThread: boolean;
-  screeningThreads: number;
 }
 
 export type PartWorkerMessage = { kind: 'progress'; simulatedNs: number } | { kind: 'done'; part: RunPartJson } | { kind: 'error'; error: string };
@@ -70,7 +67,7 @@ export async function runPartsOnThreads(scenario: ResolvedScenario, parts: reado
     while (next < parts.length) {
       const i = next++;
       if (Atomics.load(stop, 0) !== 0) return;
-      results[i] = await runOnWorker(url, { scenario, part: parts[i]!, stopFlag, screeningThread: options.screeningThread === true, screeningThreads: options.screeningThreads ?? 1 }, (ns) => {
+      results[i] = await runOnWorker(url, { scenario, part: parts[i]!, stopFlag }, (ns) => {
         simulatedNs[i] = ns;
         report();
       });

@@ -18,8 +18,6 @@ try {
     wallClockMs: () => performance.now(),
     rssBytes: () => process.memoryUsage.rss(),
     shouldStop: () => Atomics.load(stop, 0) !== 0,
-    screeningThread: task.screeningThread,
-    screeningThreads: task.screeningThreads,
     onProgress: (p) => port.postMessage({ kind: 'progress', simulatedNs: p.simulatedNs } satisfies PartWorkerMessage),
   });
   message = { kind: 'done', part: partToJson(part) };

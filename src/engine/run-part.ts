@@ -13,7 +13,6 @@ import { OP_COUNT } from '../core/ops.js';
 import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
 import type { ServerResult } from '../metrics/run-result.js';
 import { Deployment } from '../model/deployment.js';
-import { screeningWorkerUrl, startScreening } from './screening-thread.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { RandomStreams } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
@@ -32,14 +31,6 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void;
   /** Polled between slices of events; true ends the run early with a partial report. */
   shouldStop?: () => boolean;
-  /**
-   * A slice screens the offered stream on a thread of its own beside the simulation (when the
-   * compiled thread exists): the same results, on a second core. Default false; a URL names the
-   * compiled thread to use (tests).
-   */
-  screeningThread?: boolean | URL;
-  /** With screeningThread: how many threads share the screening (default 1; see screening-thread.ts). */
-  screeningThreads?: number;
 }
 
 /** Which of a slice's parts to run: index from 0, of count (the scenario's sliceParts). */
@@ -184,28 +175,20 @@ function* runPartSteps(scenario: ResolvedScenario, part: PartSelector, options: 
   const streams = new RandomStreams(scenario.seed);
   const latency = new LatencyHistogram();
   const intervalLatency = new LatencyHistogram();
-  // The screening thread starts first, so that it screens ahead while the deployment is built.
-  const url = options.screeningThread instanceof URL ? options.screeningThread : options.screeningThread === true ? screeningWorkerUrl() : null;
-  const screening = startScreening(scenario, part, url, options.screeningThreads ?? 1);
-  try {
-    const deployment = new Deployment(
-      scenario,
-      sim,
-      streams,
-      {
-        delivered: (latencyNs, counted) => {
-          if (!counted) return;
-          latency.record(latencyNs);
-          intervalLatency.record(latencyNs);
-        },
+  const deployment = new Deployment(
+    scenario,
+    sim,
+    streams,
+    {
+      delivered: (latencyNs, counted) => {
+        if (!counted) return;
+        latency.record(latencyNs);
+        intervalLatency.record(latencyNs);
       },
-      part,
-      { arrivals: screening?.arrivals ?? null },
-    );
-    return yield* measure(scenario, part, options, sim, deployment, latency, intervalLatency, wallStartMs);
-  } finally {
-    screening?.stop();
-  }
+    },
+    part,
+  );
+  return yield* measure(scenario, part, options, sim, deployment, latency, intervalLatency, wallStartMs);
 }
 
 function* measure(

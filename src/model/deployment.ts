@@ -28,7 +28,6 @@ import { MemoryOfflineStore } from '../core/memory/offline-store.js';
 import { Op, OP_COUNT } from '../core/ops.js';
 import type { OpSink, Timers, Transport } from '../core/ports.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
-import { CounterStream } from '../sim/counter-stream.js';
 import type { Distribution } from '../sim/distributions/index.js';
 import { FifoCores } from '../sim/fifo-cores.js';
 import type { RandomStream, RandomStreams } from '../sim/random.js';
@@ -43,7 +42,6 @@ import { Population } from './population.js';
 import { DenseSessionDirectory } from './dense-directory.js';
 import { FramePool, SlotPool } from './transit.js';
 import { onlineFractionAtNs } from './online-fraction.js';
-import type { ArrivalSource } from './arrival-feed.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 import { ClientState, DEVICE_RECORD } from './client-state.js';
@@ -160,11 +158,6 @@ export interface ServerState {
   nicBusyNs: number;
 }
 
-export interface DeploymentOptions {
-  /** A slice's arrivals, screened on another thread (src/engine/screening-thread.ts); none: screen here. */
-  arrivals?: ArrivalSource | null;
-}
-
 export class Deployment implements WorkloadHost, OutsideHost {
   readonly scenario: ResolvedScenario;
   readonly population: Population;
@@ -270,12 +263,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly kindRead: number;
   private readonly kindRelease: number;
   private readonly timerKind: number;
-  /**
-   * `part`: which of a slice's sliceParts this deployment simulates (the whole slice by default).
-   * `arrivals`: a slice's offered stream as screened on another thread; without it the simulation
-   * screens it itself.
-   */
-  constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver, part = { index: 0, count: 1 }, options: DeploymentOptions = {}) {
+  /** `part`: which of a slice's sliceParts this deployment simulates (the whole slice by default). */
+  constructor(scenario: ResolvedScenario, sim: Simulator, streams: RandomStreams, observer: DeploymentObserver, part = { index: 0, count: 1 }) {
     this.scenario = scenario;
     this.sim = sim;
     this.observer = observer;
@@ -329,7 +318,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
       (r) => new BackingService(`offline-store-${r.name}`, 'offlineStore', r.name, durationDistribution(scenario.offlineStore.latencyNs), scenario.offlineStore.capacityOpsPerSecond),
     );
     this.buildServers();
-    const messageDraws = new CounterStream(streams.keyOf('workload-messages'), 'workload-messages');
     // A slice draws the messages that touch it from the rates at which they do (slice-one-to-one.ts,
     // slice-groups.ts), each kind from a stream of its own.
     const sliceDirect = this.outside.isSlice
@@ -342,7 +330,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
           groupsHomedInside: streams.stream('workload-groups-homed-inside'),
         }
       : null;
-    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), messageDraws, this, (region, atNs) => this.onlineFractionAt(region, atNs), options.arrivals ?? null, null, sliceDirect);
+    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), this, (region, atNs) => this.onlineFractionAt(region, atNs), sliceDirect);
     this.rngBacklog = streams.stream('backlog');
     this.backlog = scenario.offlineStore.warmBacklog ? this.buildBacklog() : null;
     this.backlogOwed = new Uint32Array(this.backlog === null ? 0 : Math.ceil(deviceSlots / 32));

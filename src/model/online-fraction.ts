@@ -1,7 +1,6 @@
 /**
  * The share of a region's devices online at a simulated time: its diurnal curve (by local hour,
- * linear between whole hours) at the region's local time. A pure function of the scenario, so the
- * deployment and the screening thread (src/engine/screening-worker.ts) compute the same doubles.
+ * linear between whole hours) at the region's local time. A pure function of the scenario.
  */
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { NS_PER_MS } from '../sim/time.js';

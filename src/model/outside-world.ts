@@ -74,8 +74,7 @@ export function sliceServersByRegion(k: number, serversPerRegion: readonly numbe
 /**
  * 1 for each chat server simulated in full, 0 for the others: the slice's stratified sample, spread
  * evenly through each region, and of it the share of `part` (the slice's servers in index order,
- * dealt round-robin over the parts). A pure function of the scenario, shared with the screening
- * thread.
+ * dealt round-robin over the parts). A pure function of the scenario.
  */
 export function simulatedServers(scenario: ResolvedScenario, part = { index: 0, count: 1 }): Uint8Array {
   const total = scenario.totals.chatServers;

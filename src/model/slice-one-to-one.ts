@@ -1,6 +1,6 @@
 /**
  * Slice fidelity's one-to-one messages, drawn straight from the rates at which they touch the
- * slice instead of screened out of the whole deployment's stream (DESIGN.md section 4).
+ * slice, without drawing the rest of the deployment's stream (DESIGN.md section 4).
  *
  * The workload's one-to-one model (workload.ts): messages arrive at rate L(t); each takes a sender
  * by drawing users in proportion to an activity weight w (rank^-s, or 1) until one is online, then

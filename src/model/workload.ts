@@ -5,24 +5,20 @@
  * arrival, so the messages offered are the same whatever the deployment does with them (DESIGN.md
  * section 5).
  *
- * Slice fidelity generates the whole deployment's stream too (its rates and mix are the full
- * deployment's), but most of its messages are between two servers outside the slice. Those are
- * screened out ahead of time without a kernel event: after each arrival, the next ones are drawn
- * in a dry run until one touches a user homed in the slice, and only that one is scheduled. A
- * message's draws come from a counter stream keyed by its number, so the dry run and the real run
- * at its time draw the same numbers; the dry run stops at the first user inside the slice, before
- * anything that depends on the deployment's state (who is online there).
+ * Slice fidelity offers the whole deployment's load too (its rates and mix are the full
+ * deployment's), but draws only the messages that touch the slice, from the rates at which they
+ * do: four Poisson streams of attempts (slice-one-to-one.ts for one-to-one messages sent from
+ * inside and into it, slice-groups.ts for groups with members inside or homed there). The full
+ * stream below is not drawn at all in a slice.
  */
 import { groupSendFrame, sendFrame, type ClientFrame } from '../core/frames.js';
 import { deviceKeyOf } from '../core/ids.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { ZipfDistribution, type Distribution } from '../sim/distributions/index.js';
 import { hash64Uint32, type RandomStream } from '../sim/random.js';
-import { CounterStream } from '../sim/counter-stream.js';
 import type { Simulator } from '../sim/simulator.js';
 import { NS_PER_S } from '../sim/time.js';
 import { sizeDistribution } from './distribution-of.js';
-import { BLOCK_END_NS, SCREENING_BLOCK_CANDIDATES, type ArrivalSource } from './arrival-feed.js';
 import { FeistelPermutation } from './feistel-permutation.js';
 import type { Population } from './population.js';
 import { SliceGroups } from './slice-groups.js';
@@ -86,8 +82,8 @@ export class Workload {
   private readonly sim: Simulator;
   private readonly host: WorkloadHost;
   /**
-   * Draws of a message: the workload's stream, or in a slice the message's counter stream (or the
-   * stream of the direct one-to-one stream whose message is being drawn).
+   * Draws of a message: the workload's stream, or in a slice the stream of the direct stream whose
+   * message is being drawn.
    */
   private rng: RandomStream;
   /** Gaps between arrivals: the workload's stream (the same object as `rng` in full fidelity). */
@@ -148,52 +144,24 @@ export class Workload {
   private readonly groupsCreated = new Map<number, readonly number[]>();
   /** Slice fidelity: only messages that touch a simulated server are generated in detail. */
   private readonly slice: boolean;
-  /** Slice fidelity: the counter stream that `rng` points to, and the number of the last message drawn. */
-  private readonly messageDraws: CounterStream | null;
-  private messageNumber = 0;
-  /** A dry run's time (ns), or -1 in a real run; and whether the dry run met a user inside. */
-  private dryRunAtNs = -1;
-  private touchesSlice = false;
-  /** The members of the group a dry run is screening (reused). */
-  private readonly dryRunMembers: number[] = [];
   /** isInside's last user (-1: none yet) and its answer (whether it is homed in the slice). */
   private insideUser = -1;
   private insideAnswer = false;
-  /** nextArrival's answer. */
-  nextAtNs = 0;
-  nextNumber = 0;
-  /** Slice fidelity with a screening thread: the arrivals it screened, else null. */
-  private readonly feed: ArrivalSource | null;
-  /**
-   * A screening thread's share of the candidates when several share the stream: blocks of
-   * SCREENING_BLOCK_CANDIDATES numbers dealt round-robin, this thread's being index mod count.
-   * Others' candidates are drawn (times and numbers) but not screened. Null: all of them.
-   */
-  private readonly share: { index: number; count: number } | null;
-  /** The time of the last candidate drawn (where nextArrival resumes after a block's end). */
-  lastCandidateAtNs = 0;
-  /** The last block whose end nextArrival reported (-1: none yet). */
-  private lastBlockEnded = -1;
   /** Per region, the online share last computed and the time (ns) it was computed for. */
   private readonly fraction: Float64Array;
   private readonly fractionAtNs: Float64Array;
 
-  /** `onlineFractionAt(region, atNs)` is the share of the region's users online at a time. */
   /**
-   * `rng` is the workload's stream; `messageDraws` the counter stream a slice draws its messages
-   * from (unused in full fidelity).
+   * `rng` is the workload's stream; `onlineFractionAt(region, atNs)` the share of the region's
+   * users online at a time; `sliceDirect` a slice's users and streams (null in full fidelity).
    */
-  /** `feed`: in a slice, the arrivals a screening thread screened (null: screen them here). */
   constructor(
     scenario: ResolvedScenario,
     population: Population,
     sim: Simulator,
     rng: RandomStream,
-    messageDraws: CounterStream,
     host: WorkloadHost,
     onlineFractionAt: (region: ResolvedRegion, atNs: number) => number,
-    feed: ArrivalSource | null = null,
-    share: { index: number; count: number } | null = null,
     sliceDirect: SliceDirect | null = null,
   ) {
     this.scenario = scenario;
@@ -201,14 +169,12 @@ export class Workload {
     this.sim = sim;
     this.host = host;
     this.slice = host.isSlice;
-    this.feed = this.slice ? feed : null;
-    this.share = share !== null && share.count > 1 ? share : null;
+    if (this.slice && sliceDirect === null) throw new Error('workload: a slice needs its users and direct streams (broken invariant)');
     this.gaps = rng;
-    this.messageDraws = this.slice ? messageDraws : null;
-    this.rng = this.slice ? messageDraws : rng;
+    this.rng = rng;
     this.textBytes = sizeDistribution(scenario.workload.sizes.text.sizeBytes);
     this.mediaBytes = sizeDistribution(scenario.workload.sizes.media.sizeBytes);
-    this.kindArrival = sim.register('workload.arrival', (messageNumber) => this.onArrival(messageNumber));
+    this.kindArrival = sim.register('workload.arrival', () => this.onArrival());
     this.onlineFractionAt = onlineFractionAt;
     this.fraction = new Float64Array(scenario.regions.length);
     this.fractionAtNs = new Float64Array(scenario.regions.length).fill(-1);
@@ -224,9 +190,8 @@ export class Workload {
     this.arrivalRatePerNs = highest / NS_PER_S;
     this.rateIsConstant = lowest === highest;
     const groupShare = population.groups > 0 ? scenario.workload.groups.fraction : 0;
-    // A slice with its users listed draws all its messages directly; without them (a screening
-    // thread's copy) it screens the group messages.
-    this.candidateRatePerNs = !this.slice ? this.arrivalRatePerNs : sliceDirect === null ? this.arrivalRatePerNs * groupShare : 0;
+    // A slice draws all its messages from the direct streams.
+    this.candidateRatePerNs = this.slice ? 0 : this.arrivalRatePerNs;
     const arrivals = scenario.workload.arrivals;
     this.senderZipf = arrivals.kind === 'perUserPerDay' && arrivals.senderZipfSkew > 0 ? new ZipfDistribution(arrivals.senderZipfSkew, population.users) : null;
     const recipients = scenario.workload.recipients;
@@ -362,7 +327,7 @@ export class Workload {
       // A group of one distinct member (slots that fell on one user, in a tiny region) sends nothing.
       if (members.length >= 2) this.groupAttempt(groupId, members);
     }
-    this.rng = this.messageDraws!;
+    this.rng = this.gaps;
   }
 
   /**
@@ -394,7 +359,7 @@ export class Workload {
       const recipient = this.pickRecipient(sender);
       if (recipient >= 0) this.sendOneToOneFrom(sender, slot, recipient);
     }
-    this.rng = this.messageDraws!;
+    this.rng = this.gaps;
   }
 
   /**
@@ -406,7 +371,7 @@ export class Workload {
     this.scheduleDirect(this.kindRecipientInside, this.recipientInsideRatePerNs, draws, this.sim.nowNs);
     this.rng = draws;
     this.sendIntoSlice(draws);
-    this.rng = this.messageDraws!;
+    this.rng = this.gaps;
   }
 
   private sendIntoSlice(draws: RandomStream): void {
@@ -480,91 +445,29 @@ export class Workload {
     return Math.max(1, Math.round(this.gaps.nextExponential() / this.candidateRatePerNs));
   }
 
-  private onArrival(messageNumber: number): void {
+  private onArrival(): void {
     this.scheduleNext(this.sim.nowNs);
-    this.messageDraws?.restart(messageNumber);
     this.sendMessage();
   }
 
   private sendMessage(): void {
-    // A slice's candidates are all group messages: its one-to-one ones come from the direct streams.
-    if (this.slice) this.sendGroupMessage();
-    else if (this.population.groups > 0 && this.rng.nextFloatBelow(this.scenario.workload.groups.fraction)) this.sendGroupMessage();
+    if (this.population.groups > 0 && this.rng.nextFloatBelow(this.scenario.workload.groups.fraction)) this.sendGroupMessage();
     else this.sendOneToOne();
   }
 
-  /** Schedules the next arrival after `fromNs` (none past the end of the run). */
-  private scheduleNext(fromNs: number): void {
-    const feed = this.feed;
-    if (feed !== null) {
-      // Screened on another thread: the same arrivals, and the same senders found offline.
-      const more = feed.next();
-      for (let i = 0; i < feed.sendersOffline; i++) this.host.noteSenderOffline();
-      if (more) this.sim.scheduleAt(feed.atNs, this.kindArrival, feed.messageNumber);
-      return;
-    }
-    if (this.nextArrival(fromNs)) this.sim.scheduleAt(this.nextAtNs, this.kindArrival, this.nextNumber);
-  }
-
   /**
-   * The next arrival after `fromNs` into nextAtNs and nextNumber (the message's number in a slice,
-   * else 0); false when there is none before the end of the run. Candidates come at the run's
-   * highest rate and each is kept with the rate at its time over that (thinning: Lewis and
-   * Shedler, 1979), so the stream follows the diurnal curve. In a slice, the kept ones are drawn
-   * in dry runs, and those between two servers outside the slice are dropped. A pure function of
-   * the scenario and the workload's streams: the screening thread runs it too.
+   * Schedules the next arrival after `fromNs` (none past the end of the run). Candidates come at the
+   * run's highest rate and each is kept with the rate at its time over that (thinning: Lewis and
+   * Shedler, 1979), so the stream follows the diurnal curve.
    */
-  nextArrival(fromNs: number): boolean {
-    const draws = this.messageDraws;
-    const share = this.share;
+  private scheduleNext(fromNs: number): void {
     let atNs = fromNs;
     for (;;) {
-      if (share !== null && this.messageNumber % SCREENING_BLOCK_CANDIDATES === 0 && this.messageNumber > 0) {
-        // The last candidate ended a block: if it was this thread's, say so before drawing on.
-        const block = this.messageNumber / SCREENING_BLOCK_CANDIDATES - 1;
-        if (block % share.count === share.index && this.lastBlockEnded !== block) {
-          this.lastBlockEnded = block;
-          this.lastCandidateAtNs = atNs;
-          this.nextAtNs = BLOCK_END_NS;
-          this.nextNumber = block;
-          return true;
-        }
-      }
       atNs += this.nextArrivalGapNs();
-      if (atNs > this.scenario.durationNs) return false;
-      if (!this.rateIsConstant && this.gaps.nextFloat() * this.arrivalRatePerNs * NS_PER_S >= this.offeredRateOnSegment(atNs)) continue;
-      if (draws === null) {
-        this.nextAtNs = atNs;
-        this.nextNumber = 0;
-        return true;
-      }
-      const number = ++this.messageNumber;
-      this.lastCandidateAtNs = atNs;
-      // Another thread's block: its numbers and times are drawn here too, its dry runs there.
-      if (share !== null && Math.floor((number - 1) / SCREENING_BLOCK_CANDIDATES) % share.count !== share.index) continue;
-      draws.restart(number);
-      this.dryRunAtNs = atNs;
-      this.touchesSlice = false;
-      this.sendMessage();
-      this.dryRunAtNs = -1;
-      const touches = this.touchesSlice;
-      this.touchesSlice = false;
-      if (touches) {
-        this.nextAtNs = atNs;
-        this.nextNumber = number;
-        return true;
-      }
+      if (atNs > this.scenario.durationNs) return;
+      if (this.rateIsConstant || this.gaps.nextFloat() * this.arrivalRatePerNs * NS_PER_S < this.offeredRateOnSegment(atNs)) break;
     }
-  }
-
-  /** isInside as a function value (for SliceGroups), made once. */
-  private readonly isInsideCheck = (user: number): boolean => this.isInside(user);
-
-  /** In a dry run: notes that the message touches the slice, so the dry run stops here. */
-  private stopsDryRun(): boolean {
-    if (this.dryRunAtNs < 0) return false;
-    this.touchesSlice = true;
-    return true;
+    this.sim.scheduleAt(atNs, this.kindArrival, 0);
   }
 
   /**
@@ -584,18 +487,11 @@ export class Workload {
     return region.userIdFirst + this.recipientRanks[region.index]!.forward(zipf.sample(this.rng) - 1);
   }
 
-  /** An online device of the user, from a random first slot, or -1 (also when a dry run stops). */
+  /** An online device of the user, from a random first slot, or -1. */
   private onlineDeviceOf(user: number): number {
     const count = this.population.deviceCountOf(user);
     const start = count > 1 ? this.rng.nextInt(count) : 0;
-    if (this.isInside(user)) return this.stopsDryRun() ? -1 : this.host.onlineSlotOf(user, start);
-    return this.onlineSlotOutside(user, count, start);
-  }
-
-  /** onlineDeviceOf for a user known to be homed outside the slice (the same draws). */
-  private onlineDeviceOutside(user: number): number {
-    const count = this.population.deviceCountOf(user);
-    const start = count > 1 ? this.rng.nextInt(count) : 0;
+    if (this.isInside(user)) return this.host.onlineSlotOf(user, start);
     return this.onlineSlotOutside(user, count, start);
   }
 
@@ -605,14 +501,14 @@ export class Workload {
    * companions is online more often than one device is).
    */
   private onlineSlotOutside(user: number, count: number, start: number): number {
-    const fraction = this.onlineFractionOfRegion(this.population.regionOf(user), this.dryRunAtNs >= 0 ? this.dryRunAtNs : this.sim.nowNs);
+    const fraction = this.onlineFractionOfRegion(this.population.regionOf(user), this.sim.nowNs);
     for (let i = 0; i < count; i++) if (this.rng.nextFloatBelow(fraction)) return (start + i) % count;
     return -1;
   }
 
   /**
-   * The share of a region online at a time, remembered for that time: a dry run asks it for every
-   * outside sender and group member it draws, all at the candidate's one time.
+   * The share of a region online at a time, remembered for that time: a message asks it for every
+   * outside sender and group member it draws, all at one time.
    */
   private onlineFractionOfRegion(region: ResolvedRegion, atNs: number): number {
     const r = region.index;
@@ -623,10 +519,13 @@ export class Workload {
     return this.fraction[r]!;
   }
 
+  /** isInside as a function value (for SliceGroups), made once. */
+  private readonly isInsideCheck = (user: number): boolean => this.isInside(user);
+
   /**
    * Whether the user is homed on a simulated server (always in full fidelity). The answer for the
    * last user asked is kept: a message asks about its sender when it looks for an online device
-   * and again when it routes, and the home (the placement permutation) was a large part of a dry run.
+   * and again when it routes.
    */
   private isInside(user: number): boolean {
     if (!this.slice) return true;
@@ -657,12 +556,11 @@ export class Workload {
       if (sender >= 0) slot = this.onlineDeviceOf(sender);
     } else {
       // By activity rank (or, in a slice, over users partly outside): draw until one is online.
-      for (let i = 0; i < DRAWS_MAX && slot < 0 && !this.touchesSlice; i++) {
+      for (let i = 0; i < DRAWS_MAX && slot < 0; i++) {
         sender = this.pickSender();
         slot = this.onlineDeviceOf(sender);
       }
     }
-    if (this.touchesSlice) return;
     if (slot < 0) return this.host.noteSenderOffline();
     const recipient = this.pickRecipient(sender);
     if (recipient >= 0) this.sendOneToOneFrom(sender, slot, recipient);
@@ -673,7 +571,6 @@ export class Workload {
     const senderInside = this.isInside(sender);
     const recipientInside = this.isInside(recipient);
     if (!senderInside && !recipientInside) return; // between two servers outside the slice
-    if (this.stopsDryRun()) return;
     const deviceKey = deviceKeyOf(sender, slot);
     if (!senderInside) {
       const seq = this.host.messageFromOutside(deviceKey, recipient, this.messageBytes());
@@ -718,15 +615,9 @@ export class Workload {
   private sendGroupMessage(): void {
     for (let draw = 0; draw < DRAWS_MAX; draw++) {
       const groupId = this.rng.nextInt(this.population.groups);
-      // A dry run lists the members into one reused array: the list groupsCreated would hold
-      // (groupMembers made it), and nothing keeps it past this message.
-      const members = this.dryRunAtNs >= 0 ? this.population.groupMembers(groupId, this.dryRunMembers) : (this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId));
+      const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
       if (members.length < 2) return this.sendOneToOne();
-      if (this.dryRunAtNs >= 0) {
-        if (this.screenGroup(members)) return;
-        continue;
-      }
-      if (this.groupAttempt(groupId, members) || this.touchesSlice) return;
+      if (this.groupAttempt(groupId, members)) return;
     }
     this.host.noteSenderOffline();
   }
@@ -741,7 +632,7 @@ export class Workload {
       const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
       if (members.length >= 2 && !members.some(this.isInsideCheck)) this.groupAttempt(groupId, members);
     }
-    this.rng = this.messageDraws!;
+    this.rng = this.gaps;
   }
 
   /** A message to a group from a member online, drawn uniformly; false when nobody is online. */
@@ -751,7 +642,6 @@ export class Workload {
     let online = 0;
     for (const member of members) {
       const memberSlot = this.onlineDeviceOf(member);
-      if (this.touchesSlice) return false;
       if (memberSlot < 0) continue;
       // Reservoir sampling: the k-th online member replaces the pick with probability 1/k.
       if (this.rng.nextInt(++online) === 0) {
@@ -764,26 +654,6 @@ export class Workload {
     return true;
   }
 
-  /**
-   * A dry run's group draw, with the outcome the real draw would have and the same draws when it
-   * matters: true when the message is settled (a member is inside the slice, so it touches it; or
-   * nobody is inside and a member is online, so it goes between outside servers only), false when
-   * nobody is online (the next group is drawn, from the same point in the stream as the real run).
-   * The real run visits every member; here the members are checked for the slice first, and the
-   * online draws stop at the first member online, after which no draw of this message counts.
-   */
-  private screenGroup(members: readonly number[]): boolean {
-    for (const member of members) {
-      if (this.isInside(member)) {
-        this.touchesSlice = true;
-        return true;
-      }
-    }
-    // Every member is outside (checked above), so their online draws skip the slice check.
-    for (const member of members) if (this.onlineDeviceOutside(member) >= 0) return true;
-    return false;
-  }
-
   private sendGroupMessageFrom(groupId: number, candidates: readonly number[], sender: number, slot: number): void {
     let members = this.groupsCreated.get(groupId);
     const senderInside = this.isInside(sender);
@@ -791,7 +661,6 @@ export class Workload {
     for (const member of candidates) if (this.isInside(member)) copies += this.population.deviceCountOf(member);
     // No member inside the slice, and its home outside: nothing of it reaches the slice.
     if (!senderInside && copies === 0 && !this.host.isGroupHomedInside(groupId)) return;
-    if (this.stopsDryRun()) return;
     const deviceKey = deviceKeyOf(sender, slot);
     if (members === undefined) {
       // Groups predate the run: one used for the first time is made to exist at its home now,

@@ -7,9 +7,8 @@
  * - simulation: 11.5 us per message and per message copy in the simulated servers (measured 5 us
  *   on reference-chat's single-device users up to 25 us on global-2025's 11.4 M connected devices,
  *   where every access misses the caches; about their geometric mean, so each is within 2.2x);
- * - a slice's screening: 1 us per candidate group message of the whole deployment (its one-to-one
- *   messages are drawn directly, slice-one-to-one.ts), on a thread of its own beside the simulation
- *   when a part runs alone on the 2 cores, in place in each part when two parts share them;
+ * - a slice draws only the messages that touch it (slice-one-to-one.ts, slice-groups.ts), so its
+ *   cost is that of its own messages;
  * - parts (sliceParts) run two at once on the 2 cores, each with its share of setup and simulation.
  * On the five runs it was fitted on it is within 2.5x (reference-chat 2.2x over, whatsapp-2014 1.4x
  * under, the others within 1.2x), so it is printed as a range: enough to tell seconds from minutes
@@ -21,7 +20,6 @@ import { NS_PER_S } from './units.js';
 
 export const SETUP_NS_PER_CONNECTED_DEVICE = 1000;
 export const SIMULATION_NS_PER_MESSAGE_OR_COPY = 11_500;
-export const SCREENING_NS_PER_CANDIDATE = 1000;
 /** The reference machine's cores: how many parts run at once. */
 const REFERENCE_CORES = 2;
 /** The model's error on the runs it was fitted on, either way. */
@@ -30,12 +28,7 @@ export const WALL_ESTIMATE_FACTOR = 2.5;
 export interface WallTimeEstimate {
   setupSeconds: number;
   simulationSeconds: number;
-  /** Screening a slice's offered group messages (0 at full fidelity), for each part. */
-  screeningSeconds: number;
-  /**
-   * One part alone: the slower of the screening (on its own thread) and the rest. Parts two at
-   * once: each part's share of setup and simulation, plus its screening in place.
-   */
+  /** Setup and simulation, shared by the parts that run at once. */
   wallSeconds: number;
   wallSecondsLow: number;
   wallSecondsHigh: number;
@@ -49,19 +42,16 @@ export function estimateWallTime(scenario: ResolvedScenario, footprint: Footprin
   for (const region of scenario.regions) devicesOnlineMean += region.users * workload.devicesPerUserMean * region.online.fractionMean;
   const rateFactor = workload.arrivals.kind === 'perUserPerDay' && devicesOnlineMean > 0 ? totals.connectedDevicesPeak / devicesOnlineMean : 1;
   const messagesPerSecond = totals.messagesPerSecondMean * rateFactor;
-  const candidatesPerSecond = messagesPerSecond * workload.groups.fraction;
   const share = footprint.simulatedShare;
   const sliceWorkPerSecond = (messagesPerSecond + footprint.messageCopiesPerSecond * rateFactor) * share;
   const durationSeconds = scenario.durationNs / NS_PER_S;
   const setupSeconds = (footprint.connectedDevicesPeak * SETUP_NS_PER_CONNECTED_DEVICE) / NS_PER_S;
   const simulationSeconds = (sliceWorkPerSecond * durationSeconds * SIMULATION_NS_PER_MESSAGE_OR_COPY) / NS_PER_S;
-  const screeningSeconds = share < 1 ? (candidatesPerSecond * durationSeconds * SCREENING_NS_PER_CANDIDATE) / NS_PER_S : 0;
   const atOnce = share < 1 ? Math.min(REFERENCE_CORES, scenario.sliceParts) : 1;
-  const wallSeconds = atOnce > 1 ? (setupSeconds + simulationSeconds) / atOnce + screeningSeconds : Math.max(setupSeconds + simulationSeconds, screeningSeconds);
+  const wallSeconds = (setupSeconds + simulationSeconds) / atOnce;
   return {
     setupSeconds,
     simulationSeconds,
-    screeningSeconds,
     wallSeconds,
     wallSecondsLow: wallSeconds / WALL_ESTIMATE_FACTOR,
     wallSecondsHigh: wallSeconds * WALL_ESTIMATE_FACTOR,

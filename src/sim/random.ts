@@ -137,22 +137,6 @@ function laneHash(laneSeed: number, seed: number, a: number, b: number): number 
 }
 
 /**
- * hash64Uint32(seed, a, b) in two steps, for many b with the same (seed, a): the state after the
- * rounds over seed and a (counterHashPrefix), then the rounds over b (counterHashFrom), as int32.
- * A counter stream draws this way: two rounds per draw instead of six, the same bits.
- */
-export function counterHashPrefix(seed: number, a: number): number {
-  let h = murmurRound(LANE_SEED_A, lo32(seed));
-  h = murmurRound(h, hi32(seed));
-  h = murmurRound(h, lo32(a));
-  return murmurRound(h, hi32(a));
-}
-
-export function counterHashFrom(prefix: number, b: number): number {
-  return murmurFinish(murmurRound(murmurRound(prefix, lo32(b)), hi32(b)), 24);
-}
-
-/**
  * Counter-based hash: a uniform uint32 as a pure function of (seed, a, b). For the implicit
  * population: `hash64Uint32(populationSeed, userId, ATTRIBUTE_DEVICES)`. Arguments are
  * non-negative integers up to 2^53 (not checked: this is on the hot path). No state, no allocation.
@@ -273,7 +257,7 @@ export class RandomStream {
    * them draw for draw), but on the stream's own fields. Why not call seedrandom's `int32`: it is a
    * closure over a separate state object, which V8 does not inline at a call site shared by many
    * streams, and the call cost about 3.5 of the 12.5 ns of an exponential draw (session 4). Seeding
-   * still goes through seedrandom. CounterStream overrides this with its counter hash.
+   * still goes through seedrandom.
    */
   protected nextInt32(): number {
     let a = this.tycheA;
@@ -306,10 +290,7 @@ export class RandomStream {
     return uint32PairToFloat(hi, this.nextInt32());
   }
 
-  /**
-   * nextFloat() < p, with the same draws (a Bernoulli trial of probability p). A counter stream
-   * answers most of them from the first of its two draws (CounterStream).
-   */
+  /** nextFloat() < p, with the same draws (a Bernoulli trial of probability p). */
   nextFloatBelow(p: number): boolean {
     return this.nextFloat() < p;
   }
@@ -430,7 +411,7 @@ export class RandomStreams {
    * The stream with this name. The same name returns the same (shared, already advanced) stream
    * object; each component should use its own name.
    */
-  /** The key a stream of this name gets (for streams of another kind, e.g. `CounterStream`). */
+  /** The key a stream of this name gets (for streams of another kind). */
   keyOf(name: string): StreamKey {
     checkName(name);
     return childKey(this.key, name);

@@ -10,7 +10,6 @@ import os from 'node:os';
 import { admissionProblems } from '../../engine/admission.js';
 import { assembleRun } from '../../engine/assemble-run.js';
 import { runPartsOnThreads } from '../../engine/part-threads.js';
-import { screeningThreadCount } from '../../engine/screening-thread.js';
 import { runPartsFileText } from '../../engine/run-part-json.js';
 import { partsOf } from '../../engine/run-scenario.js';
 import type { RunResult } from '../../metrics/run-result.js';
@@ -128,16 +127,11 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
       const wallStartMs = performance.now();
       let result: RunResult;
       try {
-        const coresPerPart = Math.floor(os.availableParallelism() / Math.min(jobs, scenario.sliceParts));
         const parts = await runPartsOnThreads(scenario, partsOf(scenario, shard), jobs, {
           wallClockMs: () => performance.now(),
           rssBytes: () => process.memoryUsage.rss(),
           onProgress: progress === null ? undefined : (p) => progress.update(p.simulatedNs / p.durationNs, `${(p.simulatedNs / 1e9).toFixed(1)} s simulated`),
           shouldStop: () => interrupted,
-          // A slice screens its offered stream on a thread of its own when there is a core for it,
-          // on two where each part running at once has three (screening-thread.ts).
-          screeningThread: coresPerPart >= 2,
-          screeningThreads: screeningThreadCount(coresPerPart),
         });
         if (shard !== null) {
           if (parts.some((p) => p.partial)) throw new BadInputError({ field: '--shard', reason: 'the shard was stopped before its end; nothing was written (run it again)' });

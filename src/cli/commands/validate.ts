@@ -107,10 +107,7 @@ export function renderValidation(scenario: ResolvedScenario, estimate: Footprint
   const time = estimateWallTime(scenario, estimate);
   const seconds = roughDuration;
   const timeParts = [`setup ${seconds(time.setupSeconds)}`, `simulation ${seconds(time.simulationSeconds)}`];
-  if (time.screeningSeconds > 0) {
-    const where = scenario.sliceParts > 1 ? `in each of its ${scenario.sliceParts} parts, two at once` : 'on a thread of its own';
-    timeParts.push(`screening the deployment's group messages ${seconds(time.screeningSeconds)}, ${where}`);
-  }
+  if (scenario.fidelity === 'slice' && scenario.sliceParts > 1) timeParts.push(`in ${scenario.sliceParts} parts, two at once`);
   lines.push(
     `  time       roughly ${seconds(time.wallSeconds)} (${seconds(time.wallSecondsLow)} to ${seconds(time.wallSecondsHigh)}) on a 2-core machine like the project's: ${timeParts.join(', ')}`,
   );
