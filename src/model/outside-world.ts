@@ -18,10 +18,15 @@ import { ClientKind, DeviceKind, Envelope, ReceiptType, ServerFrame, ServerKind,
 import { userOf } from '../core/ids.js';
 import { RecordTable } from '../core/record-table.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
-import type { RandomStream } from '../sim/random.js';
+import { hash64Float, type RandomStream } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
 import type { Population } from './population.js';
 import { FramePool } from './transit.js';
+
+/** Salt of the hash that keys a (group, sender device) pair. */
+const SALT_SENDER_KEY = 0x5e4d;
+/** A copy that is read is read within this long of its delivery (as Deployment's READ_WINDOW_NS). */
+const READ_WINDOW_NS = 60e9;
 
 /** What the outside needs of the deployment. */
 export interface OutsideHost {
@@ -114,6 +119,14 @@ export class OutsideWorld {
    * keeps some millions of them; the Map cost 0.9 s of its main thread (session 5).
    */
   private readonly outsideSeq = new RecordTable(2, 1024);
+  /**
+   * Groups homed outside: the (group, sender device) pairs that have sent, keyed by a 53-bit hash of
+   * the pair. A device's first message to a group carries its sender key to every member, as the
+   * core's group home does (Group.needsSenderKey), which the members' homes pay for (Op.SenderKey).
+   */
+  private readonly keyedSenders = new RecordTable(1, 1024);
+  /** The share of one-to-one copies read within the minute (workload.read). */
+  private readonly readShare: number;
   private readonly headerBytes = DEFAULT_WIRE.envelopeHeaderBytes;
 
   /**
@@ -126,6 +139,7 @@ export class OutsideWorld {
     this.rng = rng;
     this.host = host;
     this.simulated = simulatedServers(scenario, part);
+    this.readShare = scenario.workload.read.within60sFraction;
     this.simulatedCount = this.simulated.reduce((a, b) => a + b, 0);
     this.kindEmit = sim.register('outside.emit', (slot) => this.emit(slot));
   }
@@ -148,10 +162,35 @@ export class OutsideWorld {
     const env = frame.env;
     if (frame.kind === ServerKind.ToUser && env !== null && env.kind === DeviceKind.Message) {
       this.receiptsFromOutside(to, from, env, frame.arg);
+    } else if (frame.kind === ServerKind.ToUsers && env !== null && env.kind === DeviceKind.GroupMessage && frame.users !== null) {
+      // A group homed inside fanned out to members homed here: each copy delivered earns its sender
+      // a receipt, as for a message to one user.
+      this.groupReceiptsFromOutside(env, frame.users, to);
     } else if (frame.kind === ServerKind.GroupRequest && frame.client !== null && frame.client.kind === ClientKind.GroupSend) {
-      this.groupFanOutFromOutside(to, frame.device, frame.client.to, frame.client.seq, frame.client.bytes, 0);
+      const groupId = frame.client.to;
+      this.groupFanOutFromOutside(to, frame.device, groupId, frame.client.seq, frame.client.bytes, 0);
+      // The home outside also fans out to the members outside, whose devices send receipts back.
+      const env = new Envelope(DeviceKind.GroupMessage, frame.device, groupId, frame.client.seq, 0, frame.client.bytes + this.headerBytes);
+      this.groupReceiptsFromOutside(env, this.population.groupMembers(groupId), -1);
     }
     // Receipts, group creation and the rest need no answer from the outside.
+  }
+
+  /**
+   * The delivery receipts a group message's copies to members homed outside earn, for a sender
+   * homed inside (none otherwise: its receipts stay outside). `home`: where the listed members are
+   * homed, or -1 to find each one's and skip those inside (they are simulated).
+   */
+  private groupReceiptsFromOutside(env: Envelope, members: readonly number[], home: number): void {
+    const sender = userOf(env.from);
+    const senderHome = this.population.homeOf(sender);
+    if (this.simulated[senderHome] !== 1) return;
+    for (const member of members) {
+      if (member === sender) continue; // the sender's own devices send no receipt
+      const memberHome = home >= 0 ? home : this.population.homeOf(member);
+      if (this.simulated[memberHome] === 1) continue;
+      this.receiptsFromOutside(memberHome, senderHome, env, member);
+    }
   }
 
   /**
@@ -209,11 +248,21 @@ export class OutsideWorld {
     }
     // The group home's own routing cost; the hop to each member home is the link's.
     const delayNs = delayBeforeNs + this.host.meanCostNs('route');
+    const withKey = this.needsSenderKey(groupId, senderKey);
+    const envBytes = bytes + this.headerBytes + (withKey ? DEFAULT_WIRE.senderKeyBytes : 0);
     for (const [home, users] of byHome) {
-      const env = new Envelope(DeviceKind.GroupMessage, senderKey, groupId, seq, 0, bytes + this.headerBytes);
+      const env = new Envelope(DeviceKind.GroupMessage, senderKey, groupId, seq, withKey ? 1 : 0, envBytes);
       const frame = new ServerFrame(ServerKind.ToUsers, senderKey, 0, 0, env, null, users, env.bytes + this.headerBytes + users.length * 8);
       this.emitAfter(delayNs, groupHome, home, frame);
     }
+  }
+
+  /** Whether a device's message to a group homed outside is its first there (so it carries its key). */
+  private needsSenderKey(groupId: number, senderKey: number): boolean {
+    const pair = Math.floor(hash64Float(groupId, senderKey, SALT_SENDER_KEY) * 2 ** 53);
+    if (this.keyedSenders.find(pair) >= 0) return false;
+    this.keyedSenders.insert(pair);
+    return true;
   }
 
   /**
@@ -230,6 +279,13 @@ export class OutsideWorld {
       const receipt = new Envelope(DeviceKind.Receipt, recipientUser * 8 + slot, env.from, env.ref, ReceiptType.Delivered, DEFAULT_WIRE.receiptBytes);
       const frame = new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, userOf(env.from), receipt, null, null, receipt.bytes + this.headerBytes);
       this.emitAfter(delayNs, recipientHome, senderHome, frame);
+      // A one-to-one message is read within the minute as inside (Deployment.maybeRead): a read
+      // receipt from the device, if it is still online then, after its route cost at its home.
+      if (env.kind === DeviceKind.Message && this.rng.nextFloat() < this.readShare && this.rng.nextFloat() < online) {
+        const readNs = delayNs + this.rng.nextFloat() * READ_WINDOW_NS + this.host.meanCostNs('route');
+        const read = new Envelope(DeviceKind.Receipt, recipientUser * 8 + slot, env.from, env.ref, ReceiptType.Read, DEFAULT_WIRE.receiptBytes);
+        this.emitAfter(readNs, recipientHome, senderHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, userOf(env.from), read, null, null, read.bytes + this.headerBytes));
+      }
     }
   }
 
