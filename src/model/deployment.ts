@@ -384,8 +384,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const deviceFirst = this.clients.deviceFirst;
     // Tens of millions of users in a large slice: what is the same for a region is found once.
     const fractions = this.scenario.regions.map((region) => this.onlineFractionNow(region));
-    // The devices online at time 0, by home server, in the order met; connected after the loop.
+    // The devices online at time 0, by home server, in the order met, and their dense indices;
+    // connected after the loop.
     const onlineKeys: number[][] = this.servers.map(() => []);
+    const onlineDevs: number[][] = this.servers.map(() => []);
     for (let index = 0; index < inside; index++) {
       const user = this.clients.userOfIndex(index);
       const count = deviceFirst[index + 1]! - deviceFirst[index]!;
@@ -398,6 +400,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
           this.clients.setOnline(dev, index, 1);
           const home = this.population.homeOf(user);
           onlineKeys[home]!.push(deviceKeyOf(user, slot));
+          onlineDevs[home]!.push(dev);
           this.noteConnection(this.servers[home]!, +1);
         } else if (this.backlog !== null) {
           this.backlogOwed[dev >>> 5]! |= 1 << (dev & 31);
@@ -405,7 +408,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
         this.scheduleSessionToggle(index * SLOTS_PER_USER + slot, region, isOnline, fraction);
       }
     }
-    onlineKeys.forEach((keys, server) => this.warmConnect(this.servers[server]!, keys));
+    onlineKeys.forEach((keys, server) => this.warmConnect(this.servers[server]!, keys, onlineDevs[server]!));
+    this.clients.hint(-1, -1);
     this.warmStarting = false;
     this.workload.start();
   }
@@ -418,7 +422,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * depend on the order, but for the connection ids the core hands out. Whatever a connect sends
    * (nothing, at its home) is dropped: this is the state at time 0.
    */
-  private warmConnect(server: ServerState, deviceKeys: readonly number[]): void {
+  private warmConnect(server: ServerState, deviceKeys: readonly number[], devs: readonly number[]): void {
     const core = server.core;
     const count = deviceKeys.length;
     // Sort keys (home slot, then place met) in one Float64Array: a numeric sort without a comparator.
@@ -431,7 +435,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
     }
     if (sortable) order.sort();
     for (let i = 0; i < count; i++) {
-      const key = sortable ? deviceKeys[order[i]! % WARM_CONNECT_INDEX_SPAN]! : deviceKeys[i]!;
+      const at = sortable ? order[i]! % WARM_CONNECT_INDEX_SPAN : i;
+      const key = deviceKeys[at]!;
+      this.clients.hint(key, devs[at]!);
       core.connect(key, 0);
       this.capture.deviceCount = 0;
       this.capture.serverCount = 0;

@@ -6,10 +6,12 @@
  * How: each region's groups hold membership slots, laid out size class by size class (the groups of
  * size s are consecutive ids, s slots each), so a group's slots are a range computed from its id.
  * A keyed permutation deals the region's M slots to its N users: slot j is held by user
- * scatter(perm(j) mod N), so every user holds floor(M / N) or ceil(M / N) slots (2.8 on average for
- * global-2025's sizes), and user u's slots are perm^-1(v), perm^-1(v + N), ... with v =
- * scatter^-1(u). `scatter` (affine) spreads the users that hold one slot more over the region,
- * rather than giving them to its lowest ids. Each size class has round(G p_s) groups, p_s being the
+ * scatter^-1(perm(j) mod N), so every user holds floor(M / N) or ceil(M / N) slots (2.8 on average
+ * for global-2025's sizes), and user u's slots are perm^-1(v), perm^-1(v + N), ... with v =
+ * scatter(u). `scatter` (affine) spreads the users that hold one slot more over the region, rather
+ * than giving them to its lowest ids; it runs forwards (a multiply) from the user's side, which a
+ * slice does for each of its tens of millions of users, and backwards (a modular multiply) from
+ * the group's, which happens once per member listed. Each size class has round(G p_s) groups, p_s being the
  * size distribution's mass at s, counted cumulatively so the classes add up to G exactly.
  *
  * A group whose slots fall twice on one user (chance about s^2 / 2N: 0.35% for 1,024 members in 150
@@ -31,7 +33,7 @@ export interface RegionGroups {
   classSize: Float64Array;
   classGroupFirst: Float64Array;
   classSlotFirst: Float64Array;
-  /** Slot j is held by local user scatter(perm(j) mod users). */
+  /** Slot j is held by local user scatter^-1(perm(j) mod users). */
   perm: FeistelPermutation;
   scatter: AffinePermutation;
 }
@@ -110,7 +112,7 @@ export function groupSlots(region: RegionGroups, local: number): { size: number;
 
 /** The user id holding a slot. */
 export function userOfSlot(region: RegionGroups, slot: number): number {
-  return region.userIdFirst + region.scatter.forward(region.perm.forward(slot) % region.users);
+  return region.userIdFirst + region.scatter.inverse(region.perm.forward(slot) % region.users);
 }
 
 /** The group (its index in the region) holding a slot. */
@@ -119,13 +121,13 @@ export function groupOfSlot(region: RegionGroups, slot: number): number {
   return region.classGroupFirst[c]! + Math.floor((slot - region.classSlotFirst[c]!) / region.classSize[c]!);
 }
 
-/** How many slots a user holds (local id u): the k with v + k N below the slot count, v = scatter^-1(u). */
+/** How many slots a user holds (local id u): the k with v + k N below the slot count, v = scatter(u). */
 export function slotCountOf(region: RegionGroups, local: number): number {
-  const v = region.scatter.inverse(local);
+  const v = region.scatter.forward(local);
   return v < region.slots ? Math.floor((region.slots - 1 - v) / region.users) + 1 : 0;
 }
 
 /** The k-th slot a user holds (local id u; k below slotCountOf). */
 export function slotOfUser(region: RegionGroups, local: number, k: number): number {
-  return region.perm.inverse(region.scatter.inverse(local) + k * region.users);
+  return region.perm.inverse(region.scatter.forward(local) + k * region.users);
 }
