@@ -77,27 +77,23 @@ export function regionGroups(users: number, userIdFirst: number, groupIdFirst: n
   };
 }
 
-/** The size class of a group (its index from the region's first group): a binary search. */
+/** The size class of a group (its index from the region's first group). */
 export function classOfGroup(region: RegionGroups, local: number): number {
-  const first = region.classGroupFirst;
-  let lo = 0;
-  let hi = region.classSize.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (first[mid]! <= local) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lastAtOrBelow(region.classGroupFirst, region.classSize.length, local);
 }
 
 /** The size class holding a slot. */
 function classOfSlot(region: RegionGroups, slot: number): number {
-  const first = region.classSlotFirst;
+  return lastAtOrBelow(region.classSlotFirst, region.classSize.length, slot);
+}
+
+/** The last of the first `count` entries of an ascending array at or below a value (binary search). */
+function lastAtOrBelow(ascending: Float64Array, count: number, value: number): number {
   let lo = 0;
-  let hi = region.classSize.length - 1;
+  let hi = count - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >>> 1;
-    if (first[mid]! <= slot) lo = mid;
+    if (ascending[mid]! <= value) lo = mid;
     else hi = mid - 1;
   }
   return lo;

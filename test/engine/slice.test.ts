@@ -16,6 +16,32 @@ function load(name: string, overrides: string[]) {
 
 const relative = (a: number, b: number) => Math.abs(a - b) / b;
 
+/**
+ * A runner for two regions of 60,000 and 40,000 users on 6 and 4 servers, 20 ms apart, with hash
+ * placement, everyone online with one device (so a server's load depends only on who is homed
+ * there, the same users in both runs), and the given workload lines.
+ */
+function twoRegions(name: string, duration: string, workload: string) {
+  const text = `name: ${name}
+seed: 3
+duration: ${duration}
+warmup: 100ms
+regions:
+  a: { timezone: UTC, users: 60000, chatServers: { count: 6 } }
+  b: { timezone: UTC, users: 40000, chatServers: { count: 4 } }
+links:
+  a-b: { latency: 20ms }
+chatServers: { cores: 8, placement: hash }
+workload:
+  online: { share: 100% }
+${workload}`;
+  return (overrides: string[]) => {
+    const loaded = loadScenario({ text, fileName: `${name}.yaml` }, overrides);
+    if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.field}: ${p.reason}`).join('\n'));
+    return runScenario(loaded.scenario);
+  };
+}
+
 describe('slice fidelity agrees with full fidelity', () => {
   // reference-chat shrunk to 160,000 users at 32,000 messages/s: each server still at 0.625.
   const shape = ['duration=1100ms', 'warmup=100ms', 'regions.main.users=160000', 'workload.messagesPerSecond=32000/s', 'chatServers.cores=8', 'costs.route=exp(1250us)', 'costs.deliver=exp(1250us)'];
@@ -111,30 +137,11 @@ workload:
 
 describe('a slice drawing its one-to-one messages directly, by activity and popularity rank', () => {
   // Senders and recipients both Zipf-skewed, two regions that write to each other, no groups: every
-  // message the slice sees comes from the direct streams (slice-one-to-one.ts), none from screening.
-  // Everyone is online with one device, so a server's load depends only on who is homed there (the
-  // same users in both runs), not on which heavy senders happen to be online.
-  const SKEWED = `name: skewed
-seed: 3
-duration: 6100ms
-warmup: 100ms
-regions:
-  a: { timezone: UTC, users: 60000, chatServers: { count: 6 } }
-  b: { timezone: UTC, users: 40000, chatServers: { count: 4 } }
-links:
-  a-b: { latency: 20ms }
-chatServers: { cores: 8, placement: hash }
-workload:
-  online: { share: 100% }
-  messagesPerUserPerDay: { mean: 8640, zipf: 0.7 }
+  // message the slice sees comes from the direct one-to-one streams (slice-one-to-one.ts).
+  const run = twoRegions('skewed', '6100ms', `  messagesPerUserPerDay: { mean: 8640, zipf: 0.7 }
   recipients: { sameRegion: 70%, pick: zipf, zipf: 0.6 }
   groups: { share: 0% }
-`;
-  const run = (overrides: string[]) => {
-    const loaded = loadScenario({ text: SKEWED, fileName: 'skewed.yaml' }, overrides);
-    if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.field}: ${p.reason}`).join('\n'));
-    return runScenario(loaded.scenario);
-  };
+`);
   const full = run([]);
   const slice = run(['fidelity=slice', 'sliceServers=4']);
   const operationsOf = (r: typeof full, ids: string[]) => ids.map((id) => r.servers.find((s) => s.id === id)!.operations);
@@ -162,26 +169,9 @@ workload:
 describe('a slice of a deployment that only writes to groups', () => {
   // Everyone online, groups of 3 to 5 in two regions: the slice's servers must do the group work the
   // full run gives them, receipts from members outside and sender keys from homes outside included.
-  const GROUPS = `name: groups
-seed: 3
-duration: 3100ms
-warmup: 100ms
-regions:
-  a: { timezone: UTC, users: 60000, chatServers: { count: 6 } }
-  b: { timezone: UTC, users: 40000, chatServers: { count: 4 } }
-links:
-  a-b: { latency: 20ms }
-chatServers: { cores: 8, placement: hash }
-workload:
-  online: { share: 100% }
-  messagesPerSecond: 5000/s
+  const run = twoRegions('groups', '3100ms', `  messagesPerSecond: 5000/s
   groups: { share: 100%, size: { min: 3, max: 5 } }
-`;
-  const run = (overrides: string[]) => {
-    const loaded = loadScenario({ text: GROUPS, fileName: 'groups.yaml' }, overrides);
-    if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.field}: ${p.reason}`).join('\n'));
-    return runScenario(loaded.scenario);
-  };
+`);
   const full = run([]);
   const slice = run(['fidelity=slice', 'sliceServers=4']);
 

@@ -1,19 +1,11 @@
 /** The rank permutation: a bijection on [0, n), inverted exactly, with no arithmetic regularity. */
 import { describe, expect, it } from 'vitest';
+import { expectBijection } from './bijection.js';
 import { FeistelPermutation } from '../../src/model/feistel-permutation.js';
 
 describe('FeistelPermutation', () => {
   it.each([1, 2, 3, 5, 1000, 4096, 65_537, 200_000])('is a bijection on [0, %i) and inverse undoes it', (n) => {
-    const perm = new FeistelPermutation(n, 42);
-    const seen = new Uint8Array(n);
-    let wrong = 0;
-    for (let x = 0; x < n; x++) {
-      const y = perm.forward(x);
-      if (!(y >= 0 && y < n && Number.isInteger(y)) || perm.inverse(y) !== x) wrong++;
-      else seen[y]!++;
-    }
-    expect(wrong).toBe(0);
-    expect(seen.every((count) => count === 1)).toBe(true);
+    expectBijection(new FeistelPermutation(n, 42), n);
   });
 
   it('inverts exactly at the sizes of large populations and up to 2^36', () => {

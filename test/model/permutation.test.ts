@@ -1,19 +1,11 @@
 /** The placement permutation: a bijection on [0, n), inverted exactly, spreading users evenly. */
 import { describe, expect, it } from 'vitest';
+import { expectBijection } from './bijection.js';
 import { AffinePermutation } from '../../src/model/permutation.js';
 
 describe('AffinePermutation', () => {
   it.each([1, 2, 3, 1000, 4096, 65_537, 200_000])('is a bijection on [0, %i) and inverse undoes it', (n) => {
-    const perm = new AffinePermutation(n, 42);
-    const seen = new Uint8Array(n);
-    let wrong = 0;
-    for (let x = 0; x < n; x++) {
-      const y = perm.forward(x);
-      if (!(y >= 0 && y < n && Number.isInteger(y)) || perm.inverse(y) !== x) wrong++;
-      else seen[y]!++;
-    }
-    expect(wrong).toBe(0);
-    expect(seen.every((count) => count === 1)).toBe(true);
+    expectBijection(new AffinePermutation(n, 42), n);
   });
 
   it('spreads consecutive ids evenly over servers (mod 7), not in blocks', () => {
