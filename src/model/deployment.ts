@@ -945,6 +945,11 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.deliveriesByRegion[this.population.regionOf(userOf(deviceKey)).index]!++;
     }
     this.maybeRead(deviceKey, env);
+    // Its receipts go to a sender outside the slice; the devices outside drain old messages of the
+    // slice's users at the same rate, whose receipts come in: one such copy's, to a user inside.
+    if (this.outside.isSlice && !this.outside.isSimulatedUser(userOf(env.from))) {
+      this.outside.backlogReceiptsIn(env.from, this.clients.userOfIndex(this.rngBacklog.nextInt(this.clients.users)), env.ref);
+    }
   }
 
   private maybeRead(deviceKey: number, env: Envelope): void {

@@ -15,7 +15,7 @@
 import { NO_DEVICE } from '../core/chat-server.js';
 import { DEFAULT_WIRE } from '../core/config.js';
 import { ClientKind, DeviceKind, Envelope, ReceiptType, ServerFrame, ServerKind, groupSendFrame } from '../core/frames.js';
-import { userOf } from '../core/ids.js';
+import { deviceKeyOf, userOf } from '../core/ids.js';
 import { RecordTable } from '../core/record-table.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { hash64Float, type RandomStream } from '../sim/random.js';
@@ -254,6 +254,27 @@ export class OutsideWorld {
       const env = new Envelope(DeviceKind.GroupMessage, senderKey, groupId, seq, withKey ? 1 : 0, envBytes);
       const frame = new ServerFrame(ServerKind.ToUsers, senderKey, 0, 0, env, null, users, env.bytes + this.headerBytes + users.length * 8);
       this.emitAfter(delayNs, groupHome, home, frame);
+    }
+  }
+
+  /**
+   * The receipts of an old message (the warm start's backlog) of a user inside, which a device
+   * outside has just drained: a delivery receipt, and a read receipt with the read share. The
+   * slice mirrors each backlog copy its own devices drain from a sender outside with one of these
+   * (Deployment.onBacklogCopy): devices everywhere drain at the same rate per device.
+   */
+  backlogReceiptsIn(outsideDeviceKey: number, insideUser: number, ref: number): void {
+    const from = userOf(outsideDeviceKey);
+    const fromHome = this.population.homeOf(from);
+    const toHome = this.population.homeOf(insideUser);
+    const delayNs = this.host.meanCostNs('ack') + this.host.accessLatencyNs(from);
+    const to = deviceKeyOf(insideUser, 0);
+    const receipt = new Envelope(DeviceKind.Receipt, outsideDeviceKey, to, ref, ReceiptType.Delivered, DEFAULT_WIRE.receiptBytes);
+    this.emitAfter(delayNs, fromHome, toHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, insideUser, receipt, null, null, receipt.bytes + this.headerBytes));
+    if (this.rng.nextFloat() < this.readShare) {
+      const readNs = delayNs + this.rng.nextFloat() * READ_WINDOW_NS + this.host.meanCostNs('route');
+      const read = new Envelope(DeviceKind.Receipt, outsideDeviceKey, to, ref, ReceiptType.Read, DEFAULT_WIRE.receiptBytes);
+      this.emitAfter(readNs, fromHome, toHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, insideUser, read, null, null, read.bytes + this.headerBytes));
     }
   }
 
