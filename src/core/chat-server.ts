@@ -58,6 +58,8 @@ export const NO_DEVICE = NOBODY;
 
 // Device record layout: STRIDE doubles per record, field 0 the device key.
 const STRIDE = 8;
+/** The record table's room beyond the records expected (ChatServerConfig.recordsExpected). */
+const RECORDS_HEADROOM = 1.125;
 /** Home: the last client seq accepted from the device (0: none yet, any seq may start). */
 const F_LAST_SEQ = 1;
 /** Home: the server of the device's session (NO_SERVER when offline). Not homed here: the device's home. */
@@ -163,9 +165,10 @@ export class ChatServer {
     }
     if (problems.length > 0) throw new CoreConfigError(problems);
     this.serverId = config.serverId;
-    // Room for the expected records at the table's load bound (5/8), within devicesMax.
+    // Room for the expected records at the table's load bound (5/8), within devicesMax, and an
+    // eighth more: the records come and go with the sessions, and one past the bound doubles it.
     const expected = Math.min(Math.max(0, config.recordsExpected ?? 0), limits.devicesMax);
-    this.table = new RecordTable(STRIDE, Math.max(1024, Math.ceil(expected * 1.6)));
+    this.table = new RecordTable(STRIDE, Math.max(1024, Math.ceil(expected * 1.6 * RECORDS_HEADROOM)));
     this.limits = limits;
     this.wire = wire;
     this.clock = config.clock;

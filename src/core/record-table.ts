@@ -2,7 +2,11 @@
  * An open-addressing hash table of fixed-size numeric records, keyed by a non-negative integer
  * (an exact double, so device keys up to 2^53 work), stored inline in one Float64Array: a lookup
  * touches one cache line for the key and the record together. Linear probing; deletion shifts
- * later records back (no tombstones); the table doubles at 5/8 load.
+ * later records back (no tombstones); the table doubles at 5/8 load. Its capacity is any whole
+ * number of records, not only a power of two: a table sized for millions of records would
+ * otherwise hold up to twice the memory it needs, and on a virtual machine whose fresh pages cost
+ * the host a fault each, the first touch of global-2025's unused slots cost each part about a
+ * second of its setup (session 7).
  *
  * Offsets returned by `find` and `insert` are valid only until the next `insert` or `remove`
  * (both may move records). Callers re-find after either.
@@ -14,14 +18,16 @@ const EMPTY = -1;
 export const EMPTY_KEY = EMPTY;
 const MAX_LOAD_NUMERATOR = 5;
 const MAX_LOAD_DENOMINATOR = 8;
+const MIN_CAPACITY = 16;
 
 /**
- * Slot of a key in a table of 2^(32 - shift) slots: both 32-bit halves folded, then MurmurHash3's
- * finaliser. A bare multiplicative hash is not enough: device keys are user * 8 + slot, and a
+ * Slot of a key in a table of `capacity` slots: both 32-bit halves folded, then MurmurHash3's
+ * finaliser, then scaled onto 0..capacity-1 by multiplying (Lemire's fast range reduction, not a
+ * modulo). A bare multiplicative hash is not enough: device keys are user * 8 + slot, and a
  * server's users often share a residue (modulo placement gives keys 128 apart), which left the
  * top bits clustered and made lookups probe 8 slots on average instead of about 1.5.
  */
-function slotFor(key: number, shift: number): number {
+function slotFor(key: number, capacity: number): number {
   // Scaling by 2^-32 is exact, and cheaper than dividing; most keys have no high half at all.
   const hi = key >= 4294967296 ? (key * 2.3283064365386963e-10) | 0 : 0;
   let h = (key | 0) ^ Math.imul(hi, 0x85ebca6b);
@@ -30,7 +36,9 @@ function slotFor(key: number, shift: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> shift;
+  // h < 2^32: the product is exact below 2^21 slots, and above it rounds by at most 2^(log2(capacity)
+  // - 21) < capacity, so the slot stays below capacity. The same on every machine (IEEE doubles).
+  return Math.floor((h >>> 0) * capacity * 2.3283064365386963e-10);
 }
 /** `slotFor`, exported under its public name. */
 export const slotOfKey = slotFor;
@@ -61,18 +69,13 @@ export class RecordTable {
   records: Float64Array;
   size = 0;
   private capacity: number;
-  private mask: number;
-  private shift: number;
   private growAt: number;
 
   constructor(stride: number, initialCapacity = 16) {
     if (!Number.isInteger(stride) || stride < 1) throw new RangeError(`record stride must be a positive integer, got ${stride}`);
     this.stride = stride;
-    let capacity = 16;
-    while (capacity < initialCapacity) capacity *= 2;
+    const capacity = Math.max(MIN_CAPACITY, Math.ceil(initialCapacity));
     this.capacity = capacity;
-    this.mask = capacity - 1;
-    this.shift = 32 - Math.log2(capacity);
     this.growAt = Math.floor((capacity * MAX_LOAD_NUMERATOR) / MAX_LOAD_DENOMINATOR);
     this.records = allocateRecords(capacity, stride);
   }
@@ -81,19 +84,19 @@ export class RecordTable {
   find(key: number): number {
     const records = this.records;
     const stride = this.stride;
-    let slot = slotFor(key, this.shift);
+    let offset = slotFor(key, this.capacity) * stride;
     for (;;) {
-      const offset = slot * stride;
       const stored = records[offset]!;
       if (stored === key) return offset;
       if (stored === EMPTY) return -1;
-      slot = (slot + 1) & this.mask;
+      offset += stride;
+      if (offset === records.length) offset = 0;
     }
   }
 
   /** Offset of the key's home slot, where `find` starts probing. */
   homeOffset(key: number): number {
-    return slotFor(key, this.shift) * this.stride;
+    return slotFor(key, this.capacity) * this.stride;
   }
 
   /**
@@ -124,9 +127,8 @@ export class RecordTable {
     if (this.size >= this.growAt) this.grow();
     const records = this.records;
     const stride = this.stride;
-    let slot = slotFor(key, this.shift);
+    let offset = slotFor(key, this.capacity) * stride;
     for (;;) {
-      const offset = slot * stride;
       const stored = records[offset]!;
       if (stored === key) return offset;
       if (stored === EMPTY) {
@@ -135,7 +137,8 @@ export class RecordTable {
         this.size++;
         return offset;
       }
-      slot = (slot + 1) & this.mask;
+      offset += stride;
+      if (offset === records.length) offset = 0;
     }
   }
 
@@ -168,21 +171,21 @@ export class RecordTable {
   private removeAt(slot: number): void {
     const records = this.records;
     const stride = this.stride;
-    const mask = this.mask;
+    const capacity = this.capacity;
     let hole = slot;
-    let next = (slot + 1) & mask;
+    let next = slot + 1 === capacity ? 0 : slot + 1;
     for (;;) {
       const nextOffset = next * stride;
       const key = records[nextOffset]!;
       if (key === EMPTY) break;
-      const home = slotFor(key, this.shift);
+      const home = slotFor(key, capacity);
       // The record at `next` may move into the hole only if its home slot is not cyclically in (hole, next].
       const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
       if (!stays) {
         records.copyWithin(hole * stride, nextOffset, nextOffset + stride);
         hole = next;
       }
-      next = (next + 1) & mask;
+      next = next + 1 === capacity ? 0 : next + 1;
     }
     records[hole * stride] = EMPTY;
     this.size--;
@@ -192,15 +195,13 @@ export class RecordTable {
     const old = this.records;
     const stride = this.stride;
     this.capacity *= 2;
-    this.mask = this.capacity - 1;
-    this.shift--;
     this.growAt = Math.floor((this.capacity * MAX_LOAD_NUMERATOR) / MAX_LOAD_DENOMINATOR);
     const records = allocateRecords(this.capacity, stride);
     for (let offset = 0; offset < old.length; offset += stride) {
       const key = old[offset]!;
       if (key === EMPTY) continue;
-      let slot = slotFor(key, this.shift);
-      while (records[slot * stride] !== EMPTY) slot = (slot + 1) & this.mask;
+      let slot = slotFor(key, this.capacity);
+      while (records[slot * stride] !== EMPTY) slot = slot + 1 === this.capacity ? 0 : slot + 1;
       const target = slot * stride;
       for (let field = 0; field < stride; field++) records[target + field] = old[offset + field]!;
     }

@@ -536,8 +536,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
             groupSequenced: () => undefined,
           },
           limits: { offlineTtlNs: this.scenario.offlineStore.retentionNs },
-          // The records the warm start makes, in expectation (warmStartRecordsPerUser). No slack
-          // on top: the table rounds up to a power of two, and a little more doubles it.
+          // The records the warm start makes, in expectation (warmStartRecordsPerUser); the core
+          // leaves room for the sessions' comings and goings.
           recordsExpected: this.outside.isSimulatedServer(index)
             ? this.population.userCountOf(index) * warmStartRecordsPerUser(this.scenario.workload.devicesPerUser, this.onlineFractionNow(region))
             : 0,
@@ -1144,9 +1144,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
     return this.outside.messageIn(senderKey, recipientUser, bytes);
   }
 
-  groupMessageFromOutside(senderKey: number, groupId: number, bytes: number): number {
+  groupMessageFromOutside(senderKey: number, groupId: number, members: readonly number[], bytes: number): number {
     if (this.measuring) this.counters.sentFromOutside++;
-    return this.outside.groupMessageIn(senderKey, groupId, bytes);
+    return this.outside.groupMessageIn(senderKey, groupId, members, bytes);
   }
 
   ensureGroup(groupId: number, members: readonly number[]): void {

@@ -112,6 +112,8 @@ export class OutsideWorld {
   private readonly kindEmit: number;
   /** Frames the outside will send into the slice: a = from, b = to, ref = frame. */
   private readonly pending = new FramePool<ServerFrame>();
+  /** receive's scratch for a group's members (nothing keeps it past the call). */
+  private readonly membersScratch: number[] = [];
   /** Client sequence numbers of devices homed outside, for the messages they send in. */
   /**
    * Keyed by device key, the last seq as the value: an open-addressing table, not a Map, whose
@@ -168,10 +170,11 @@ export class OutsideWorld {
       this.groupReceiptsFromOutside(env, frame.users, to);
     } else if (frame.kind === ServerKind.GroupRequest && frame.client !== null && frame.client.kind === ClientKind.GroupSend) {
       const groupId = frame.client.to;
-      this.groupFanOutFromOutside(to, frame.device, groupId, frame.client.seq, frame.client.bytes, 0);
+      const members = this.population.groupMembers(groupId, this.membersScratch);
+      this.groupFanOutFromOutside(to, frame.device, groupId, members, frame.client.seq, frame.client.bytes, 0);
       // The home outside also fans out to the members outside, whose devices send receipts back.
       const env = new Envelope(DeviceKind.GroupMessage, frame.device, groupId, frame.client.seq, 0, frame.client.bytes + this.headerBytes);
-      this.groupReceiptsFromOutside(env, this.population.groupMembers(groupId), -1);
+      this.groupReceiptsFromOutside(env, members, -1);
     }
     // Receipts, group creation and the rest need no answer from the outside.
   }
@@ -211,9 +214,9 @@ export class OutsideWorld {
   /**
    * A group message from a device homed outside. To a group homed outside: that home's fan-out to
    * the members inside the slice. To a group homed inside: the request the sender's home sends it.
-   * Returns the client seq.
+   * Returns the client seq. `members`: the group's (the caller has listed them).
    */
-  groupMessageIn(senderKey: number, groupId: number, bytes: number): number {
+  groupMessageIn(senderKey: number, groupId: number, members: readonly number[], bytes: number): number {
     const senderUser = userOf(senderKey);
     const senderHome = this.population.homeOf(senderUser);
     const groupHome = this.population.groupHomeOf(groupId);
@@ -223,7 +226,7 @@ export class OutsideWorld {
       const send = groupSendFrame(seq, groupId, bytes);
       this.emitAfter(delayNs, senderHome, groupHome, new ServerFrame(ServerKind.GroupRequest, senderKey, 0, 0, null, send, null, bytes + this.headerBytes));
     } else {
-      this.groupFanOutFromOutside(groupHome, senderKey, groupId, seq, bytes, delayNs + this.host.hopLatencyNs(senderHome, groupHome));
+      this.groupFanOutFromOutside(groupHome, senderKey, groupId, members, seq, bytes, delayNs + this.host.hopLatencyNs(senderHome, groupHome));
     }
     return seq;
   }
@@ -237,9 +240,9 @@ export class OutsideWorld {
   }
 
   /** The group home outside fans a message out to the members homed in the slice (one frame per home). */
-  private groupFanOutFromOutside(groupHome: number, senderKey: number, groupId: number, seq: number, bytes: number, delayBeforeNs: number): void {
+  private groupFanOutFromOutside(groupHome: number, senderKey: number, groupId: number, members: readonly number[], seq: number, bytes: number, delayBeforeNs: number): void {
     const byHome = new Map<number, number[]>();
-    for (const member of this.population.groupMembers(groupId)) {
+    for (const member of members) {
       const home = this.population.homeOf(member);
       if (this.simulated[home] !== 1) continue;
       let users = byHome.get(home);

@@ -70,9 +70,10 @@ export class SliceGroups {
   /**
    * One attempt's group: a slot of the slice's users drawn uniformly, its group kept with
    * probability 1 / (its slots held inside); -1 when not kept. `isInside` says whether a user is
-   * homed in the slice.
+   * homed in the slice. The group's distinct members are left in `members` (the caller's scratch),
+   * listed once here for the count and again for nobody.
    */
-  drawGroup(rng: RandomStream, isInside: (user: number) => boolean): number {
+  drawGroup(rng: RandomStream, isInside: (user: number) => boolean, members: number[]): number {
     if (this.slotsInside === 0) return -1;
     // The region in proportion to its slots inside, then a user there and one of its slots.
     let point = rng.nextFloat() * this.slotsInside;
@@ -88,10 +89,17 @@ export class SliceGroups {
       // every slot inside is equally likely.
       if (k >= slotCountOf(region, local)) continue;
       const localGroup = groupOfSlot(region, slotOfUser(region, local, k));
+      const groupId = region.groupIdFirst + localGroup;
+      this.population.groupMembers(groupId, members);
       const { size, firstSlot } = groupSlots(region, localGroup);
       let held = 0;
-      for (let i = 0; i < size; i++) if (isInside(userOfSlot(region, firstSlot + i))) held++;
-      return held > 0 && rng.nextInt(held) === 0 ? region.groupIdFirst + localGroup : -1;
+      if (members.length === size) {
+        for (const member of members) if (isInside(member)) held++;
+      } else {
+        // A member holding two of the group's slots (rare): the slots inside are counted, not the members.
+        for (let i = 0; i < size; i++) if (isInside(userOfSlot(region, firstSlot + i))) held++;
+      }
+      return held > 0 && rng.nextInt(held) === 0 ? groupId : -1;
     }
   }
 

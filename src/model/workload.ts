@@ -33,6 +33,13 @@ const DRAWS_MAX = 64;
 const SALT_SENDER_RANK = 11;
 const SALT_RECIPIENT_RANK = 12;
 const SECONDS_PER_DAY = 86_400;
+/**
+ * How often a slice recomputes Z and Z_g, the online weights its direct streams are thinned by:
+ * every 10 simulated ms. The online shares move by about 10^-6 of themselves in that time, far
+ * below a run's sampling noise, and Z_g (a sum over every group size class of every region, some
+ * 5,000 terms in global-2025) cost 1.0 s of a 40 s slice part when recomputed every millisecond.
+ */
+const ONLINE_WEIGHT_PERIOD_NS = 10_000_000;
 
 /** What the workload needs of the deployment it loads. */
 export interface WorkloadHost {
@@ -51,7 +58,7 @@ export interface WorkloadHost {
   /** Slice fidelity: a message from a device homed outside the slice; returns its client seq. */
   messageFromOutside(senderKey: number, recipientUser: number, bytes: number): number;
   /** Slice fidelity: a group message from a device homed outside the slice; returns its client seq. */
-  groupMessageFromOutside(senderKey: number, groupId: number, bytes: number): number;
+  groupMessageFromOutside(senderKey: number, groupId: number, members: readonly number[], bytes: number): number;
   /** Slice fidelity: whether a group's home server is simulated. */
   isGroupHomedInside(groupId: number): boolean;
   /** Slice fidelity: whether the user at a position of the slice's user list has a device online. */
@@ -110,15 +117,15 @@ export class Workload {
   /** B_g: a bound on L(t) / (L_max Z_g(t)) over the run (as senderAttemptBound for groups). */
   private readonly groupAttemptBound: number = 0;
   private onlineGroupWeight = 0;
-  private onlineGroupWeightMs = -1;
+  private onlineGroupWeightPeriod = -1;
   /** The direct streams' candidate rates (per ns). */
   private readonly senderInsideRatePerNs: number = 0;
   private readonly recipientInsideRatePerNs: number = 0;
   /** B: a bound on L(t) / (L_max Z(t)) over the run; stream 1's candidates come at L_max B W_S. */
   private readonly senderAttemptBound: number = 0;
-  /** Z as last computed, and the simulated millisecond it was computed for (onlineWeightAt). */
+  /** Z as last computed, and the period (ONLINE_WEIGHT_PERIOD_NS) it was computed for (onlineWeightAt). */
   private onlineWeight = 0;
-  private onlineWeightMs = -1;
+  private onlineWeightPeriod = -1;
   /** Whether the offered rate is the same throughout (no thinning draw then). */
   private readonly rateIsConstant: boolean;
   /**
@@ -303,15 +310,15 @@ export class Workload {
     return byRate;
   }
 
-  /** Z_g at a time, once per simulated millisecond (as onlineWeightAt). */
+  /** Z_g at a time, once per period (as onlineWeightAt; a sum over every size class of each region). */
   private onlineGroupWeightAt(atNs: number): number {
-    const ms = Math.floor(atNs / 1e6);
-    if (ms !== this.onlineGroupWeightMs) {
+    const period = Math.floor(atNs / ONLINE_WEIGHT_PERIOD_NS);
+    if (period !== this.onlineGroupWeightPeriod) {
       const regions = this.scenario.regions;
-      const atMsNs = ms * 1e6;
+      const periodNs = period * ONLINE_WEIGHT_PERIOD_NS;
       const direct = this.direct!;
-      this.onlineGroupWeightMs = ms;
-      this.onlineGroupWeight = this.groupsDirect!.onlineGroupShare((i) => direct.userOnlineFraction(this.onlineFractionAt(regions[i]!, atMsNs)));
+      this.onlineGroupWeightPeriod = period;
+      this.onlineGroupWeight = this.groupsDirect!.onlineGroupShare((i) => direct.userOnlineFraction(this.onlineFractionAt(regions[i]!, periodNs)));
     }
     return this.onlineGroupWeight;
   }
@@ -321,9 +328,9 @@ export class Workload {
     const draws = this.directDraws!.groupsInside;
     this.scheduleDirect(this.kindGroupInside, this.groupInsideRatePerNs, draws, this.sim.nowNs);
     this.rng = draws;
-    const groupId = this.groupsDirect!.drawGroup(draws, this.isInsideCheck);
+    const groupId = this.groupsDirect!.drawGroup(draws, this.isInsideCheck, this.drawnMembers);
     if (groupId >= 0) {
-      const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
+      const members = this.groupsCreated.get(groupId) ?? this.drawnMembers;
       // A group of one distinct member (slots that fell on one user, in a tiny region) sends nothing.
       if (members.length >= 2) this.groupAttempt(groupId, members);
     }
@@ -331,16 +338,16 @@ export class Workload {
   }
 
   /**
-   * Z at a time, computed once per simulated millisecond: the online shares move by about 10^-7 of
-   * themselves in a millisecond, and Z's sum of powers per region cost 0.7 s of a 40 s slice part.
+   * Z at a time, computed once per period (ONLINE_WEIGHT_PERIOD_NS): Z's sum of powers per region
+   * cost 0.7 s of a 40 s slice part when computed for every attempt.
    */
   private onlineWeightAt(atNs: number): number {
-    const ms = Math.floor(atNs / 1e6);
-    if (ms !== this.onlineWeightMs) {
+    const period = Math.floor(atNs / ONLINE_WEIGHT_PERIOD_NS);
+    if (period !== this.onlineWeightPeriod) {
       const regions = this.scenario.regions;
-      const atMsNs = ms * 1e6;
-      this.onlineWeightMs = ms;
-      this.onlineWeight = this.direct!.onlineWeightShare((i) => this.onlineFractionAt(regions[i]!, atMsNs));
+      const periodNs = period * ONLINE_WEIGHT_PERIOD_NS;
+      this.onlineWeightPeriod = period;
+      this.onlineWeight = this.direct!.onlineWeightShare((i) => this.onlineFractionAt(regions[i]!, periodNs));
     }
     return this.onlineWeight;
   }
@@ -521,6 +528,10 @@ export class Workload {
 
   /** isInside as a function value (for SliceGroups), made once. */
   private readonly isInsideCheck = (user: number): boolean => this.isInside(user);
+  /** groupAttempt's scratch: the order its members are asked in (grown to the largest group met). */
+  private probeOrder = new Int32Array(64);
+  /** onGroupInside's scratch: the members of the group drawn (copied if the group is created). */
+  private readonly drawnMembers: number[] = [];
 
   /**
    * Whether the user is homed on a simulated server (always in full fidelity). The answer for the
@@ -635,23 +646,29 @@ export class Workload {
     this.rng = this.gaps;
   }
 
-  /** A message to a group from a member online, drawn uniformly; false when nobody is online. */
+  /**
+   * A message to a group from a member online, drawn uniformly; false when nobody is online. The
+   * members are asked in a uniformly random order (a partial Fisher-Yates shuffle of their indices)
+   * and the first one online sends: given who is online, each of them is equally likely to come
+   * first. Asking every member, as a reservoir draw would, cost an online check (and for a member
+   * outside a slice, a draw per device) per member of groups of up to 1,024, most of them wasted:
+   * about a third of global-2025's group work.
+   */
   private groupAttempt(groupId: number, members: readonly number[]): boolean {
-    let sender = -1;
-    let slot = -1;
-    let online = 0;
-    for (const member of members) {
-      const memberSlot = this.onlineDeviceOf(member);
-      if (memberSlot < 0) continue;
-      // Reservoir sampling: the k-th online member replaces the pick with probability 1/k.
-      if (this.rng.nextInt(++online) === 0) {
-        sender = member;
-        slot = memberSlot;
-      }
+    const count = members.length;
+    if (this.probeOrder.length < count) this.probeOrder = new Int32Array(Math.max(count, 2 * this.probeOrder.length));
+    const order = this.probeOrder;
+    for (let i = 0; i < count; i++) order[i] = i;
+    for (let k = 0; k < count; k++) {
+      const j = k + this.rng.nextInt(count - k);
+      const member = members[order[j]!]!;
+      order[j] = order[k]!;
+      const slot = this.onlineDeviceOf(member);
+      if (slot < 0) continue;
+      this.sendGroupMessageFrom(groupId, members, member, slot);
+      return true;
     }
-    if (sender < 0) return false;
-    this.sendGroupMessageFrom(groupId, members, sender, slot);
-    return true;
+    return false;
   }
 
   private sendGroupMessageFrom(groupId: number, candidates: readonly number[], sender: number, slot: number): void {
@@ -665,12 +682,12 @@ export class Workload {
     if (members === undefined) {
       // Groups predate the run: one used for the first time is made to exist at its home now,
       // before any member's message can reach it (no creation traffic, no race with it).
-      members = candidates;
+      members = candidates.slice();
       this.groupsCreated.set(groupId, members);
       this.host.ensureGroup(groupId, members);
     }
     if (!senderInside) {
-      const seq = this.host.groupMessageFromOutside(deviceKey, groupId, this.messageBytes());
+      const seq = this.host.groupMessageFromOutside(deviceKey, groupId, members, this.messageBytes());
       this.host.noteMessageSent(deviceKey, seq, copies, true);
       return;
     }
