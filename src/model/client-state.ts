@@ -1,6 +1,6 @@
 /**
- * The client side of the simulated users: where each user's devices are, one 48-byte record per
- * device, and the list of users with a device online. Every user homed on a simulated server has
+ * The client side of the simulated users: where each user's devices are, whether each is online,
+ * a 48-byte record per device that has been used, and the list of users with a device online. Every user homed on a simulated server has
  * it, active or not (DESIGN.md section 4: compact state, no object per user): in full fidelity
  * indexed by user id, in a slice by a dense index that the placement gives without a map (a slice
  * of a billion-user deployment holds tens of millions of users). The deployment reads and writes
@@ -30,35 +30,35 @@ export const DEVICE_RECORD = {
   },
   /** Int32s, counted in int32s from the record's start (after the three doubles). */
   i32: {
-    online: 6,
-    clientSeq: 7,
+    clientSeq: 6,
     /**
      * Connection counts, client and server side: a frame pushed on connection n and arriving
      * after the device opened n + 1 is dropped, as TCP would.
      */
-    clientConnection: 8,
-    serverConnection: 9,
+    clientConnection: 7,
+    serverConnection: 8,
     /**
      * Push tickets: given to pushes in the order the core sent them (the last one given) and the
      * last one sent down, so that pushes to a device never overtake each other.
      */
-    pushTicket: 10,
-    pushSent: 11,
+    pushTicket: 9,
+    pushSent: 10,
+    // 11: unused (the record stays 48 bytes, a multiple of 16).
   },
 } as const;
 
 // Module-local names for the hot code (an imported binding is a cell V8 checks at every use).
 const DEVICE_I32_STRIDE = DEVICE_RECORD.bytes / 4;
-const DEV_ONLINE = DEVICE_RECORD.i32.online;
 const DEV_CLIENT_SEQ = DEVICE_RECORD.i32.clientSeq;
 
 /**
- * Client state per user, allocated for every user whether active or not: per device its record
- * (DEVICE_RECORD.bytes); per user where its devices start (4), its place in the list of online
- * users (4 + 4) and its count of devices online (1).
+ * Client state per user, allocated for every user whether active or not: per device its online
+ * flag (1) and where its record is (4), and its record (DEVICE_RECORD.bytes, counted for every
+ * device although only those used get one: an upper bound); per user where its devices start (4),
+ * its place in the list of online users (4 + 4) and its count of devices online (1).
  */
 export function deviceStateBytesPerUser(devicesPerUserMean: number): number {
-  return devicesPerUserMean * DEVICE_RECORD.bytes + (4 + 4 + 4 + 1);
+  return devicesPerUserMean * (1 + 4 + DEVICE_RECORD.bytes) + (4 + 4 + 4 + 1);
 }
 
 export class ClientState {
@@ -74,9 +74,22 @@ export class ClientState {
   readonly deviceFirst: Uint32Array;
   /** Dense index to user id in a slice; null in full fidelity (index = id). */
   readonly indexUser: Float64Array | null;
-  /** The device records, by dense device index, as doubles and as int32s (DEVICE_RECORD). */
+  /** 1 for a device online, by dense device index. */
+  readonly online: Uint8Array;
+  /**
+   * The device records (DEVICE_RECORD), as doubles and as int32s, by record number (record(dev)).
+   * A device gets its record when first used, the records in the order met: a slice's devices are
+   * mostly offline throughout, and a record per device indexed by device touched every page of
+   * the array (global-2025: 0.9 GB a part), where first touches of fresh memory cost this kind of
+   * virtual machine about 3 s per GB (session 7). The arrays are sized for every device but only
+   * the records given out are ever touched, so the rest costs no memory.
+   */
   readonly deviceF64: Float64Array;
   readonly deviceI32: Int32Array;
+  /** Each device's record number plus one (0: none yet), by dense device index. */
+  private readonly recordOf: Int32Array;
+  /** Records given out. */
+  private recordsUsed = 0;
   /** Slice: each simulated server's first dense user index (-1 for the others); null in full. */
   private readonly sliceFirstIndex: Float64Array | null;
   private readonly population: Population;
@@ -125,9 +138,12 @@ export class ClientState {
     if (devices > 0xffff_ffff) throw new RangeError(`model: ${devices} devices is more than the client-state index holds (2^32 - 1)`);
     this.deviceFirst[users] = devices;
     this.devices = devices;
+    if (devices >= 0x7fff_ffff) throw new RangeError(`model: ${devices} devices is more than a record number holds (2^31 - 1)`);
     const records = new ArrayBuffer(devices * DEVICE_RECORD.bytes);
     this.deviceF64 = new Float64Array(records);
     this.deviceI32 = new Int32Array(records);
+    this.recordOf = new Int32Array(devices);
+    this.online = new Uint8Array(devices);
     this.onlineUsers = new Int32Array(users);
     this.onlineUserPosition = new Int32Array(users);
     this.onlineDevicesOfUser = new Uint8Array(users);
@@ -195,7 +211,20 @@ export class ClientState {
   }
 
   isOnline(dev: number): boolean {
-    return this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 1;
+    return this.online[dev] === 1;
+  }
+
+  /** The record number of a device (dense index), given it now if it has none: zeroed, as new. */
+  record(dev: number): number {
+    const plusOne = this.recordOf[dev]!;
+    if (plusOne !== 0) return plusOne - 1;
+    this.recordOf[dev] = ++this.recordsUsed;
+    return this.recordsUsed - 1;
+  }
+
+  /** Devices that have a record (the records hold this times DEVICE_RECORD.bytes). */
+  get recordsInUse(): number {
+    return this.recordsUsed;
   }
 
   /**
@@ -203,8 +232,8 @@ export class ClientState {
    * O(1)), from which senders are drawn: the offered rate then holds at any online share.
    */
   setOnline(dev: number, userIndex: number, value: 0 | 1): void {
-    if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === value) return;
-    this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] = value;
+    if (this.online[dev] === value) return;
+    this.online[dev] = value;
     const before = this.onlineDevicesOfUser[userIndex]!;
     const after = before + (value === 1 ? 1 : -1);
     this.onlineDevicesOfUser[userIndex] = after;
@@ -240,7 +269,7 @@ export class ClientState {
     const base = this.userBase(user);
     for (let i = 0; i < count; i++) {
       const slot = (start + i) % count;
-      if (this.deviceI32[(base + slot) * DEVICE_I32_STRIDE + DEV_ONLINE] === 1) return slot;
+      if (this.online[base + slot] === 1) return slot;
     }
     return -1;
   }
@@ -253,6 +282,6 @@ export class ClientState {
 
   /** The next client sequence number of a device (1, 2, 3...). */
   nextClientSeq(deviceKey: number): number {
-    return ++this.deviceI32[this.denseIndex(deviceKey) * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!;
+    return ++this.deviceI32[this.record(this.denseIndex(deviceKey)) * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!;
   }
 }

@@ -55,7 +55,6 @@ const DEVICE_I32_STRIDE = DEVICE_RECORD.bytes / 4;
 const DEV_MAILBOX_HIGHEST = DEVICE_RECORD.f64.mailboxHighest;
 const DEV_UP_FREE_NS = DEVICE_RECORD.f64.upFreeNs;
 const DEV_DOWN_FREE_NS = DEVICE_RECORD.f64.downFreeNs;
-const DEV_ONLINE = DEVICE_RECORD.i32.online;
 const DEV_CLIENT_SEQ = DEVICE_RECORD.i32.clientSeq;
 const DEV_CLIENT_CONNECTION = DEVICE_RECORD.i32.clientConnection;
 const DEV_SERVER_CONNECTION = DEVICE_RECORD.i32.serverConnection;
@@ -205,13 +204,15 @@ export class Deployment implements WorkloadHost, OutsideHost {
   /** The simulated users' devices: where they are, and a record each (client-state.ts). */
   private readonly clients: ClientState;
   /**
-   * The clients' device records (the same arrays), read and written on the hot path: per device
-   * its highest mailbox sequence, its links' FIFO clocks, whether it is online, its client
-   * sequence, its connection counts client and server side, and its push tickets given and sent.
+   * The clients' device records (the same arrays, by record number: ClientState.record), read and
+   * written on the hot path: per device its highest mailbox sequence, its links' FIFO clocks, its
+   * client sequence, its connection counts client and server side, and its push tickets given and
+   * sent; and whether each device is online (by dense index).
    * A push whose job finishes before an earlier push's waits in `heldPushes` (rare).
    */
   private readonly deviceF64: Float64Array;
   private readonly deviceI32: Int32Array;
+  private readonly deviceOnline: Uint8Array;
   /** Pushes waiting for an earlier push to the same device, by dense device index. */
   private readonly heldPushes = new Map<number, HeldPush[]>();
   private heldPushCount = 0;
@@ -285,6 +286,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.clients = new ClientState(this.population, this.outside.simulated, this.outside.isSlice);
     this.deviceF64 = this.clients.deviceF64;
     this.deviceI32 = this.clients.deviceI32;
+    this.deviceOnline = this.clients.online;
     const deviceSlots = this.clients.devices;
     this.directory = new DenseSessionDirectory(this.population, deviceSlots, (deviceKey) => this.clients.denseIndexOrNone(deviceKey));
     // Pairs of servers are indexed by the simulated one: k x N pairs whose sender is simulated (the
@@ -642,8 +644,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private sendUp(deviceKey: number, dev: number, frame: ClientFrame | null, control: number, ackSeq = 0): void {
     const region = this.population.regionOf(userOf(deviceKey));
     let arriveNs = this.sim.nowNs + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
-    if (arriveNs < this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_UP_FREE_NS]!) arriveNs = this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_UP_FREE_NS]!;
-    this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_UP_FREE_NS] = arriveNs;
+    const upFree = this.clients.record(dev) * DEVICE_F64_STRIDE + DEV_UP_FREE_NS;
+    if (arriveNs < this.deviceF64[upFree]!) arriveNs = this.deviceF64[upFree]!;
+    this.deviceF64[upFree] = arriveNs;
     if (frame !== null && this.measuring) this.counters.bytesUp += frame.bytes;
     // b carries the control code, or for an ack the (negated, so below every code) sequence acked.
     this.sim.scheduleAt(arriveNs, this.kindUp, this.upFrames.put(deviceKey, control === CONTROL_ACK ? -ackSeq : control, frame, dev));
@@ -670,7 +673,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
    */
   /** The connection count of a device (dense index) as its server sees it. */
   private serverConnectionOf(dev: number): number {
-    return this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_SERVER_CONNECTION]!;
+    return this.deviceI32[this.clients.record(dev) * DEVICE_I32_STRIDE + DEV_SERVER_CONNECTION]!;
   }
 
   private orderPushes(capture: CpuJob): void {
@@ -678,7 +681,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       const dev = this.clients.denseIndex(capture.deviceKeys[i]!);
       capture.devs[i] = dev;
       capture.connections[i] = this.serverConnectionOf(dev);
-      capture.tickets[i] = ++this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_TICKET]!;
+      capture.tickets[i] = ++this.deviceI32[this.clients.record(dev) * DEVICE_I32_STRIDE + DEV_PUSH_TICKET]!;
     }
   }
 
@@ -688,7 +691,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * full), and only its place in the order is released.
    */
   private pushDown(server: number, deviceKey: number, dev: number, env: Envelope | null, connection: number, ticket: number): void {
-    if (ticket !== ((this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_SENT]! + 1) | 0)) {
+    const pushSent = this.clients.record(dev) * DEVICE_I32_STRIDE + DEV_PUSH_SENT;
+    if (ticket !== ((this.deviceI32[pushSent]! + 1) | 0)) {
       const held = this.heldPushes.get(dev);
       const push: HeldPush = { server, deviceKey, env, connection, ticket };
       if (held === undefined) this.heldPushes.set(dev, [push]);
@@ -696,7 +700,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.heldPushCount++;
       return;
     }
-    this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_SENT] = ticket;
+    this.deviceI32[pushSent] = ticket;
     if (env !== null) this.sendDown(server, deviceKey, dev, env, connection);
     if (this.heldPushCount > 0) this.releaseHeld(dev);
   }
@@ -705,15 +709,16 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private releaseHeld(dev: number): void {
     const held = this.heldPushes.get(dev);
     if (held === undefined) return;
+    const pushSent = this.clients.record(dev) * DEVICE_I32_STRIDE + DEV_PUSH_SENT;
     for (let i = 0; i < held.length; ) {
       const push = held[i]!;
-      if (push.ticket !== ((this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_SENT]! + 1) | 0)) {
+      if (push.ticket !== ((this.deviceI32[pushSent]! + 1) | 0)) {
         i++;
         continue;
       }
       held.splice(i, 1);
       this.heldPushCount--;
-      this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_PUSH_SENT] = push.ticket;
+      this.deviceI32[pushSent] = push.ticket;
       if (push.env !== null) this.sendDown(push.server, push.deviceKey, dev, push.env, push.connection);
       i = 0;
     }
@@ -724,8 +729,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private sendDown(server: number, deviceKey: number, dev: number, env: Envelope, connection: number): void {
     const region = this.population.regionOf(userOf(deviceKey));
     let arriveNs = this.nicDepartNs(this.servers[server]!, env.bytes) + Math.round(this.accessLatency[region.index]!.sample(this.rngNet));
-    if (arriveNs < this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS]!) arriveNs = this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS]!;
-    this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS] = arriveNs;
+    const downFree = this.clients.record(dev) * DEVICE_F64_STRIDE + DEV_DOWN_FREE_NS;
+    if (arriveNs < this.deviceF64[downFree]!) arriveNs = this.deviceF64[downFree]!;
+    this.deviceF64[downFree] = arriveNs;
     if (this.measuring) this.counters.bytesDown += env.bytes;
     // The home's ack of a frame it accepted (or already had) changes nothing at the device: the
     // model's clients keep no outbox to free and set no timer by it. So the ack takes its place on
@@ -860,8 +866,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
       core.onClientFrame(deviceKey, frame!);
     } else if (control === 1) {
       const dev = up.c;
-      this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_SERVER_CONNECTION]!++;
-      core.connect(deviceKey, this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST]!);
+      const rec = this.clients.record(dev);
+      this.deviceI32[rec * DEVICE_I32_STRIDE + DEV_SERVER_CONNECTION]!++;
+      core.connect(deviceKey, this.deviceF64[rec * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST]!);
       this.noteConnection(server, +1);
       if (this.measuring) {
         this.counters.connects++;
@@ -889,7 +896,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const deviceKey = down.a;
     const env = down.ref!;
     const dev = down.c;
-    if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 0 || down.b !== this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]) {
+    if (this.deviceOnline[dev] === 0) {
+      // Closed while it was in flight (below); the home re-sends it on the next connection.
+      if (this.measuring) this.counters.lostAtClosedDevices++;
+      return;
+    }
+    const rec = this.clients.record(dev);
+    if (down.b !== this.deviceI32[rec * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]) {
       // The connection it came on closed while it was in flight; the home re-sends it on the next.
       if (this.measuring) this.counters.lostAtClosedDevices++;
       return;
@@ -903,14 +916,14 @@ export class Deployment implements WorkloadHost, OutsideHost {
     // order (pushes never overtake; a new connection resumes after the highest the device
     // reported). So the highest it holds is its whole dedup state: a copy at or below it (a
     // resend of one it had) is a duplicate, acked again so the home frees it, and not delivered.
-    const highest = this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST]!;
+    const highest = this.deviceF64[rec * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST]!;
     if (env.seq <= highest) {
       if (this.measuring) this.counters.duplicatesAtDevices++;
       this.sendUp(deviceKey, dev, null, CONTROL_ACK, highest);
       return;
     }
     if (env.kind === DeviceKind.Rejected) this.onRejected(deviceKey, env.ref, env.aux);
-    this.deviceF64[dev * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST] = env.seq;
+    this.deviceF64[rec * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST] = env.seq;
     // A cumulative ack is just a number on the way up: no frame object is made for it.
     this.sendUp(deviceKey, dev, null, CONTROL_ACK, env.seq);
     if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.onMessageCopy(deviceKey, env);
@@ -993,8 +1006,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private onRead(slot: number): void {
     const { deviceKey, senderKey, senderSeq } = this.reads.take(slot);
     const dev = this.clients.denseIndex(deviceKey);
-    if (this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 0) return;
-    this.sendUp(deviceKey, dev, readFrame(++this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!, senderKey, senderSeq), 0);
+    if (this.deviceOnline[dev] === 0) return;
+    this.sendUp(deviceKey, dev, readFrame(++this.deviceI32[this.clients.record(dev) * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!, senderKey, senderSeq), 0);
     if (this.measuring) this.counters.reads++;
   }
 
@@ -1028,7 +1041,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const user = this.clients.userOfIndex(index);
     const deviceKey = deviceKeyOf(user, slot);
     const region = this.population.regionOf(user);
-    const isOnline = this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_ONLINE] === 1;
+    const isOnline = this.deviceOnline[dev] === 1;
     if (isOnline) {
       const p = this.onlineFractionNow(region);
       const endsPerNs = sessionEndsPerNs(region.online, p);
@@ -1038,7 +1051,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
       this.sendUp(deviceKey, dev, null, 2);
       if (isReconnect) {
         // The close and the new connect travel in order on the device's link.
-        this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]!++;
+        this.deviceI32[this.clients.record(dev) * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]!++;
         this.sendUp(deviceKey, dev, null, 1);
         if (this.measuring) this.counters.reconnects++;
       } else {
@@ -1051,7 +1064,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
         this.restoreBacklog(deviceKey, region);
       }
       this.clients.setOnline(dev, index, 1);
-      this.deviceI32[dev * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]!++;
+      this.deviceI32[this.clients.record(dev) * DEVICE_I32_STRIDE + DEV_CLIENT_CONNECTION]!++;
       this.sendUp(deviceKey, dev, null, 1);
       this.scheduleSessionToggle(toggle, region, true);
     }
