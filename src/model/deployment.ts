@@ -77,12 +77,6 @@ export function warmStartRecordsPerUser(devicesPerUser: ReadonlyArray<{ devices:
   return records;
 }
 
-/**
- * warmConnect's sort key is home slot x this + place met: exact below 2^53 for tables of up to
- * 2^27 records (8.6 GB at 64 bytes) and up to 2^26 devices a server (else they go in the order met).
- */
-const WARM_CONNECT_INDEX_SPAN = 2 ** 26;
-const WARM_CONNECT_SLOT_SPAN = 2 ** 27;
 /** Minimum retransmission timeout added to a frame lost on a link (TCP's RTO floor is 200 ms). */
 const RETRANSMIT_MIN_NS = 200 * NS_PER_MS;
 /** A read happens within 60 s for the `read.within60s` share, uniformly over that minute. */
@@ -427,19 +421,30 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private warmConnect(server: ServerState, deviceKeys: readonly number[], devs: readonly number[]): void {
     const core = server.core;
     const count = deviceKeys.length;
-    // Sort keys (home slot, then place met) in one Float64Array: a numeric sort without a comparator.
-    let sortable = count < WARM_CONNECT_INDEX_SPAN;
-    const order = new Float64Array(sortable ? count : 0);
-    for (let i = 0; i < order.length && sortable; i++) {
-      const slot = core.recordSlotOf(deviceKeyOf(userOf(deviceKeys[i]!), 0));
-      sortable = slot < WARM_CONNECT_SLOT_SPAN;
-      order[i] = slot * WARM_CONNECT_INDEX_SPAN + i;
-    }
-    if (sortable) order.sort();
+    // A counting sort by home slot, stable (so by place met within a slot): the keys and dense
+    // indices are copied into that order in one tight pass, whose cache misses overlap. Gathering
+    // them in sorted order inside the connect loop instead missed twice per connect, each miss
+    // waiting behind the previous connect, and cost as much as the connects (session 7).
+    const slots = new Uint32Array(count);
+    let slotMax = 0;
     for (let i = 0; i < count; i++) {
-      const at = sortable ? order[i]! % WARM_CONNECT_INDEX_SPAN : i;
-      const key = deviceKeys[at]!;
-      this.clients.hint(key, devs[at]!);
+      const slot = core.recordSlotOf(deviceKeyOf(userOf(deviceKeys[i]!), 0));
+      slots[i] = slot;
+      if (slot > slotMax) slotMax = slot;
+    }
+    const next = new Uint32Array(slotMax + 2);
+    for (let i = 0; i < count; i++) next[slots[i]! + 1]!++;
+    for (let slot = 1; slot < next.length; slot++) next[slot]! += next[slot - 1]!;
+    const sortedKeys = new Float64Array(count);
+    const sortedDevs = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = next[slots[i]!]!++;
+      sortedKeys[at] = deviceKeys[i]!;
+      sortedDevs[at] = devs[i]!;
+    }
+    for (let i = 0; i < count; i++) {
+      const key = sortedKeys[i]!;
+      this.clients.hint(key, sortedDevs[i]!);
       core.connect(key, 0);
       this.capture.deviceCount = 0;
       this.capture.serverCount = 0;
