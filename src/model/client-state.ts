@@ -98,6 +98,8 @@ export class ClientState {
   private readonly onlineUserPosition: Int32Array;
   private readonly onlineDevicesOfUser: Uint8Array;
   private onlineUsersCount = 0;
+  /** Whether onlineUsers is kept (full fidelity only). */
+  private readonly listsOnlineUsers: boolean;
   /** hint's device key (-1: none) and its dense index. */
   private hintKey = -1;
   private hintDev = -1;
@@ -144,8 +146,11 @@ export class ClientState {
     this.deviceI32 = new Int32Array(records);
     this.recordOf = new Int32Array(devices);
     this.online = new Uint8Array(devices);
-    this.onlineUsers = new Int32Array(users);
-    this.onlineUserPosition = new Int32Array(users);
+    // Only full fidelity draws senders from the users online (randomOnlineUser); a slice draws them
+    // by weight (slice-users.ts), and keeping the list cost it 8 bytes of fresh memory per user.
+    this.listsOnlineUsers = !isSlice;
+    this.onlineUsers = new Int32Array(isSlice ? 0 : users);
+    this.onlineUserPosition = new Int32Array(isSlice ? 0 : users);
     this.onlineDevicesOfUser = new Uint8Array(users);
   }
 
@@ -237,6 +242,7 @@ export class ClientState {
     const before = this.onlineDevicesOfUser[userIndex]!;
     const after = before + (value === 1 ? 1 : -1);
     this.onlineDevicesOfUser[userIndex] = after;
+    if (!this.listsOnlineUsers) return;
     if (before === 0 && after === 1) {
       this.onlineUserPosition[userIndex] = this.onlineUsersCount;
       this.onlineUsers[this.onlineUsersCount++] = userIndex;
@@ -276,6 +282,7 @@ export class ClientState {
 
   /** A user with a device online, uniformly, or -1 when nobody is online. */
   randomOnlineUser(rng: RandomStream): number {
+    if (!this.listsOnlineUsers) throw new Error('model: a slice keeps no list of its users online (broken invariant)');
     if (this.onlineUsersCount === 0) return -1;
     return this.userOfIndex(this.onlineUsers[rng.nextInt(this.onlineUsersCount)]!);
   }

@@ -207,6 +207,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly deviceF64: Float64Array;
   private readonly deviceI32: Int32Array;
   private readonly deviceOnline: Uint8Array;
+  /** Copies a message makes at the start's online share (recordsExpectedOn), once found. */
+  private copiesPerMessageAtStart: number | undefined;
   /** Pushes waiting for an earlier push to the same device, by dense device index. */
   private readonly heldPushes = new Map<number, HeldPush[]>();
   private heldPushCount = 0;
@@ -313,7 +315,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.offlineStores = scenario.regions.map(
       (r) => new BackingService(`offline-store-${r.name}`, 'offlineStore', r.name, durationDistribution(scenario.offlineStore.latencyNs), scenario.offlineStore.capacityOpsPerSecond),
     );
-    this.buildServers();
     // A slice draws the messages that touch it from the rates at which they do (slice-one-to-one.ts,
     // slice-groups.ts), each kind from a stream of its own.
     const sliceDirect = this.outside.isSlice
@@ -327,19 +328,26 @@ export class Deployment implements WorkloadHost, OutsideHost {
         }
       : null;
     this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), this, (region, atNs) => this.onlineFractionAt(region, atNs), sliceDirect);
+    // After the workload: the cores' tables are sized by its rates (recordsExpectedOn).
+    this.buildServers();
     this.rngBacklog = streams.stream('backlog');
     this.backlog = scenario.offlineStore.warmBacklog ? this.buildBacklog() : null;
     this.backlogOwed = new Uint32Array(this.backlog === null ? 0 : Math.ceil(deviceSlots / 32));
   }
 
-  private buildBacklog(): OfflineBacklog {
+  /** The share of all devices online at the start. */
+  private onlineShareAtStart(): number {
     let users = 0;
     let online = 0;
     for (const region of this.scenario.regions) {
       users += region.users;
       online += region.users * this.onlineFractionAt(region, 0);
     }
-    const onlineShare = users > 0 ? online / users : 0;
+    return users > 0 ? online / users : 0;
+  }
+
+  private buildBacklog(): OfflineBacklog {
+    const onlineShare = this.onlineShareAtStart();
     const copies = copiesPerMessage(this.scenario, this.population, onlineShare);
     const messagesInAt = (atNs: number) => this.workload.offeredPerSecondAt(atNs);
     const offlineDevices = this.population.users * this.scenario.workload.devicesPerUserMean * (1 - onlineShare);
@@ -543,16 +551,37 @@ export class Deployment implements WorkloadHost, OutsideHost {
             groupSequenced: () => undefined,
           },
           limits: { offlineTtlNs: this.scenario.offlineStore.retentionNs },
-          // The records the warm start makes, in expectation (warmStartRecordsPerUser); the core
-          // leaves room for the sessions' comings and goings.
-          recordsExpected: this.outside.isSimulatedServer(index)
-            ? this.population.userCountOf(index) * warmStartRecordsPerUser(this.scenario.workload.devicesPerUser, this.onlineFractionNow(region))
-            : 0,
+          recordsExpected: this.outside.isSimulatedServer(index) ? this.recordsExpectedOn(index, region) : 0,
         });
         const cpu = new FifoCores(this.sim, { name: `chat-${index}`, servers: region.chatServers.cores, waitingMax: region.chatServers.cpuQueueMax });
         this.servers.push({ index, region, core, cpu, store, opCounts, connections: 0, connectionsPeak: 0, memoryBytesPeak: 0, cpuDrops: 0, nicBitsPerSecond: region.chatServers.nicBitsPerSecond, nicFreeAtNs: 0, nicBusyNs: 0 });
       }
     }
+  }
+
+  /**
+   * The records a simulated server's core will hold by the end of the run, in expectation: those the
+   * warm start makes (warmStartRecordsPerUser), and those the run adds. A core keeps the record of
+   * a device homed on it once made, and the primary record of a user whose devices it looked up, so
+   * the table grows through the run: by a record per login of a device without one, and per user
+   * messaged for the first time. Each is counted here as new (an upper bound), within the users'
+   * devices and primaries. Sized for the warm start alone, every table of global-2025's slice
+   * doubled 40 s into its minute, and quickstart's quadrupled (session 7).
+   */
+  private recordsExpectedOn(server: number, region: ResolvedRegion): number {
+    const users = this.population.userCountOf(server);
+    const workload = this.scenario.workload;
+    const online = this.onlineFractionNow(region);
+    const warm = users * warmStartRecordsPerUser(workload.devicesPerUser, online);
+    const durationSeconds = this.scenario.durationNs / NS_PER_S;
+    const connections = users * workload.devicesPerUserMean * online;
+    const logins = connections * sessionChangePerNs(region.online, true, online) * this.scenario.durationNs;
+    // Users a message reaches: its copies over the devices a user has (the sender's own other
+    // devices counted too, a slight overcount); each user equally likely to be one.
+    this.copiesPerMessageAtStart ??= copiesPerMessage(this.scenario, this.population, this.onlineShareAtStart()).all;
+    const usersPerMessage = this.copiesPerMessageAtStart / workload.devicesPerUserMean;
+    const messaged = this.workload.offeredPerSecondAt(0) * durationSeconds * usersPerMessage * (users / this.population.users);
+    return Math.min(warm + logins + messaged, users * (workload.devicesPerUserMean + 1));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { warmStartRecordsPerUser } from '../../src/model/deployment.js';
+import { Deployment, warmStartRecordsPerUser } from '../../src/model/deployment.js';
+import { loadScenario } from '../../src/scenario/index.js';
 import { RandomStreams } from '../../src/sim/random.js';
+import { Simulator } from '../../src/sim/simulator.js';
 
 describe('warmStartRecordsPerUser', () => {
   it('is devices x online for one device per user, and 0 or the device count at the extremes', () => {
@@ -37,5 +39,25 @@ describe('warmStartRecordsPerUser', () => {
     expect(expected).toBeGreaterThan(0.372 * 1.1);
     // Standard error of the mean is about 0.001 here; 4 of them.
     expect(Math.abs(records / users - expected)).toBeLessThan(0.004);
+  });
+});
+
+describe("a core's record table", () => {
+  it('is sized for the records the run adds too: it does not grow during a run, though its records do', () => {
+    const loaded = loadScenario('scenarios/quickstart.yaml', ['duration=10s', 'warmup=1s']);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const sim = new Simulator();
+    const deployment = new Deployment(loaded.scenario, sim, new RandomStreams(loaded.scenario.seed), { delivered: () => undefined });
+    deployment.start();
+    // The record table alone (tableBytes also counts the push pool and the caches, which may grow).
+    const tableBytes = () => deployment.servers.map((server) => server.core['table'].bytes);
+    const bytesAtStart = tableBytes();
+    const recordsAtStart = deployment.servers.map((server) => server.core.stats().deviceRecords);
+    sim.run({ untilNs: loaded.scenario.durationNs });
+    const added = deployment.servers.map((server, i) => server.core.stats().deviceRecords - recordsAtStart[i]!);
+    // The run adds records (a few percent of the table here)...
+    expect(Math.min(...added)).toBeGreaterThan(0);
+    // ...and no table doubled for them.
+    expect(tableBytes()).toEqual(bytesAtStart);
   });
 });
