@@ -46,6 +46,7 @@ import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 import { ClientState, DEVICE_RECORD } from './client-state.js';
 import { buildLinks, type LinkCounters } from './links.js';
+import { ReadHistory } from './read-history.js';
 import { reconnectsPerNs, sessionChangePerNs, sessionEndsPerNs } from './sessions.js';
 
 // The device record's layout (client-state.ts), in module-local names: the hot code here reads
@@ -106,6 +107,13 @@ interface HeldHop {
   /** null: lost with its job, only its place in the order is held. */
   frame: ServerFrame | null;
   ticket: number;
+}
+
+/** A read to come: the reading device, and the sender and client seq of the message it reads. */
+interface PendingRead {
+  deviceKey: number;
+  senderKey: number;
+  senderSeq: number;
 }
 
 export interface DeploymentObserver {
@@ -245,7 +253,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private readonly hops = new FramePool<ServerFrame>();
   private readonly jobs = new SlotPool<CpuJob>();
   private readonly spareJobs: CpuJob[] = [];
-  private readonly reads = new SlotPool<{ deviceKey: number; senderKey: number; senderSeq: number }>();
+  private readonly reads = new SlotPool<PendingRead>();
+  /** The reads of copies delivered before the run (read-history.ts), and its stream. */
+  private readonly readHistory = new ReadHistory<PendingRead>(READ_WINDOW_NS);
+  private readonly rngReadHistory: RandomStream;
 
   // The capture of the core call in progress.
   private currentCostNs = 0;
@@ -271,12 +282,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.connectsByRegion = new Float64Array(scenario.regions.length);
     this.costs = new CostModel(scenario.costs, streams.stream('costs'));
     this.rngReads = streams.stream('reads');
+    this.rngReadHistory = streams.stream('read-history');
     this.rngNet = streams.stream('network');
     this.rngSession = streams.stream('sessions');
     this.accessLatency = scenario.regions.map((r) => durationDistribution(r.accessLatencyNs));
     this.interServerLatency = scenario.regions.map((r) => durationDistribution(r.chatServers.interServerLatencyNs));
 
-    this.outside = new OutsideWorld(scenario, this.population, sim, streams.stream('outside'), this, part);
+    this.outside = new OutsideWorld(scenario, this.population, sim, streams.stream('outside'), streams.stream('outside-read-history'), this, part);
     // Client state exists for the users homed on simulated servers: all of them in full fidelity,
     // the slice's in a slice.
     this.clients = new ClientState(this.population, this.outside.simulated, this.outside.isSlice);
@@ -459,8 +471,13 @@ export class Deployment implements WorkloadHost, OutsideHost {
     }
   }
 
-  /** Restarts every statistic at the end of warm-up. */
+  /**
+   * Restarts every statistic at the end of warm-up, and fills in the reads (inside, and read
+   * receipts from outside) of the copies delivered before the run (read-history.ts).
+   */
   beginMeasuring(): void {
+    this.readHistory.inject(this.sim.nowNs, this.rngReadHistory, (read, atNs) => this.sim.scheduleAt(atNs, this.kindRead, this.reads.put({ ...read })));
+    this.outside.injectReadHistory();
     this.measuring = true;
     this.counters = Deployment.zeroCounters();
     this.sentInsideByRegion.fill(0);
@@ -1002,8 +1019,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
   private maybeRead(deviceKey: number, env: Envelope): void {
     // A recipient (not the sender's own other device) reads it within a minute, or not in this run.
     if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngReads.nextFloat() < this.scenario.workload.read.within60sFraction) {
-      const slot = this.reads.put({ deviceKey, senderKey: env.from, senderSeq: env.ref });
-      this.sim.scheduleIn(this.rngReads.nextFloat() * READ_WINDOW_NS, this.kindRead, slot);
+      const read = { deviceKey, senderKey: env.from, senderSeq: env.ref };
+      if (this.readHistory.noting) this.readHistory.note(read, this.rngReadHistory);
+      this.sim.scheduleIn(this.rngReads.nextFloat() * READ_WINDOW_NS, this.kindRead, this.reads.put(read));
     }
   }
 

@@ -21,6 +21,7 @@ import type { ResolvedScenario } from '../scenario/resolved.js';
 import { hash64Float, type RandomStream } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
 import type { Population } from './population.js';
+import { ReadHistory } from './read-history.js';
 import { FramePool } from './transit.js';
 
 /** Salt of the hash that keys a (group, sender device) pair. */
@@ -98,6 +99,15 @@ export function simulatedServers(scenario: ResolvedScenario, part = { index: 0, 
   return simulated;
 }
 
+/** A read receipt sent into the slice: between which homes, from which device, to which, of what. */
+interface OutsideRead {
+  fromHome: number;
+  toHome: number;
+  readerKey: number;
+  toKey: number;
+  ref: number;
+}
+
 export class OutsideWorld {
   /** 1 for a server simulated in full, 0 for one this class stands in for. */
   readonly simulated: Uint8Array;
@@ -112,6 +122,9 @@ export class OutsideWorld {
   private readonly kindEmit: number;
   /** Frames the outside will send into the slice: a = from, b = to, ref = frame. */
   private readonly pending = new FramePool<ServerFrame>();
+  /** Read receipts coming in, of messages delivered before the run (read-history.ts), and its stream. */
+  private readonly readHistory = new ReadHistory<OutsideRead>(READ_WINDOW_NS);
+  private readonly historyRng: RandomStream;
   /** receive's scratch for a group's members (nothing keeps it past the call). */
   private readonly membersScratch: number[] = [];
   /** Client sequence numbers of devices homed outside, for the messages they send in. */
@@ -135,10 +148,11 @@ export class OutsideWorld {
    * `part` picks this run's share of the slice (sliceParts, src/engine/run-part.ts): the slice's
    * servers in index order, dealt round-robin, so that each part spans the regions.
    */
-  constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, host: OutsideHost, part = { index: 0, count: 1 }) {
+  constructor(scenario: ResolvedScenario, population: Population, sim: Simulator, rng: RandomStream, historyRng: RandomStream, host: OutsideHost, part = { index: 0, count: 1 }) {
     this.population = population;
     this.sim = sim;
     this.rng = rng;
+    this.historyRng = historyRng;
     this.host = host;
     this.simulated = simulatedServers(scenario, part);
     this.readShare = scenario.workload.read.within60sFraction;
@@ -276,9 +290,27 @@ export class OutsideWorld {
     this.emitAfter(delayNs, fromHome, toHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, insideUser, receipt, null, null, receipt.bytes + this.headerBytes));
     if (this.rng.nextFloat() < this.readShare) {
       const readNs = delayNs + this.rng.nextFloat() * READ_WINDOW_NS + this.host.meanCostNs('route');
-      const read = new Envelope(DeviceKind.Receipt, outsideDeviceKey, to, ref, ReceiptType.Read, DEFAULT_WIRE.receiptBytes);
-      this.emitAfter(readNs, fromHome, toHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, insideUser, read, null, null, read.bytes + this.headerBytes));
+      this.emitRead(readNs, { fromHome, toHome, readerKey: outsideDeviceKey, toKey: to, ref });
     }
+  }
+
+  /** A read receipt from a device outside into the slice, after `delayNs` (noted during the warm-up). */
+  private emitRead(delayNs: number, read: OutsideRead): void {
+    if (this.readHistory.noting) this.readHistory.note(read, this.historyRng);
+    this.emitReadFrame(delayNs, read);
+  }
+
+  private emitReadFrame(delayNs: number, read: OutsideRead): void {
+    const env = new Envelope(DeviceKind.Receipt, read.readerKey, read.toKey, read.ref, ReceiptType.Read, DEFAULT_WIRE.receiptBytes);
+    this.emitAfter(delayNs, read.fromHome, read.toHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, userOf(read.toKey), env, null, null, env.bytes + this.headerBytes));
+  }
+
+  /**
+   * At the warm-up's end: the read receipts that messages delivered outside before the run would
+   * still send in (read-history.ts). Returns how many were scheduled.
+   */
+  injectReadHistory(): number {
+    return this.readHistory.inject(this.sim.nowNs, this.historyRng, (read, atNs) => this.emitReadFrame(atNs - this.sim.nowNs, read));
   }
 
   /** Whether a device's message to a group homed outside is its first there (so it carries its key). */
@@ -307,8 +339,7 @@ export class OutsideWorld {
       // receipt from the device, if it is still online then, after its route cost at its home.
       if (env.kind === DeviceKind.Message && this.rng.nextFloat() < this.readShare && this.rng.nextFloat() < online) {
         const readNs = delayNs + this.rng.nextFloat() * READ_WINDOW_NS + this.host.meanCostNs('route');
-        const read = new Envelope(DeviceKind.Receipt, recipientUser * 8 + slot, env.from, env.ref, ReceiptType.Read, DEFAULT_WIRE.receiptBytes);
-        this.emitAfter(readNs, recipientHome, senderHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, userOf(env.from), read, null, null, read.bytes + this.headerBytes));
+        this.emitRead(readNs, { fromHome: recipientHome, toHome: senderHome, readerKey: recipientUser * 8 + slot, toKey: env.from, ref: env.ref });
       }
     }
   }

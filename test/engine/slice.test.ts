@@ -193,11 +193,13 @@ describe('a slice whose devices drain a warm backlog', () => {
   recipients: { sameRegion: 70%, pick: uniform }
   groups: { share: 0% }
 `);
-  const full = run(['workload.online.share=50%']);
-  const slice = run(['workload.online.share=50%', 'fidelity=slice', 'sliceServers=4']);
+  // A warm-up of 2 s: the reads of messages delivered before the run (most of the minute's receipts
+  // here) are filled in at its end at the rate its reads had, which 100 ms gives only within 5%.
+  const full = run(['workload.online.share=50%', 'warmup=2s']);
+  const slice = run(['workload.online.share=50%', 'warmup=2s', 'fidelity=slice', 'sliceServers=4']);
 
   it('stores as many copies offline per server as the full run', () => {
-    // +1.7% at seed 3; without the receipts of old messages drained outside, -19%.
+    // -0.7% at seed 3 (+6.1% with a warm-up of 100 ms); without the receipts of old messages drained outside, -19%.
     const stored = (r: typeof full, servers: number) => r.messages.storedOffline / servers;
     expect(relative(stored(slice, 4), stored(full, 10))).toBeLessThan(0.05);
   });
