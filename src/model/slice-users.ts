@@ -74,10 +74,13 @@ export class SliceUserSampler {
     const bucketOf = new Uint16Array(this.count);
     const counts = new Float64Array(buckets);
     const weights = new Float64Array(buckets);
+    const skewOverLn2 = ranks.skew / Math.LN2;
     for (let i = 0; i < this.count; i++) {
-      // rank^-s as exp(-s ln rank): half the cost of Math.pow, tens of millions of times.
-      const w = Math.fround(Math.exp(-ranks.skew * Math.log(ranks.ranks.inverse(users[first + i]! - ranks.firstUserId) + 1)));
-      const b = this.bucketOf(w);
+      // rank^-s as exp(-s ln rank): half the cost of Math.pow, tens of millions of times; and its
+      // bucket from the same logarithm, -log2(w) = s ln(rank) / ln 2, without a log2 of w.
+      const lnRank = Math.log(ranks.ranks.inverse(users[first + i]! - ranks.firstUserId) + 1);
+      const w = Math.fround(Math.exp(-ranks.skew * lnRank));
+      const b = this.bucketNear(w, Math.floor(skewOverLn2 * lnRank));
       weightOf[i] = w;
       bucketOf[i] = b;
       counts[b]++;
@@ -135,11 +138,14 @@ export class SliceUserSampler {
     throw new Error(`invariant: SliceUserSampler rejected ${ROUNDS_MAX} draws in a row`);
   }
 
-  /** The bucket of a weight w in (0, 1]: b with w in (2^-(b+1), 2^-b]. */
-  private bucketOf(w: number): number {
+  /**
+   * The bucket of a weight w in (0, 1]: b with w in (2^-(b+1), 2^-b], from `guess`, floor(-log2 w)
+   * as computed (rounding, and w's rounding to float32, can put w a hair outside its bounds: the
+   * loops step back in).
+   */
+  private bucketNear(w: number, guess: number): number {
     const top = this.bucketTop;
-    let b = Math.min(top.length - 2, Math.max(0, Math.floor(-Math.log2(w))));
-    // log2's rounding can put w a hair outside its bucket's bounds: step back in.
+    let b = Math.min(top.length - 2, Math.max(0, guess));
     while (b > 0 && w > top[b]!) b--;
     while (b < top.length - 2 && w <= top[b + 1]!) b++;
     return b;
