@@ -19,6 +19,8 @@ export const EMPTY_KEY = EMPTY;
 const MAX_LOAD_NUMERATOR = 5;
 const MAX_LOAD_DENOMINATOR = 8;
 const MIN_CAPACITY = 16;
+/** Slots are int32s (slotFor): a table holds fewer than 2^31. */
+const CAPACITY_LIMIT = 2 ** 31;
 
 /**
  * Slot of a key in a table of `capacity` slots: both 32-bit halves folded, then MurmurHash3's
@@ -38,7 +40,9 @@ function slotFor(key: number, capacity: number): number {
   h ^= h >>> 16;
   // h < 2^32: the product is exact below 2^21 slots, and above it rounds by at most 2^(log2(capacity)
   // - 21) < capacity, so the slot stays below capacity. The same on every machine (IEEE doubles).
-  return Math.floor((h >>> 0) * capacity * 2.3283064365386963e-10);
+  // `| 0` truncates (the slot is below 2^31) to an int32, so the offsets computed from it stay
+  // small integers: with Math.floor's double a lookup took 134 ns instead of 124 (session 7).
+  return ((h >>> 0) * capacity * 2.3283064365386963e-10) | 0;
 }
 /** `slotFor`, exported under its public name. */
 export const slotOfKey = slotFor;
@@ -75,6 +79,7 @@ export class RecordTable {
     if (!Number.isInteger(stride) || stride < 1) throw new RangeError(`record stride must be a positive integer, got ${stride}`);
     this.stride = stride;
     const capacity = Math.max(MIN_CAPACITY, Math.ceil(initialCapacity));
+    if (!(capacity < CAPACITY_LIMIT)) throw new RangeError(`record table: ${initialCapacity} records is more than a table holds (2^31)`);
     this.capacity = capacity;
     this.growAt = Math.floor((capacity * MAX_LOAD_NUMERATOR) / MAX_LOAD_DENOMINATOR);
     this.records = allocateRecords(capacity, stride);
@@ -194,6 +199,7 @@ export class RecordTable {
   private grow(): void {
     const old = this.records;
     const stride = this.stride;
+    if (!(this.capacity * 2 < CAPACITY_LIMIT)) throw new RangeError(`record table: more than ${this.growAt} records (a table holds 2^31 slots)`);
     this.capacity *= 2;
     this.growAt = Math.floor((this.capacity * MAX_LOAD_NUMERATOR) / MAX_LOAD_DENOMINATOR);
     const records = allocateRecords(this.capacity, stride);
