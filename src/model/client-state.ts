@@ -78,7 +78,7 @@ export class ClientState {
   readonly online: Uint8Array;
   /**
    * The device records (DEVICE_RECORD), as doubles and as int32s, by record number (record(dev)).
-   * A device gets its record when first used, the records in the order met: a slice's devices are
+   * In a slice, a device gets its record when first used, the records in the order met: its devices are
    * mostly offline throughout, and a record per device indexed by device touched every page of
    * the array (global-2025: 0.9 GB a part), where first touches of fresh memory cost this kind of
    * virtual machine about 3 s per GB (session 7). The arrays are sized for every device but only
@@ -86,7 +86,13 @@ export class ClientState {
    */
   readonly deviceF64: Float64Array;
   readonly deviceI32: Int32Array;
-  /** Each device's record number plus one (0: none yet), by dense device index. */
+  /**
+   * Whether records are given on first use (a slice), or each device's record is its dense index
+   * (full fidelity, where most devices are used, and reference-chat's simple messages ran 13% slower
+   * for the extra look-up).
+   */
+  private readonly recordsOnFirstUse: boolean;
+  /** Each device's record number plus one (0: none yet), by dense device index (a slice only). */
   private readonly recordOf: Int32Array;
   /** Records given out. */
   private recordsUsed = 0;
@@ -144,7 +150,8 @@ export class ClientState {
     const records = new ArrayBuffer(devices * DEVICE_RECORD.bytes);
     this.deviceF64 = new Float64Array(records);
     this.deviceI32 = new Int32Array(records);
-    this.recordOf = new Int32Array(devices);
+    this.recordsOnFirstUse = isSlice;
+    this.recordOf = new Int32Array(isSlice ? devices : 0);
     this.online = new Uint8Array(devices);
     // Only full fidelity draws senders from the users online (randomOnlineUser); a slice draws them
     // by weight (slice-users.ts), and keeping the list cost it 8 bytes of fresh memory per user.
@@ -221,15 +228,16 @@ export class ClientState {
 
   /** The record number of a device (dense index), given it now if it has none: zeroed, as new. */
   record(dev: number): number {
+    if (!this.recordsOnFirstUse) return dev;
     const plusOne = this.recordOf[dev]!;
     if (plusOne !== 0) return plusOne - 1;
     this.recordOf[dev] = ++this.recordsUsed;
     return this.recordsUsed - 1;
   }
 
-  /** Devices that have a record (the records hold this times DEVICE_RECORD.bytes). */
+  /** Devices that have a record (the records hold this times DEVICE_RECORD.bytes; all in full fidelity). */
   get recordsInUse(): number {
-    return this.recordsUsed;
+    return this.recordsOnFirstUse ? this.recordsUsed : this.devices;
   }
 
   /**
