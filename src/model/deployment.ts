@@ -109,9 +109,10 @@ interface HeldHop {
   ticket: number;
 }
 
-/** A read to come: the reading device, and the sender and client seq of the message it reads. */
+/** A read to come: the reading device (and its dense index), and the sender and client seq of the message it reads. */
 interface PendingRead {
   deviceKey: number;
+  dev: number;
   senderKey: number;
   senderSeq: number;
 }
@@ -977,14 +978,15 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.deviceF64[rec * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST] = env.seq;
     // A cumulative ack is just a number on the way up: no frame object is made for it.
     this.sendUp(deviceKey, dev, null, CONTROL_ACK, env.seq);
-    if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.onMessageCopy(deviceKey, env);
+    if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.onMessageCopy(deviceKey, dev, env);
   }
 
-  private onMessageCopy(deviceKey: number, env: Envelope): void {
+  /** `dev`: the device's dense index. */
+  private onMessageCopy(deviceKey: number, dev: number, env: Envelope): void {
     const table = this.messages;
     const done = table.settleCopy(MessageTable.keyOf(env.from, env.ref));
     if (done < 0) {
-      if (env.ref >= BACKLOG_REF_FIRST) this.onBacklogCopy(deviceKey, env);
+      if (env.ref >= BACKLOG_REF_FIRST) this.onBacklogCopy(deviceKey, dev, env);
       return;
     }
     const counted = table.settledCounted;
@@ -998,17 +1000,17 @@ export class Deployment implements WorkloadHost, OutsideHost {
         else this.counters.delivered++;
       }
     }
-    this.maybeRead(deviceKey, env);
+    this.maybeRead(deviceKey, dev, env);
   }
 
   /** A copy of the warm start's backlog reached its device: a delivery, with no latency to record. */
-  private onBacklogCopy(deviceKey: number, env: Envelope): void {
+  private onBacklogCopy(deviceKey: number, dev: number, env: Envelope): void {
     if (this.measuring) {
       this.counters.deliveriesToDevices++;
       this.counters.backlogDeliveries++;
       this.deliveriesByRegion[this.population.regionOf(userOf(deviceKey)).index]!++;
     }
-    this.maybeRead(deviceKey, env);
+    this.maybeRead(deviceKey, dev, env);
     // Its receipts go to a sender outside the slice; the devices outside drain old messages of the
     // slice's users at the same rate, whose receipts come in: one such copy's, to a user inside.
     if (this.outside.isSlice && !this.outside.isSimulatedUser(userOf(env.from))) {
@@ -1016,10 +1018,10 @@ export class Deployment implements WorkloadHost, OutsideHost {
     }
   }
 
-  private maybeRead(deviceKey: number, env: Envelope): void {
+  private maybeRead(deviceKey: number, dev: number, env: Envelope): void {
     // A recipient (not the sender's own other device) reads it within a minute, or not in this run.
     if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngReads.nextFloat() < this.scenario.workload.read.within60sFraction) {
-      const read = { deviceKey, senderKey: env.from, senderSeq: env.ref };
+      const read = { deviceKey, dev, senderKey: env.from, senderSeq: env.ref };
       if (this.readHistory.noting) this.readHistory.note(read, this.rngReadHistory);
       this.sim.scheduleIn(this.rngReads.nextFloat() * READ_WINDOW_NS, this.kindRead, this.reads.put(read));
     }
@@ -1056,8 +1058,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   }
 
   private onRead(slot: number): void {
-    const { deviceKey, senderKey, senderSeq } = this.reads.take(slot);
-    const dev = this.clients.denseIndex(deviceKey);
+    const { deviceKey, dev, senderKey, senderSeq } = this.reads.take(slot);
     if (this.deviceOnline[dev] === 0) return;
     this.sendUp(deviceKey, dev, readFrame(++this.deviceI32[this.clients.record(dev) * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!, senderKey, senderSeq), 0);
     if (this.measuring) this.counters.reads++;
