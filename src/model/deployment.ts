@@ -978,15 +978,15 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.deviceF64[rec * DEVICE_F64_STRIDE + DEV_MAILBOX_HIGHEST] = env.seq;
     // A cumulative ack is just a number on the way up: no frame object is made for it.
     this.sendUp(deviceKey, dev, null, CONTROL_ACK, env.seq);
-    if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.onMessageCopy(deviceKey, dev, env);
+    if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.onMessageCopy(deviceKey, env, dev);
   }
 
   /** `dev`: the device's dense index. */
-  private onMessageCopy(deviceKey: number, dev: number, env: Envelope): void {
+  private onMessageCopy(deviceKey: number, env: Envelope, dev: number): void {
     const table = this.messages;
     const done = table.settleCopy(MessageTable.keyOf(env.from, env.ref));
     if (done < 0) {
-      if (env.ref >= BACKLOG_REF_FIRST) this.onBacklogCopy(deviceKey, dev, env);
+      if (env.ref >= BACKLOG_REF_FIRST) this.onBacklogCopy(deviceKey, env, dev);
       return;
     }
     const counted = table.settledCounted;
@@ -1000,17 +1000,17 @@ export class Deployment implements WorkloadHost, OutsideHost {
         else this.counters.delivered++;
       }
     }
-    this.maybeRead(deviceKey, dev, env);
+    this.maybeRead(deviceKey, env, dev);
   }
 
   /** A copy of the warm start's backlog reached its device: a delivery, with no latency to record. */
-  private onBacklogCopy(deviceKey: number, dev: number, env: Envelope): void {
+  private onBacklogCopy(deviceKey: number, env: Envelope, dev: number): void {
     if (this.measuring) {
       this.counters.deliveriesToDevices++;
       this.counters.backlogDeliveries++;
       this.deliveriesByRegion[this.population.regionOf(userOf(deviceKey)).index]!++;
     }
-    this.maybeRead(deviceKey, dev, env);
+    this.maybeRead(deviceKey, env, dev);
     // Its receipts go to a sender outside the slice; the devices outside drain old messages of the
     // slice's users at the same rate, whose receipts come in: one such copy's, to a user inside.
     if (this.outside.isSlice && !this.outside.isSimulatedUser(userOf(env.from))) {
@@ -1018,7 +1018,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     }
   }
 
-  private maybeRead(deviceKey: number, dev: number, env: Envelope): void {
+  private maybeRead(deviceKey: number, env: Envelope, dev: number): void {
     // A recipient (not the sender's own other device) reads it within a minute, or not in this run.
     if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngReads.nextFloat() < this.scenario.workload.read.within60sFraction) {
       const read = { deviceKey, dev, senderKey: env.from, senderSeq: env.ref };
