@@ -195,8 +195,9 @@ export class ClientState {
   userIndexOrNone(user: number): number {
     if (!(user >= 0 && user < this.population.users)) return -1;
     if (this.sliceFirstIndex === null) return user;
-    const servers = this.population.regionOf(user).chatServers;
-    const placement = this.population.placementIndexOf(user);
+    const region = this.population.regionOf(user);
+    const servers = region.chatServers;
+    const placement = this.population.placementIndexIn(region, user);
     const first = this.sliceFirstIndex[servers.serverIndexFirst + (placement % servers.count)]!;
     return first < 0 ? -1 : first + Math.floor(placement / servers.count);
   }
@@ -210,6 +211,7 @@ export class ClientState {
 
   /** Dense index of a device (inside the slice only). */
   denseIndex(deviceKey: number): number {
+    if (deviceKey === this.hintKey) return this.hintDev;
     return this.userBase(userOf(deviceKey)) + slotOf(deviceKey);
   }
 
@@ -264,8 +266,10 @@ export class ClientState {
 
   /**
    * Says where a device's record is before the deployment hands it to code that will ask (the warm
-   * start's connects): finding it again from the key cost global-2025's parts 1.1 s each, as the
-   * connects go in their tables' order, not the records'.
+   * start's connects; a frame up from a device, to whose device the core's answer mostly goes):
+   * finding it again from the key cost global-2025's parts 1.1 s each at the warm start, as the
+   * connects go in their tables' order, not the records'. A device's dense index never changes, so
+   * a hint stays true.
    */
   hint(deviceKey: number, dev: number): void {
     this.hintKey = deviceKey;

@@ -911,6 +911,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const frame = up.ref;
     const server = this.servers[this.population.homeOf(userOf(deviceKey))]!;
     const core = server.core;
+    // The core's answer goes mostly to this device (its ack, the next copy queued for it).
+    this.clients.hint(deviceKey, up.c);
     this.beginCore();
     if (control < 0) {
       core.onDeviceAck(deviceKey, -control);

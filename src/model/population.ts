@@ -99,8 +99,8 @@ export class Population implements ImplicitPopulation {
     return this.placementIndexIn(this.regionOf(userId), userId);
   }
 
-  /** placementIndexOf for a user of `region` (homeOf has found it already). */
-  private placementIndexIn(region: ResolvedRegion, userId: number): number {
+  /** placementIndexOf for a user of `region` (the caller has found it already). */
+  placementIndexIn(region: ResolvedRegion, userId: number): number {
     const local = userId - region.userIdFirst;
     return this.placement === 'modulo' ? local : this.permutations[region.index]!.forward(local);
   }
