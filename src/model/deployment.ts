@@ -46,7 +46,7 @@ import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 import { ClientState, DEVICE_RECORD } from './client-state.js';
 import { buildLinks, type LinkCounters } from './links.js';
-import { ReadHistory } from './read-history.js';
+import { ReadHistory, ReadHistoryFeed } from './read-history.js';
 import { reconnectsPerNs, sessionChangePerNs, sessionEndsPerNs } from './sessions.js';
 
 // The device record's layout (client-state.ts), in module-local names: the hot code here reads
@@ -258,6 +258,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   /** The reads of copies delivered before the run (read-history.ts), and its stream. */
   private readonly readHistory = new ReadHistory<PendingRead>(READ_WINDOW_NS);
   private readonly rngReadHistory: RandomStream;
+  private readonly readHistoryFeed: ReadHistoryFeed<PendingRead>;
 
   // The capture of the core call in progress.
   private currentCostNs = 0;
@@ -284,6 +285,9 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.costs = new CostModel(scenario.costs, streams.stream('costs'));
     this.rngReads = streams.stream('reads');
     this.rngReadHistory = streams.stream('read-history');
+    this.readHistoryFeed = new ReadHistoryFeed(sim, 'device.read-history', this.readHistory, READ_WINDOW_NS, this.rngReadHistory, (read, atNs) =>
+      this.sim.scheduleAt(atNs, this.kindRead, this.reads.put({ ...read })),
+    );
     this.rngNet = streams.stream('network');
     this.rngSession = streams.stream('sessions');
     this.accessLatency = scenario.regions.map((r) => durationDistribution(r.accessLatencyNs));
@@ -477,8 +481,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
    * receipts from outside) of the copies delivered before the run (read-history.ts).
    */
   beginMeasuring(): void {
-    this.readHistory.inject(this.sim.nowNs, this.rngReadHistory, (read, atNs) => this.sim.scheduleAt(atNs, this.kindRead, this.reads.put({ ...read })));
-    this.outside.injectReadHistory();
+    this.readHistoryFeed.start();
+    this.outside.startReadHistory();
     this.measuring = true;
     this.counters = Deployment.zeroCounters();
     this.sentInsideByRegion.fill(0);
@@ -877,6 +881,8 @@ export class Deployment implements WorkloadHost, OutsideHost {
       link.bytes += frame.bytes;
       link.messages++;
     }
+    // The outside takes a frame when it is sent (OutsideWorld.receive): no event to deliver it.
+    if (!this.outside.isSimulatedServer(to)) return this.outside.receive(from, to, frame, arriveNs - this.sim.nowNs);
     this.sim.scheduleAt(arriveNs, this.kindHop, this.hops.put(from, to, frame));
   }
 
@@ -894,10 +900,6 @@ export class Deployment implements WorkloadHost, OutsideHost {
     const hops = this.hops;
     hops.take(slot);
     const to = hops.b;
-    if (!this.outside.isSimulatedServer(to)) {
-      this.outside.receive(hops.a, to, hops.ref!);
-      return;
-    }
     this.beginCore();
     this.servers[to]!.core.onServerFrame(hops.a, hops.ref!);
     this.endCore(to);
@@ -1024,7 +1026,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     // A recipient (not the sender's own other device) reads it within a minute, or not in this run.
     if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngReads.nextFloat() < this.scenario.workload.read.within60sFraction) {
       const read = { deviceKey, dev, senderKey: env.from, senderSeq: env.ref };
-      if (this.readHistory.noting) this.readHistory.note(read, this.rngReadHistory);
+      this.readHistory.note(read, this.sim.nowNs, this.rngReadHistory);
       this.sim.scheduleIn(this.rngReads.nextFloat() * READ_WINDOW_NS, this.kindRead, this.reads.put(read));
     }
   }

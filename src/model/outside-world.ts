@@ -21,7 +21,7 @@ import type { ResolvedScenario } from '../scenario/resolved.js';
 import { hash64Float, type RandomStream } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
 import type { Population } from './population.js';
-import { ReadHistory } from './read-history.js';
+import { ReadHistory, ReadHistoryFeed } from './read-history.js';
 import { FramePool } from './transit.js';
 
 /** Salt of the hash that keys a (group, sender device) pair. */
@@ -125,6 +125,7 @@ export class OutsideWorld {
   /** Read receipts coming in, of messages delivered before the run (read-history.ts), and its stream. */
   private readonly readHistory = new ReadHistory<OutsideRead>(READ_WINDOW_NS);
   private readonly historyRng: RandomStream;
+  private readonly readHistoryFeed: ReadHistoryFeed<OutsideRead>;
   /** receive's scratch for a group's members (nothing keeps it past the call). */
   private readonly membersScratch: number[] = [];
   /** Client sequence numbers of devices homed outside, for the messages they send in. */
@@ -158,6 +159,9 @@ export class OutsideWorld {
     this.readShare = scenario.workload.read.within60sFraction;
     this.simulatedCount = this.simulated.reduce((a, b) => a + b, 0);
     this.kindEmit = sim.register('outside.emit', (slot) => this.emit(slot));
+    this.readHistoryFeed = new ReadHistoryFeed(sim, 'outside.read-history', this.readHistory, READ_WINDOW_NS, historyRng, (read, atNs) =>
+      this.emitReadFrame(atNs - this.sim.nowNs, read),
+    );
   }
 
   get isSlice(): boolean {
@@ -172,23 +176,29 @@ export class OutsideWorld {
     return this.simulated[this.population.homeOf(user)] === 1;
   }
 
-  /** A frame a simulated server sent to a server outside the slice. */
-  receive(from: number, to: number, frame: ServerFrame): void {
+  /**
+   * A frame a simulated server sends to a server outside the slice, `arriveInNs` before it arrives
+   * there. It is handed over when it is sent, not when it arrives: most such frames (receipts, the
+   * home's answers) need nothing of the outside, and a kernel event each to deliver them cost a
+   * tenth of a global-2025 slice's events (session 8). What does answer schedules its answers from
+   * the arrival time.
+   */
+  receive(from: number, to: number, frame: ServerFrame, arriveInNs: number): void {
     this.framesOut++;
     const env = frame.env;
     if (frame.kind === ServerKind.ToUser && env !== null && env.kind === DeviceKind.Message) {
-      this.receiptsFromOutside(to, from, env, frame.arg);
+      this.receiptsFromOutside(to, from, env, frame.arg, arriveInNs);
     } else if (frame.kind === ServerKind.ToUsers && env !== null && env.kind === DeviceKind.GroupMessage && frame.users !== null) {
       // A group homed inside fanned out to members homed here: each copy delivered earns its sender
       // a receipt, as for a message to one user.
-      this.groupReceiptsFromOutside(env, frame.users, to);
+      this.groupReceiptsFromOutside(env, frame.users, to, arriveInNs);
     } else if (frame.kind === ServerKind.GroupRequest && frame.client !== null && frame.client.kind === ClientKind.GroupSend) {
       const groupId = frame.client.to;
       const members = this.population.groupMembers(groupId, this.membersScratch);
-      this.groupFanOutFromOutside(to, frame.device, groupId, members, frame.client.seq, frame.client.bytes, 0);
+      this.groupFanOutFromOutside(to, frame.device, groupId, members, frame.client.seq, frame.client.bytes, arriveInNs);
       // The home outside also fans out to the members outside, whose devices send receipts back.
       const env = new Envelope(DeviceKind.GroupMessage, frame.device, groupId, frame.client.seq, 0, frame.client.bytes + this.headerBytes);
-      this.groupReceiptsFromOutside(env, members, -1);
+      this.groupReceiptsFromOutside(env, members, -1, arriveInNs);
     }
     // Receipts, group creation and the rest need no answer from the outside.
   }
@@ -196,9 +206,10 @@ export class OutsideWorld {
   /**
    * The delivery receipts a group message's copies to members homed outside earn, for a sender
    * homed inside (none otherwise: its receipts stay outside). `home`: where the listed members are
-   * homed, or -1 to find each one's and skip those inside (they are simulated).
+   * homed, or -1 to find each one's and skip those inside (they are simulated). `arriveInNs`: when
+   * the message reaches their homes, from now.
    */
-  private groupReceiptsFromOutside(env: Envelope, members: readonly number[], home: number): void {
+  private groupReceiptsFromOutside(env: Envelope, members: readonly number[], home: number, arriveInNs: number): void {
     const sender = userOf(env.from);
     const senderHome = this.population.homeOf(sender);
     if (this.simulated[senderHome] !== 1) return;
@@ -206,7 +217,7 @@ export class OutsideWorld {
       if (member === sender) continue; // the sender's own devices send no receipt
       const memberHome = home >= 0 ? home : this.population.homeOf(member);
       if (this.simulated[memberHome] === 1) continue;
-      this.receiptsFromOutside(memberHome, senderHome, env, member);
+      this.receiptsFromOutside(memberHome, senderHome, env, member, arriveInNs);
     }
   }
 
@@ -296,7 +307,7 @@ export class OutsideWorld {
 
   /** A read receipt from a device outside into the slice, after `delayNs` (noted during the warm-up). */
   private emitRead(delayNs: number, read: OutsideRead): void {
-    if (this.readHistory.noting) this.readHistory.note(read, this.historyRng);
+    this.readHistory.note(read, this.sim.nowNs, this.historyRng);
     this.emitReadFrame(delayNs, read);
   }
 
@@ -305,12 +316,9 @@ export class OutsideWorld {
     this.emitAfter(delayNs, read.fromHome, read.toHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, userOf(read.toKey), env, null, null, env.bytes + this.headerBytes));
   }
 
-  /**
-   * At the warm-up's end: the read receipts that messages delivered outside before the run would
-   * still send in (read-history.ts). Returns how many were scheduled.
-   */
-  injectReadHistory(): number {
-    return this.readHistory.inject(this.sim.nowNs, this.historyRng, (read, atNs) => this.emitReadFrame(atNs - this.sim.nowNs, read));
+  /** At the warm-up's end: starts filling in the read receipts of messages delivered outside before the run (read-history.ts). */
+  startReadHistory(): void {
+    this.readHistoryFeed.start();
   }
 
   /** Whether a device's message to a group homed outside is its first there (so it carries its key). */
@@ -324,14 +332,14 @@ export class OutsideWorld {
   /**
    * The delivery receipts a message routed outside earns: one per online device of the recipient,
    * after its home's deliver cost, the access round trip and the device's ack (the hop back is
-   * the link's).
+   * the link's), counted from the message's arrival at its home, `arriveInNs` from now.
    */
-  private receiptsFromOutside(recipientHome: number, senderHome: number, env: Envelope, recipientUser: number): void {
+  private receiptsFromOutside(recipientHome: number, senderHome: number, env: Envelope, recipientUser: number, arriveInNs: number): void {
     const devices = this.population.deviceCountOf(recipientUser);
     const online = this.host.onlineFractionOf(recipientUser);
     for (let slot = 0; slot < devices; slot++) {
       if (this.rng.nextFloat() >= online) continue; // offline: its receipt comes after the window, if ever
-      const delayNs = this.host.meanCostNs('deliver') + 2 * this.host.accessLatencyNs(recipientUser) + this.host.meanCostNs('ack');
+      const delayNs = arriveInNs + this.host.meanCostNs('deliver') + 2 * this.host.accessLatencyNs(recipientUser) + this.host.meanCostNs('ack');
       const receipt = new Envelope(DeviceKind.Receipt, recipientUser * 8 + slot, env.from, env.ref, ReceiptType.Delivered, DEFAULT_WIRE.receiptBytes);
       const frame = new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, userOf(env.from), receipt, null, null, receipt.bytes + this.headerBytes);
       this.emitAfter(delayNs, recipientHome, senderHome, frame);

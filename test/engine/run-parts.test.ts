@@ -74,14 +74,18 @@ describe('a slice in parts', () => {
 
   it('derives the deployment as one slice of the same servers does', () => {
     // A routing cost that makes CPU mostly message work: with the tiny default costs it is mostly
-    // the reconnects' backlog drains, a few bursts that make either figure noisy.
-    const routed = runScenario(load(['costs.route=exp(1ms)']));
-    const one = runScenario(load(['costs.route=exp(1ms)', 'sliceParts=1']));
+    // the reconnects' backlog drains, a few bursts that make either figure noisy. No reads: in a
+    // one-second run nearly all of them are the history's (read-history.ts), at a rate measured
+    // over fractions of a second of bursty deliveries (group fan-outs, backlog drains), which made
+    // the CPU of the two differ by up to 11% with seeds 5 to 8 (session 8).
+    const shape = ['costs.route=exp(1ms)', 'workload.read.within60s=0%'];
+    const routed = runScenario(load(shape));
+    const one = runScenario(load([...shape, 'sliceParts=1']));
     expect(one.slice?.simulatedServers).toBe(6);
     expect(relative(routed.slice!.derived.messagesInPerSecond, one.slice!.derived.messagesInPerSecond)).toBeLessThan(0.05);
     expect(relative(routed.slice!.derived.connectionsPeak, one.slice!.derived.connectionsPeak)).toBeLessThan(0.01);
-    // A second of 9,000 messages/s: the two differ by noise, -3.4%, +1.4%, -0.4% and -0.7% with
-    // seeds 5 to 8 (session 6), so 5% is about two of its standard deviations past the worst.
+    // A second of 9,000 messages/s: the two differ by noise, +2.6%, +2.6%, +0.6% and -3.3% with
+    // seeds 5 to 8 (session 8), so 5% is about two of its standard deviations.
     expect(relative(routed.slice!.derived.cpuUtilisationMean, one.slice!.derived.cpuUtilisationMean)).toBeLessThan(0.05);
   });
 
