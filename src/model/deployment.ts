@@ -851,39 +851,69 @@ export class Deployment implements WorkloadHost, OutsideHost {
   }
 
   /**
-   * A frame onto the link from `from` to `to` now. The cores' frames come through `hopOut`, in
-   * their core's order; the outside world (a slice's stand-in for the other servers) calls this.
+   * A simulated server's frame onto the link from `from` to `to` now, in its core's order (through
+   * `hopOut`). The outside world's frames into the slice take `sendHopAfter`.
    */
-  sendHop(from: number, to: number, frame: ServerFrame): void {
-    const regions = this.scenario.regions.length;
-    const fromRegion = this.servers[from]!.region.index;
-    const toRegion = this.servers[to]!.region.index;
-    const link = this.links[this.linkOf[fromRegion * regions + toRegion]!]!;
+  private sendHop(from: number, to: number, frame: ServerFrame): void {
+    const link = this.linkBetween(from, to);
     const now = this.nicDepartNs(this.servers[from]!, frame.bytes);
     let departNs = now;
     if (link.bandwidthBitsPerSecond !== null) {
       // Serialisation on the link, FIFO: the frame waits for the ones ahead of it.
-      const txNs = Math.round((frame.bytes * 8 * NS_PER_S) / link.bandwidthBitsPerSecond);
+      const txNs = this.linkTxNs(link, frame.bytes);
       departNs = Math.max(now, link.freeAtNs) + txNs;
       link.freeAtNs = departNs;
-      if (this.measuring) link.busyNs += txNs;
     }
+    let arriveNs = this.linkArrivalNs(link, departNs, frame.bytes);
+    const pair = this.linkPairOf(from, to);
+    if (arriveNs < this.pairLastNs[pair]!) arriveNs = this.pairLastNs[pair]!;
+    this.pairLastNs[pair] = arriveNs;
+    // The outside takes a frame when it is sent (OutsideWorld.receive): no event to deliver it.
+    if (!this.outside.isSimulatedServer(to)) return this.outside.receive(from, to, frame, arriveNs - this.sim.nowNs);
+    this.sim.scheduleAt(arriveNs, this.kindHop, this.hops.put(from, to, frame));
+  }
+
+  /**
+   * A frame the outside world sends into the slice, leaving server `from` (outside) `delayNs` from
+   * now: its arrival is worked out now, and it gets one kernel event, at its arrival (a second, at
+   * its departure, was one event in eight of a global-2025 slice: session 8). What that leaves out
+   * is state that is not simulated outside anyway: the outside servers' NICs, and the order of the
+   * frames the outside sends on a pair of servers (it draws each frame's delay alone, so they keep
+   * no order before the link either: README, Delivery). On the link, its frames take their
+   * serialisation time and count their bytes, but the slice's own frames do not queue behind them:
+   * in a slice a link carries the slice's share of its load, so its queue is not the cluster's.
+   */
+  sendHopAfter(delayNs: number, from: number, to: number, frame: ServerFrame): void {
+    const link = this.linkBetween(from, to);
+    const departNs = this.sim.nowNs + Math.round(delayNs) + (link.bandwidthBitsPerSecond !== null ? this.linkTxNs(link, frame.bytes) : 0);
+    this.sim.scheduleAt(this.linkArrivalNs(link, departNs, frame.bytes), this.kindHop, this.hops.put(from, to, frame));
+  }
+
+  private linkBetween(from: number, to: number): LinkCounters {
+    const regions = this.scenario.regions.length;
+    return this.links[this.linkOf[this.servers[from]!.region.index * regions + this.servers[to]!.region.index]!]!;
+  }
+
+  /** A frame's serialisation time on a link with a bandwidth, counted as the link's busy time. */
+  private linkTxNs(link: LinkCounters, bytes: number): number {
+    const txNs = Math.round((bytes * 8 * NS_PER_S) / link.bandwidthBitsPerSecond!);
+    if (this.measuring) link.busyNs += txNs;
+    return txNs;
+  }
+
+  /** When a frame that leaves on a link at `departNs` arrives (its latency, a retransmission if lost); counts it. */
+  private linkArrivalNs(link: LinkCounters, departNs: number, bytes: number): number {
     let arriveNs = departNs + Math.round(link.latency.sample(this.rngNet));
     if (link.lossFraction > 0 && this.rngNet.nextFloat() < link.lossFraction) {
       // A lost segment is resent after a retransmission timeout; TCP delivers it late, not never.
       arriveNs += Math.max(RETRANSMIT_MIN_NS, 2 * (arriveNs - departNs));
       if (this.measuring) link.lost++;
     }
-    const pair = this.linkPairOf(from, to);
-    if (arriveNs < this.pairLastNs[pair]!) arriveNs = this.pairLastNs[pair]!;
-    this.pairLastNs[pair] = arriveNs;
     if (this.measuring) {
-      link.bytes += frame.bytes;
+      link.bytes += bytes;
       link.messages++;
     }
-    // The outside takes a frame when it is sent (OutsideWorld.receive): no event to deliver it.
-    if (!this.outside.isSimulatedServer(to)) return this.outside.receive(from, to, frame, arriveNs - this.sim.nowNs);
-    this.sim.scheduleAt(arriveNs, this.kindHop, this.hops.put(from, to, frame));
+    return arriveNs;
   }
 
   /** The (from, to) pair's index in pairLastNs: by its simulated sender, else by its simulated receiver. */
@@ -1242,9 +1272,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
   }
 
   hopLatencyNs(from: number, to: number): number {
-    const regions = this.scenario.regions.length;
-    const link = this.links[this.linkOf[this.servers[from]!.region.index * regions + this.servers[to]!.region.index]!]!;
-    return Math.round(link.latency.sample(this.rngNet));
+    return Math.round(this.linkBetween(from, to).latency.sample(this.rngNet));
   }
 
   meanCostNs(op: 'route' | 'deliver' | 'ack'): number {

@@ -15,6 +15,8 @@ import { runPart } from '../../src/engine/run-part.js';
 import { partFromJson, partToJson, readRunParts, runPartsFileText } from '../../src/engine/run-part-json.js';
 import { partsOf, runPartsAsync, runScenario } from '../../src/engine/run-scenario.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
+import { onlineFractionAtNs } from '../../src/model/online-fraction.js';
+import { partOfSliceServers, simulatedServers } from '../../src/model/outside-world.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { runCommand } from '../helpers/run-cli.js';
 import { runCli } from '../planning/cli-harness.js';
@@ -52,17 +54,42 @@ describe('a slice in parts', () => {
   const scenario = load();
   const whole = runScenario(scenario);
 
-  it('splits the slice servers among the parts, dealt round-robin in server order', () => {
+  it('splits the slice servers among the parts, balanced (here all alike, so in server order)', () => {
     const parts = partsOf(scenario).map((part) => runPart(scenario, part));
     const servers = parts.map((p) => p.servers.map((s) => s.index));
     expect(servers.flat().sort((a, b) => a - b)).toEqual(whole.servers.filter((s) => s.role === 'chat').map((s) => Number(s.id.slice(5))));
     expect(new Set(servers.flat()).size).toBe(6);
     expect(servers.map((s) => s.length)).toEqual([2, 2, 2]);
-    // Stratified: region a has 6 of the 9 servers, so 4 of the 6 simulated; dealt round-robin.
+    // Stratified: region a has 6 of the 9 servers, so 4 of the 6 simulated; every server has
+    // 10,000 users half online, so the balanced deal goes in server order.
     expect(parts.map((p) => p.simulatedByRegion)).toEqual([[2, 0], [1, 1], [1, 1]]);
     expect(whole.slice?.simulatedServers).toBe(6);
     expect(whole.messages.sent).toBeGreaterThan(0);
     expect(whole.messages.sent).toBe(parts.reduce((sum, p) => sum + p.counters.sent, 0));
+  });
+
+  it("deals servers of unequal load so that the parts' loads are close: global-2025's two parts", () => {
+    const global = loadScenario('scenarios/global-2025.yaml');
+    if (!global.ok) throw new Error('global-2025 does not load');
+    const g = global.scenario;
+    const slice = simulatedServers(g);
+    const partOf = partOfSliceServers(g, slice, 2);
+    const loads = [0, 0];
+    const regionOf = (server: number) => g.regions.find((r) => server >= r.chatServers.serverIndexFirst && server < r.chatServers.serverIndexFirst + r.chatServers.count)!;
+    slice.forEach((inSlice, server) => {
+      if (inSlice !== 1) return expect(partOf[server]).toBe(-1);
+      const region = regionOf(server);
+      loads[partOf[server]!]! += (region.users / region.chatServers.count) * onlineFractionAtNs(g, region, g.durationNs / 2);
+    });
+    // 8 servers, 4 a part; the local times at 15:00 UTC make the regions' online shares differ by up
+    // to 1.7x. Dealt round-robin in server order, the parts were 10.7% apart; balanced, 5.1%.
+    expect(Array.from(partOf).filter((p) => p >= 0).sort()).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(Math.max(...loads) / Math.min(...loads)).toBeLessThan(1.06);
+    // Each part's servers, as simulatedServers gives them, are the ones dealt to it.
+    for (const part of [0, 1]) {
+      const mine = simulatedServers(g, { index: part, count: 2 });
+      mine.forEach((v, server) => expect(v === 1).toBe(partOf[server] === part));
+    }
   });
 
   it('gives the same bytes whatever order the parts ran in and through their JSON form', () => {
