@@ -197,6 +197,7 @@ export function assembleRun(scenario: ResolvedScenario, parts: readonly RunPart[
       pending: sum(ordered.map((p) => p.pending)),
       deliveriesToDevices,
       backlogDeliveries: counter('backlogDeliveries'),
+      warmupDeliveries: counter('warmupDeliveries'),
       duplicates: counter('duplicatesAtDevices'),
       storedOffline: operations['store'] ?? 0,
       expired: operations['expire'] ?? 0,

@@ -115,6 +115,7 @@ export interface RunPart {
     droppedMessages: number;
     deliveriesToDevices: number;
     backlogDeliveries: number;
+    warmupDeliveries: number;
     duplicatesAtDevices: number;
     rejected: number;
     senderOffline: number;
@@ -305,6 +306,7 @@ function* measure(
       droppedMessages: counters.droppedMessages,
       deliveriesToDevices: counters.deliveriesToDevices,
       backlogDeliveries: counters.backlogDeliveries,
+      warmupDeliveries: counters.warmupDeliveries,
       duplicatesAtDevices: counters.duplicatesAtDevices,
       rejected: counters.rejected,
       senderOffline: counters.senderOffline,

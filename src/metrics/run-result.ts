@@ -125,6 +125,11 @@ export interface RunResult {
      */
     backlogDeliveries: number;
     /**
+     * Of deliveriesToDevices, copies of messages sent during the warm-up and delivered in the
+     * measured window: in no other count and in no latency figure.
+     */
+    warmupDeliveries: number;
+    /**
      * Copies a device received again after it already held them (a resend after a reconnect):
      * acknowledged and discarded by the device, in no delivery count and no latency.
      */

@@ -91,6 +91,7 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
         pending: 'leaf',
         deliveriesToDevices: 'leaf',
         backlogDeliveries: 'leaf',
+        warmupDeliveries: 'leaf',
         duplicates: 'leaf',
         storedOffline: 'leaf',
         expired: 'leaf',

@@ -70,7 +70,7 @@ function skeletonResult(): ResultInput {
     simulatedSeconds: 0,
     partial: false,
     stoppedBy: 'time',
-    messages: { sent: 0, delivered: 0, dropped: 0, pending: 0, deliveriesToDevices: 0, backlogDeliveries: 0, duplicates: 0, storedOffline: 0, expired: 0, rejected: 0, unsent: 0 },
+    messages: { sent: 0, delivered: 0, dropped: 0, pending: 0, deliveriesToDevices: 0, backlogDeliveries: 0, warmupDeliveries: 0, duplicates: 0, storedOffline: 0, expired: 0, rejected: 0, unsent: 0 },
     latency: { endToEnd: zeroLatency },
     rates: { messagesInPerSecond: 0, messagesOutPerSecond: 0, messagesInPerSecondPeak: 0, messagesOutPerSecondPeak: 0, loginsPerSecondPeak: 0, connectionsPeak: 0 },
     // One server per role, so the per-role figure keys are listed too.
