@@ -59,7 +59,6 @@ export function mm1Bench(customers: number, clock: WallClockMs, options: Mm1Benc
   const arrivals = new ConstantRatePoissonProcess(streams.stream('arrivals'), lambda);
   const serviceRng = streams.stream('service');
   const meanServiceNs = NS_PER_S / mu;
-  const arriveNs = new Float64Array(customers);
   const inSystemNs = new Float64Array(customers);
   let done = 0;
   // A typed cell, not a `let`: a closure's variable holding a double is boxed anew on every update.
@@ -68,18 +67,20 @@ export function mm1Bench(customers: number, clock: WallClockMs, options: Mm1Benc
     name: 'server',
     servers: 1,
     waitingMax: MM1_WAITING_MAX,
-    onDepart: (job) => {
-      const ns = sim.nowNs - arriveNs[job]!;
+    // A job is its arrival time (integer ns, exact): the queue never reads it, and the time in system
+    // needs nothing else, so no array of arrival times is kept. One of 8 MB, fresh each run, cost
+    // its page faults: 4 to 12 ms of a 140 ms run on this machine (session 8).
+    onDepart: (arrivedNs) => {
+      const ns = sim.nowNs - arrivedNs;
       inSystemNs[done++] = ns;
       inSystemNsSum[0] += ns;
     },
   });
   let next = 0;
   let arriveKind = -1;
-  arriveKind = sim.register('arrive', (job) => {
-    arriveNs[job] = sim.nowNs;
-    server.arrive(job, Math.round(serviceRng.nextExponential() * meanServiceNs));
-    if (++next < customers) sim.scheduleAt(arrivals.nextArrivalNs(sim.nowNs), arriveKind, next);
+  arriveKind = sim.register('arrive', () => {
+    server.arrive(sim.nowNs, Math.round(serviceRng.nextExponential() * meanServiceNs));
+    if (++next < customers) sim.scheduleAt(arrivals.nextArrivalNs(sim.nowNs), arriveKind, 0);
   });
   sim.scheduleAt(arrivals.nextArrivalNs(0), arriveKind, 0);
   const outcome = sim.run({ maxEvents: 2 * customers + 1 });
