@@ -143,9 +143,6 @@ export class OutsideWorld {
   /** 1 for a server simulated in full, 0 for one this class stands in for. */
   readonly simulated: Uint8Array;
   readonly simulatedCount: number;
-  /** Frames simulated servers sent out of the slice, and frames generated into it. */
-  framesOut = 0;
-  framesIn = 0;
   private readonly population: Population;
   private readonly sim: Simulator;
   private readonly rng: RandomStream;
@@ -211,7 +208,6 @@ export class OutsideWorld {
    * the arrival time.
    */
   receive(from: number, to: number, frame: ServerFrame, arriveInNs: number): void {
-    this.framesOut++;
     const env = frame.env;
     if (frame.kind === ServerKind.ToUser && env !== null && env.kind === DeviceKind.Message) {
       this.receiptsFromOutside(to, from, env, frame.arg, arriveInNs);
@@ -380,7 +376,6 @@ export class OutsideWorld {
   }
 
   private emitAfter(delayNs: number, from: number, to: number, frame: ServerFrame): void {
-    this.framesIn++;
     this.host.sendHopAfter(Math.max(0, delayNs), from, to, frame);
   }
 }
