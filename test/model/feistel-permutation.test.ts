@@ -21,6 +21,23 @@ describe('FeistelPermutation', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('inverseOfEach gives what inverse gives, value by value, odd counts and cycle walks included', () => {
+    // n just above a square (m^2 - n large): many values walk the cycle, in either lane of the pair.
+    for (const n of [1, 2, 5, 65_537, 1_000_001, 3e9]) {
+      const perm = new FeistelPermutation(n, 7);
+      const count = Math.min(n, 9_999);
+      const ys = Float64Array.from({ length: count }, (_, i) => (i < 20 ? n - 1 - (i % n) : Math.floor(((i * 0.6180339887498949) % 1) * n)));
+      const out = new Float64Array(count).fill(-1);
+      perm.inverseOfEach(ys, out);
+      const wrong = Array.from(ys).filter((y, i) => out[i] !== perm.inverse(y));
+      expect(wrong).toEqual([]);
+      // A shorter count leaves the rest alone.
+      const part = new Float64Array(count).fill(-1);
+      perm.inverseOfEach(ys, part, Math.min(3, count));
+      expect(Array.from(part.subarray(Math.min(3, count)))).toEqual(new Array(count - Math.min(3, count)).fill(-1));
+    }
+  });
+
   it('sends consecutive ranks to servers with no arithmetic pattern: the first 7,000 ranks fill 7 servers as chance does', () => {
     // Under an affine map the step between consecutive ranks' servers is constant; here the servers
     // of ranks x and x + 1 are independent, so each step value 0..6 turns up about 1,000 times.
