@@ -469,13 +469,18 @@ export class Deployment implements WorkloadHost, OutsideHost {
       sortedKeys[at] = deviceKeys[i]!;
       sortedDevs[at] = devs[i]!;
     }
+    // The directory's session of each is written first, in dense order (presetSessions).
+    this.directory.presetSessions(devs, server.index);
     for (let i = 0; i < count; i++) {
       const key = sortedKeys[i]!;
-      this.clients.hint(key, sortedDevs[i]!);
-      core.connect(key, 0);
+      const dev = sortedDevs[i]!;
+      this.clients.hint(key, dev);
+      this.directory.presetFor(dev);
+      if (core.connect(key, 0) !== Code.Accepted) this.directory.unpreset(dev);
       this.capture.deviceCount = 0;
       this.capture.serverCount = 0;
     }
+    this.directory.presetFor(-1);
   }
 
   /**

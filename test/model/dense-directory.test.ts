@@ -27,4 +27,24 @@ describe('DenseSessionDirectory', () => {
     expect(directory.sessionOf(indexed)).toBe(NO_SERVER);
     expect(directory.sessionOf(unindexed)).toBe(5);
   });
+
+  it('takes preset sessions as written, skips only the announced connect, and gives back a refused one', () => {
+    const directory = new DenseSessionDirectory(population, 150, indexOf);
+    const a = deviceKeyOf(2, 0);
+    const b = deviceKeyOf(3, 1);
+    directory.presetSessions([indexOf(a), indexOf(b)], 4);
+    expect([directory.sessionOf(a), directory.sessionOf(b)]).toEqual([4, 4]);
+    // The connect of a is announced: its own write is skipped, another device's is not.
+    directory.presetFor(indexOf(a));
+    directory.setSession(a, 6);
+    directory.setSession(deviceKeyOf(5, 0), 6);
+    expect([directory.sessionOf(a), directory.sessionOf(deviceKeyOf(5, 0))]).toEqual([4, 6]);
+    // b's connect is refused: its preset is taken back.
+    directory.presetFor(indexOf(b));
+    directory.unpreset(indexOf(b));
+    directory.presetFor(-1);
+    expect(directory.sessionOf(b)).toBe(NO_SERVER);
+    directory.setSession(a, 6);
+    expect(directory.sessionOf(a)).toBe(6);
+  });
 });
