@@ -285,7 +285,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.costs = new CostModel(scenario.costs, streams.stream('costs'));
     this.rngReads = streams.stream('reads');
     this.rngReadHistory = streams.stream('read-history');
-    this.readHistoryFeed = new ReadHistoryFeed(sim, 'device.read-history', this.readHistory, READ_WINDOW_NS, this.rngReadHistory, (read, atNs) =>
+    this.readHistoryFeed = new ReadHistoryFeed(sim, 'device.read-history', this.readHistory, this.rngReadHistory, (read, atNs) =>
       this.sim.scheduleAt(atNs, this.kindRead, this.reads.put({ ...read })),
     );
     this.rngNet = streams.stream('network');

@@ -183,7 +183,7 @@ export class OutsideWorld {
     this.simulated = simulatedServers(scenario, part);
     this.readShare = scenario.workload.read.within60sFraction;
     this.simulatedCount = this.simulated.reduce((a, b) => a + b, 0);
-    this.readHistoryFeed = new ReadHistoryFeed(sim, 'outside.read-history', this.readHistory, READ_WINDOW_NS, historyRng, (read, atNs) =>
+    this.readHistoryFeed = new ReadHistoryFeed(sim, 'outside.read-history', this.readHistory, historyRng, (read, atNs) =>
       this.emitReadFrame(atNs - this.sim.nowNs, read),
     );
   }

@@ -31,7 +31,8 @@ export const READ_HISTORY_CHUNK_NS = 100e6;
 const BIN_NS = 10e6;
 
 export class ReadHistory<T> {
-  private readonly windowNs: number;
+  /** Reads come within this long of their delivery (60 s). */
+  readonly windowNs: number;
   private readonly templates: T[] = [];
   /** Reads noted so far, and by bin of BIN_NS from time 0. */
   private noted = 0;
@@ -102,15 +103,11 @@ export class ReadHistoryFeed<T> {
   private readonly history: ReadHistory<T>;
   private readonly rng: RandomStream;
   private readonly schedule: (template: T, atNs: number) => void;
-  private readonly windowNs: number;
   private readonly kind: number;
-  /** History reads scheduled so far. */
-  filledIn = 0;
 
-  constructor(sim: Simulator, name: string, history: ReadHistory<T>, windowNs: number, rng: RandomStream, schedule: (template: T, atNs: number) => void) {
+  constructor(sim: Simulator, name: string, history: ReadHistory<T>, rng: RandomStream, schedule: (template: T, atNs: number) => void) {
     this.sim = sim;
     this.history = history;
-    this.windowNs = windowNs;
     this.rng = rng;
     this.schedule = schedule;
     this.kind = sim.register(name, () => this.chunk());
@@ -122,9 +119,10 @@ export class ReadHistoryFeed<T> {
 
   private chunk(): void {
     const fromNs = this.sim.nowNs;
-    if (fromNs >= this.windowNs) return;
+    const windowNs = this.history.windowNs;
+    if (fromNs >= windowNs) return;
     const toNs = fromNs + READ_HISTORY_CHUNK_NS;
-    this.filledIn += this.history.fillIn(fromNs, toNs, this.rng, this.schedule);
-    if (toNs < this.windowNs) this.sim.scheduleAt(toNs, this.kind, 0);
+    this.history.fillIn(fromNs, toNs, this.rng, this.schedule);
+    if (toNs < windowNs) this.sim.scheduleAt(toNs, this.kind, 0);
   }
 }
