@@ -1,32 +1,51 @@
 /**
  * The run-time estimate (src/scenario/estimate-time.ts): a pure function of the scenario, with the
  * shape the measured runs have: setup grows with connected devices, simulation with the slice's
- * messages and copies (a slice's own), and parts run two at once.
+ * messages and copies (a slice's own) at a cost that grows with a part's connected devices, and
+ * parts run two at once.
  */
 import { describe, expect, it } from 'vitest';
+import { simulationNsPerMessageOrCopy } from '../../src/scenario/estimate-time.js';
 import { estimateFootprint, estimateWallTime, loadScenario } from '../../src/scenario/index.js';
 
-function estimate(name: string, overrides: string[] = []) {
+function scenario(name: string, overrides: string[] = []) {
   const loaded = loadScenario(`scenarios/${name}.yaml`, overrides);
   if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.reason).join('\n'));
-  return estimateWallTime(loaded.scenario, estimateFootprint(loaded.scenario));
+  return loaded.scenario;
+}
+
+function estimate(name: string, overrides: string[] = []) {
+  const resolved = scenario(name, overrides);
+  return estimateWallTime(resolved, estimateFootprint(resolved));
 }
 
 describe('estimateWallTime', () => {
-  it('prices reference-chat as setup plus 11.5 us per message and copy', () => {
+  it('prices reference-chat as start-up, setup and 7 us per message and copy at a million devices', () => {
     const time = estimate('reference-chat');
     expect(time.setupSeconds).toBeCloseTo(1, 6); // 1,000,000 devices x 1 us
-    expect(time.simulationSeconds).toBeCloseTo(46, 6); // (200,000 + 200,000) a second x 10 s x 11.5 us
-    expect(time.wallSeconds).toBeCloseTo(47, 6);
-    expect(time.wallSecondsLow).toBeCloseTo(47 / 2.5, 6);
-    expect(time.wallSecondsHigh).toBeCloseTo(47 * 2.5, 6);
+    expect(time.simulationSeconds).toBeCloseTo(28, 6); // (200,000 + 200,000) a second x 10 s x 7 us
+    expect(time.wallSeconds).toBeCloseTo(2 + 1 + 28, 6);
+    expect(time.wallSecondsLow).toBeCloseTo(31 / 2, 6);
+    expect(time.wallSecondsHigh).toBeCloseTo(31 * 2, 6);
   });
 
-  it('runs global-2025 as two parts side by side, each with half the setup and simulation', () => {
+  it('adds 15 us per message or copy for each doubling of a part\'s connected devices past a million', () => {
+    expect(simulationNsPerMessageOrCopy(200_000)).toBe(7_000);
+    expect(simulationNsPerMessageOrCopy(1_000_000)).toBe(7_000);
+    expect(simulationNsPerMessageOrCopy(2_000_000)).toBeCloseTo(22_000, 6);
+    expect(simulationNsPerMessageOrCopy(8_000_000)).toBeCloseTo(52_000, 6);
+  });
+
+  it('runs global-2025 as two parts side by side, each with half the devices, setup and simulation', () => {
     const time = estimate('global-2025');
-    expect(time.wallSeconds).toBeCloseTo((time.setupSeconds + time.simulationSeconds) / 2, 6);
+    expect(time.wallSeconds).toBeCloseTo(2 + (time.setupSeconds + time.simulationSeconds) / 2, 6);
     const onePart = estimate('global-2025', ['sliceParts=1']);
-    expect(onePart.wallSeconds).toBeCloseTo(onePart.setupSeconds + onePart.simulationSeconds, 6);
+    expect(onePart.wallSeconds).toBeCloseTo(2 + onePart.setupSeconds + onePart.simulationSeconds, 6);
+    expect(onePart.setupSeconds).toBeCloseTo(time.setupSeconds, 6);
+    // One part holds twice the devices, so each message costs one doubling (15 us) more.
+    const devices = estimateFootprint(scenario('global-2025')).connectedDevicesPeak;
+    const perUnitTwoParts = simulationNsPerMessageOrCopy(devices / 2);
+    expect(onePart.simulationSeconds / time.simulationSeconds).toBeCloseTo((perUnitTwoParts + 15_000) / perUnitTwoParts, 6);
   });
 
   it('grows with the duration and with the slice', () => {
@@ -35,6 +54,8 @@ describe('estimateWallTime', () => {
     expect(long.simulationSeconds).toBeCloseTo(2 * short.simulationSeconds, 6);
     const wider = estimate('whatsapp-2014', ['duration=10s', 'warmup=2s', 'sliceServers=16']);
     expect(wider.setupSeconds).toBeCloseTo(2 * short.setupSeconds, 1);
-    expect(wider.simulationSeconds).toBeCloseTo(2 * short.simulationSeconds, 1);
+    // Twice the messages, each dearer by one doubling of the devices in the (single) part.
+    expect(wider.simulationSeconds / short.simulationSeconds).toBeGreaterThan(2.4);
+    expect(wider.simulationSeconds / short.simulationSeconds).toBeLessThan(2.8);
   });
 });

@@ -115,7 +115,7 @@ export function renderValidation(scenario: ResolvedScenario, estimate: Footprint
 }
 
 
-/** A rough duration for people: whole seconds, minutes or hours (the estimate is good to 2.5x). */
+/** A rough duration for people: whole seconds, minutes or hours (the estimate is good to 2x). */
 function roughDuration(seconds: number): string {
   if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
   if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
