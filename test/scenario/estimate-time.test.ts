@@ -54,8 +54,10 @@ describe('estimateWallTime', () => {
     expect(long.simulationSeconds).toBeCloseTo(2 * short.simulationSeconds, 6);
     const wider = estimate('whatsapp-2014', ['duration=10s', 'warmup=2s', 'sliceServers=16']);
     expect(wider.setupSeconds).toBeCloseTo(2 * short.setupSeconds, 1);
-    // Twice the messages, each dearer by one doubling of the devices in the (single) part.
-    expect(wider.simulationSeconds / short.simulationSeconds).toBeGreaterThan(2.4);
-    expect(wider.simulationSeconds / short.simulationSeconds).toBeLessThan(2.8);
+    // Twice the messages, each dearer by one doubling of the devices in a part.
+    const devicesPerPart = estimateFootprint(scenario('whatsapp-2014', ['duration=10s', 'warmup=2s'])).connectedDevicesPeak / 2;
+    const dearer = simulationNsPerMessageOrCopy(2 * devicesPerPart) / simulationNsPerMessageOrCopy(devicesPerPart);
+    expect(dearer).toBeGreaterThan(1.3);
+    expect(wider.simulationSeconds / short.simulationSeconds).toBeCloseTo(2 * dearer, 1);
   });
 });
