@@ -1,26 +1,28 @@
 /**
  * How long a run of a scenario takes, estimated before it runs (issue 6's guard: memory and time).
  * A rough model fitted on the project's 2-core reference machine (BENCHMARKS.md, "Run-time
- * estimate", session 9), in three terms:
+ * estimate", session 9), in these terms:
  * - start-up: 2 s (two node starts through the launcher and loading take about 1 s; the rest is
- *   the JIT's warm-up, which weighs on short runs: fitted on the quickstart's 5 s);
- * - setup: 1 us per device connected at time 0 (measured 0.65 to 2 us: connected-20m, reference-chat,
- *   whatsapp-2014, global-2025, new-years-eve, quickstart);
- * - simulation: per message and per message copy in the simulated servers, 7 us plus 15 us for
- *   each doubling of the devices connected in one part past a million. Why the memory term: a run
- *   is bound by cache and TLB misses (scripts/memory-latency.mjs: a random load costs 160 ns in 64
- *   MB and 410 ns in 2 GB here), and a part's tables grow with its connected devices; measured
- *   per message or copy: 6.6 us at 1 M devices (reference-chat), 47 us at 5.8 M (global-2025's
- *   parts), 52 us at 7.8 M (whatsapp-2014), 55 us at 11.9 M (new-years-eve). The first fit (11.5 us
- *   flat, session 4) was 3 to 4 times under on the last three;
+ *   the JIT's warm-up, which weighs on short runs);
+ * - setup: 1 us per device connected at time 0 (measured 0.65 to 2 us), and 1 s per part (each
+ *   part is a worker of its own that builds its own tables and warms its own JIT);
+ * - simulation, per message and per message copy in the simulated servers, at a cost that grows
+ *   with the devices connected in one part, because a run is bound by cache and TLB misses
+ *   (scripts/memory-latency.mjs: a random load costs 160 ns in 64 MB and 410 ns in 2 GB here):
+ *   - full fidelity: 7 us, plus 15 us for each doubling past a million devices (reference-chat
+ *     6.6 us at 1 M; the quickstart 15 us at 0.2 M, its short run the richest per message);
+ *   - a slice: 36 us, plus 6 us for each doubling past a million. A slice's message is dearer: its
+ *     part also holds the state of every user of its servers and plays the outside world's traffic
+ *     into them (9 to 11 events a message against 5 to 8), so its tables are big at any part size
+ *     (measured 44 us at 1.0 M devices a part, 38 at 1.5 M, 42 to 45 at 2.9 M, 39 to 53 at 3.9 to
+ *     5.9 M, 52 to 55 at 7.8 to 11.9 M: global-2025, whatsapp-2014, new-years-eve in 1 to 8 parts);
  * - a slice draws only the messages that touch it (slice-one-to-one.ts, slice-groups.ts), so its
  *   cost is that of its own messages;
- * - parts (sliceParts) run two at once on the 2 cores, each with its share of setup and simulation
- *   and of the connected devices.
- * On the six runs it was fitted on it is within 1.4x (quickstart 1.3x under, its short run the
- * richest per message; connected-20m 1.4x over; the rest within 1.15x), and this machine's speed
- * itself drifts by 1.5x within an hour, so it is printed as a range of 2x either way: enough to
- * tell seconds from minutes from hours.
+ * - parts (sliceParts) run two at once on the 2 cores.
+ * The first fit (session 4: 11.5 us flat) was 3 to 4 times under on the published scenarios'
+ * whole minutes. This one is within 1.45x on the 14 runs measured (connected-20m 1.43x over, the
+ * rest within 1.25x), and the machine's own speed drifts 1.5x within an hour, so it is printed as a
+ * range of 2x either way: enough to tell seconds from minutes from hours.
  */
 import type { FootprintEstimate } from './estimate.js';
 import type { ResolvedScenario } from './resolved.js';
@@ -28,10 +30,15 @@ import { NS_PER_S } from './units.js';
 
 export const START_UP_SECONDS = 2;
 export const SETUP_NS_PER_CONNECTED_DEVICE = 1000;
-/** Simulation cost per message or copy at up to a million devices connected in one part... */
-export const SIMULATION_NS_PER_MESSAGE_OR_COPY = 7_000;
-/** ...and what each doubling of a part's connected devices past a million adds to it. */
-export const SIMULATION_NS_PER_DEVICE_DOUBLING = 15_000;
+export const SETUP_SECONDS_PER_PART = 1;
+/**
+ * Simulation cost per message or copy, at up to a million devices connected in one part, and what
+ * each doubling past that adds: at full fidelity and in a slice.
+ */
+export const FULL_NS_PER_MESSAGE_OR_COPY = 7_000;
+export const FULL_NS_PER_DEVICE_DOUBLING = 15_000;
+export const SLICE_NS_PER_MESSAGE_OR_COPY = 36_000;
+export const SLICE_NS_PER_DEVICE_DOUBLING = 6_000;
 const DEVICES_AT_BASE_COST = 1_000_000;
 /** The reference machine's cores: how many parts run at once. */
 const REFERENCE_CORES = 2;
@@ -39,9 +46,11 @@ const REFERENCE_CORES = 2;
 export const WALL_ESTIMATE_FACTOR = 2;
 
 /** Simulation ns per message or copy in a part with this many devices connected. */
-export function simulationNsPerMessageOrCopy(connectedDevicesPerPart: number): number {
+export function simulationNsPerMessageOrCopy(connectedDevicesPerPart: number, slice: boolean): number {
   const doublings = Math.log2(Math.max(1, connectedDevicesPerPart / DEVICES_AT_BASE_COST));
-  return SIMULATION_NS_PER_MESSAGE_OR_COPY + SIMULATION_NS_PER_DEVICE_DOUBLING * doublings;
+  return slice
+    ? SLICE_NS_PER_MESSAGE_OR_COPY + SLICE_NS_PER_DEVICE_DOUBLING * doublings
+    : FULL_NS_PER_MESSAGE_OR_COPY + FULL_NS_PER_DEVICE_DOUBLING * doublings;
 }
 
 export interface WallTimeEstimate {
@@ -65,9 +74,10 @@ export function estimateWallTime(scenario: ResolvedScenario, footprint: Footprin
   const share = footprint.simulatedShare;
   const sliceWorkPerSecond = (messagesPerSecond + footprint.messageCopiesPerSecond * rateFactor) * share;
   const durationSeconds = scenario.durationNs / NS_PER_S;
-  const parts = scenario.fidelity === 'slice' ? Math.max(1, scenario.sliceParts) : 1;
-  const setupSeconds = (footprint.connectedDevicesPeak * SETUP_NS_PER_CONNECTED_DEVICE) / NS_PER_S;
-  const nsPerUnit = simulationNsPerMessageOrCopy(footprint.connectedDevicesPeak / parts);
+  const slice = scenario.fidelity === 'slice';
+  const parts = slice ? Math.max(1, scenario.sliceParts) : 1;
+  const setupSeconds = (footprint.connectedDevicesPeak * SETUP_NS_PER_CONNECTED_DEVICE) / NS_PER_S + parts * SETUP_SECONDS_PER_PART;
+  const nsPerUnit = simulationNsPerMessageOrCopy(footprint.connectedDevicesPeak / parts, slice);
   const simulationSeconds = (sliceWorkPerSecond * durationSeconds * nsPerUnit) / NS_PER_S;
   const atOnce = Math.min(REFERENCE_CORES, parts);
   const wallSeconds = START_UP_SECONDS + (setupSeconds + simulationSeconds) / atOnce;

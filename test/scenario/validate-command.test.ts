@@ -33,8 +33,9 @@ describe('chatscale validate', () => {
     expect(lines).toContain('  costs      route exp(200us), deliver exp(200us), others 0; scale 1');
     expect(lines).toContain('  links      none (one region)');
     expect(stdout).toContain('  memory     about 1.03GiB to simulate: 1,000,000 connected devices at peak (763MiB)');
-    // 2 s to start, 1 us per device at setup, 7 us per message and copy (a million devices): 400,000 a second for 10 s.
-    expect(stdout).toContain("  time       roughly 31 s (16 s to 62 s) on a 2-core machine like the project's: setup 1 s, simulation 28 s");
+    // 2 s to start, 1 us per device and 1 s per part at setup, 7 us per message and copy (a million
+    // devices, full fidelity): 400,000 a second for 10 s.
+    expect(stdout).toContain("  time       roughly 32 s (16 s to 64 s) on a 2-core machine like the project's: setup 2 s, simulation 28 s");
   });
 
   test('--json prints only JSON: the resolved scenario and the estimate', async () => {
