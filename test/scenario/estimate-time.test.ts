@@ -29,7 +29,7 @@ describe('estimateWallTime', () => {
     expect(time.wallSecondsHigh).toBeCloseTo(32 * 2, 6);
   });
 
-  it('prices a message by the devices connected in its part: dearer in a slice, and more so at full fidelity as parts grow', () => {
+  it('prices a message by the devices connected in its part: a slice\'s dearer at a million, a full run\'s growing faster', () => {
     expect(simulationNsPerMessageOrCopy(200_000, false)).toBe(7_000);
     expect(simulationNsPerMessageOrCopy(1_000_000, false)).toBe(7_000);
     expect(simulationNsPerMessageOrCopy(2_000_000, false)).toBeCloseTo(22_000, 6);

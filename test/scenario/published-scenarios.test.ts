@@ -228,7 +228,7 @@ describe('new-years-eve', () => {
 describe.skipIf(os.totalmem() > 96 * GIB)('at full fidelity, run refuses them: exit 2, one line per problem, no stack', () => {
   for (const file of ['scenarios/whatsapp-2014.yaml', 'scenarios/global-2025.yaml', 'scenarios/new-years-eve.yaml']) {
     test(file, async () => {
-      // sliceParts goes with a slice: the scenarios' two parts are set back to one.
+      // sliceParts goes with a slice: the scenarios' parts are set back to one.
       const { code, out, err } = await runCommand([file, '--set', 'fidelity=full', '--set', 'sliceParts=1']);
       expect(code).toBe(2);
       expect(out).toBe('');
