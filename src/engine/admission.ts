@@ -26,13 +26,24 @@ function gib(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
 
-/** Problems that stop this scenario from running here; empty when it may run. */
+/** What a run needs in memory by the engine's own measured costs (admissionNeed). */
+export interface AdmissionNeed {
+  totalBytes: number;
+  connectedDevicesPeak: number;
+  connectedBytes: number;
+  /** Client state for every user simulated: all of them in full fidelity, the slice's in a slice. */
+  clientStateBytes: number;
+  /** Users whose client state is held. */
+  users: number;
+  partsAtOnce: number;
+}
+
 /**
- * `partsAtOnce`: how many of a slice's parts run side by side (run --jobs; 1 when they run one after
- * another). A part holds its share of the slice's servers, so memory scales by partsAtOnce / parts.
+ * What a run needs in memory, with `partsAtOnce` of a slice's parts side by side (run --jobs; 1
+ * when they run one after another). A part holds its share of the slice's servers, so memory
+ * scales by partsAtOnce / parts.
  */
-export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailable: number, partsAtOnce = 1): AdmissionProblem[] {
-  const problems: AdmissionProblem[] = [];
+export function admissionNeed(scenario: ResolvedScenario, partsAtOnce = 1): AdmissionNeed {
   const footprint = estimateFootprint(scenario);
   // The scenario layer budgets 800 B per connected device (DESIGN.md's ceiling); the engine's
   // measured cost is lower, and refusing runs that fit would be wrong, so it counts its own.
@@ -41,13 +52,27 @@ export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailab
   // state): all users in full fidelity, those homed on the slice's servers (plus an index) in a slice.
   const sliceShare = scenario.fidelity === 'slice' ? Math.min(1, scenario.sliceServers / scenario.totals.chatServers) : 1;
   const clientStateBytes = scenario.totals.users * sliceShare * (deviceStateBytesPerUser(scenario.workload.devicesPerUserMean) + (sliceShare < 1 ? SLICE_INDEX_BYTES_PER_USER : 0));
-  const partsShare = Math.min(partsAtOnce, scenario.sliceParts) / scenario.sliceParts;
-  const totalBytes = (footprint.totalBytes - footprint.connectedDevicesBytes + connectedBytes + clientStateBytes) * partsShare;
+  const atOnce = Math.min(partsAtOnce, scenario.sliceParts);
+  const totalBytes = (footprint.totalBytes - footprint.connectedDevicesBytes + connectedBytes + clientStateBytes) * (atOnce / scenario.sliceParts);
+  return {
+    totalBytes,
+    connectedDevicesPeak: footprint.connectedDevicesPeak,
+    connectedBytes,
+    clientStateBytes,
+    users: Math.round(scenario.totals.users * sliceShare),
+    partsAtOnce: atOnce,
+  };
+}
+
+/** Problems that stop this scenario from running here, with partsAtOnce as in admissionNeed; empty when it may run. */
+export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailable: number, partsAtOnce = 1): AdmissionProblem[] {
+  const problems: AdmissionProblem[] = [];
+  const { totalBytes, connectedBytes, connectedDevicesPeak, clientStateBytes } = admissionNeed(scenario, partsAtOnce);
   if (totalBytes > memoryBytesAvailable) {
     problems.push({
       field: 'regions',
       reason:
-        `needs about ${gib(totalBytes)} (${gib(connectedBytes)} for ${Math.round(footprint.connectedDevicesPeak).toLocaleString('en-US')} connected devices, ` +
+        `needs about ${gib(totalBytes)} (${gib(connectedBytes)} for ${Math.round(connectedDevicesPeak).toLocaleString('en-US')} connected devices, ` +
         `${gib(clientStateBytes)} of client state for ${scenario.totals.users.toLocaleString('en-US')} users) but ${gib(memoryBytesAvailable)} is available; ` +
         (scenario.fidelity === 'slice' ? 'simulate fewer servers (a smaller sliceServers), split them into more sliceParts run fewer at once, or fewer users' : 'simulate a few of its servers in detail with fidelity: slice and sliceServers: k, or fewer users'),
     });

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { describe, expect, test } from 'vitest';
 import { registerValidate } from '../../src/cli/commands/validate.js';
+import { admissionNeed, admissionProblems } from '../../src/engine/admission.js';
+import { loadScenario } from '../../src/scenario/index.js';
 import { BadInputError } from '../../src/cli/errors.js';
 import { exitCodeFor } from '../../src/cli/program.js';
 
@@ -33,9 +35,30 @@ describe('chatscale validate', () => {
     expect(lines).toContain('  costs      route exp(200us), deliver exp(200us), others 0; scale 1');
     expect(lines).toContain('  links      none (one region)');
     expect(stdout).toContain('  memory     about 1.03GiB to simulate: 1,000,000 connected devices at peak (763MiB)');
+    // What run admits against the free memory: the engine's 320 B per device and client state.
+    expect(stdout).toContain(
+      "  run needs  about 664MiB by the engine's measured costs (320 B per connected device, and client state for 1,000,000 users); run refuses a scenario that needs more than 80% of the free memory",
+    );
     // 2 s to start, 1 us per device and 1 s per part at setup, 7 us per message and copy (a million
     // devices, full fidelity): 400,000 a second for 10 s.
     expect(stdout).toContain("  time       roughly 32 s (16 s to 64 s) on a 2-core machine like the project's: setup 2 s, simulation 28 s");
+  });
+
+  test('says what a sliced run needs with two of its parts at once, as run admits it', async () => {
+    const { code, stdout } = await run(['validate', 'scenarios/global-2025.yaml', '--json']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as { admission: { totalBytes: number; partsAtOnce: number } };
+    const loaded = loadScenario('scenarios/global-2025.yaml', []);
+    if (!loaded.ok) throw new Error('global-2025 does not load');
+    expect(parsed.admission.partsAtOnce).toBe(2);
+    expect(parsed.admission.totalBytes).toBe(admissionNeed(loaded.scenario, 2).totalBytes);
+    // Two of four parts hold half the slice: half of what one part of all eight servers needs.
+    expect(parsed.admission.totalBytes).toBeCloseTo(admissionNeed(loaded.scenario, 4).totalBytes / 2, 0);
+    // run refuses it just below that figure and admits it just above.
+    expect(admissionProblems(loaded.scenario, parsed.admission.totalBytes * 0.99, 2)).toHaveLength(1);
+    expect(admissionProblems(loaded.scenario, parsed.admission.totalBytes * 1.01, 2)).toEqual([]);
+    const text = await run(['validate', 'scenarios/global-2025.yaml']);
+    expect(text.stdout).toMatch(/\n  run needs  about [\d.]+GiB by the engine's measured costs \(320 B per connected device, and client state for [\d,]+ users\), 2 of its 4 parts at once as on a 2-core machine;/);
   });
 
   test('--json prints only JSON: the resolved scenario and the estimate', async () => {

@@ -18,7 +18,11 @@ import {
   type FootprintEstimate,
   type ResolvedScenario,
 } from '../../scenario/index.js';
+import { admissionNeed, CONNECTED_DEVICE_BYTES } from '../../engine/admission.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
+
+/** Parts side by side in validate's figures: as on the project's 2-core machine (the time line's too). */
+const PARTS_AT_ONCE = 2;
 
 export interface ValidateIo {
   /** Receives stdout text (the report, or only JSON with --json). */
@@ -104,6 +108,12 @@ export function renderValidation(scenario: ResolvedScenario, estimate: Footprint
     `  memory     about ${formatBytes(estimate.totalBytes)} to simulate: ${formatCount(estimate.connectedDevicesPeak)} connected devices at peak (${formatBytes(estimate.connectedDevicesBytes)}), ${formatCount(estimate.inFlightCopies)} message copies in flight (${formatBytes(estimate.inFlightBytes)}), ${formatCount(estimate.storedMessagesPeak)} stored for offline devices (${formatBytes(estimate.storedBytes)}), fixed ${formatBytes(estimate.fixedBytes)}`,
   );
   lines.push(`             assuming ${estimate.assumptions.join('; ')}`);
+  // The budget above is DESIGN.md's ceiling; what `run` admits against the free memory is this.
+  const need = admissionNeed(scenario, PARTS_AT_ONCE);
+  const partsNote = scenario.sliceParts > 1 ? `, ${need.partsAtOnce} of its ${scenario.sliceParts} parts at once as on a 2-core machine` : '';
+  lines.push(
+    `  run needs  about ${formatBytes(need.totalBytes)} by the engine's measured costs (${CONNECTED_DEVICE_BYTES} B per connected device, and client state for ${formatCount(need.users)} users)${partsNote}; run refuses a scenario that needs more than 80% of the free memory`,
+  );
   const time = estimateWallTime(scenario, estimate);
   const seconds = roughDuration;
   const timeParts = [`setup ${seconds(time.setupSeconds)}`, `simulation ${seconds(time.simulationSeconds)}`];
@@ -129,13 +139,14 @@ export function registerValidate(program: Command, io: ValidateIo = processIo): 
     .argument('<scenario>', 'scenario file (YAML or JSON), or a built-in name: quickstart, reference-chat')
     .option('--set <path=value>', 'override a field, e.g. chatServers.perRegion=40 (repeatable)', collectRepeatable, [])
     .option('--seed <n>', 'override the seed')
-    .option('--json', 'print only JSON on stdout: {ok, file, scenario, estimate, time}')
+    .option('--json', 'print only JSON on stdout: {ok, file, scenario, estimate, admission, time}')
     .action((argument: string, options: ValidateOptions) => {
       const result = loadScenarioArgument(argument, options);
       const estimate = estimateFootprint(result.scenario);
       if (options.json === true) {
         const time = estimateWallTime(result.scenario, estimate);
-        io.stdout(`${JSON.stringify({ ok: true, file: result.file, scenario: result.scenario, estimate, time }, null, 2)}\n`);
+        const admission = admissionNeed(result.scenario, PARTS_AT_ONCE);
+        io.stdout(`${JSON.stringify({ ok: true, file: result.file, scenario: result.scenario, estimate, admission, time }, null, 2)}\n`);
       } else {
         io.stdout(renderValidation(result.scenario, estimate, result.file));
       }
