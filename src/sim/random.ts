@@ -398,13 +398,23 @@ export class RandomStreams {
   private readonly key: StreamKey;
   private readonly streams = new Map<string, RandomStream>();
 
-  /** masterSeed: any safe integer (negative allowed). */
-  constructor(masterSeed: number) {
+  /** masterSeed: any safe integer (negative allowed). `key`: only for substreams(). */
+  constructor(masterSeed: number, key?: StreamKey) {
     if (!Number.isSafeInteger(masterSeed)) {
       throw new RangeError(`master seed must be a safe integer, got ${masterSeed}`);
     }
     this.masterSeed = masterSeed;
-    this.key = rootKey(masterSeed);
+    this.key = key ?? rootKey(masterSeed);
+  }
+
+  /**
+   * A root of its own for one of several independent simulations of a run (a slice's parts): the
+   * same stream names give other numbers than here and than under any other name, so the pieces'
+   * random fluctuations do not coincide.
+   */
+  substreams(name: string): RandomStreams {
+    checkName(name);
+    return new RandomStreams(this.masterSeed, childKey(this.key, `#substreams:${name}`));
   }
 
   /**

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { registerMerge } from '../../src/cli/commands/merge.js';
 import { assembleRun } from '../../src/engine/assemble-run.js';
 import { runPartsOnThreads } from '../../src/engine/part-threads.js';
-import { runPart } from '../../src/engine/run-part.js';
+import { partStreams, runPart } from '../../src/engine/run-part.js';
+import { RandomStreams } from '../../src/sim/random.js';
 import { partFromJson, partToJson, readRunParts, runPartsFileText } from '../../src/engine/run-part-json.js';
 import { partsOf, runPartsAsync, runScenario } from '../../src/engine/run-scenario.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
@@ -53,6 +54,16 @@ const relative = (a: number, b: number) => Math.abs(a - b) / b;
 describe('a slice in parts', () => {
   const scenario = load();
   const whole = runScenario(scenario);
+
+  it("gives each part streams of its own, so parts' fluctuations do not coincide; one part keeps the root's", () => {
+    const draws = (streams: RandomStreams) => Array.from({ length: 64 }, () => streams.stream('workload-senders-inside').nextUint32());
+    const root = draws(new RandomStreams(7));
+    expect(draws(partStreams(7, { index: 0, count: 1 }))).toEqual(root);
+    const part0 = draws(partStreams(7, { index: 0, count: 2 }));
+    const part1 = draws(partStreams(7, { index: 1, count: 2 }));
+    expect(draws(partStreams(7, { index: 1, count: 2 }))).toEqual(part1);
+    for (const [x, y] of [[root, part0], [root, part1], [part0, part1]] as const) expect(x.filter((v, i) => v === y[i]).length).toBeLessThanOrEqual(1);
+  });
 
   it('splits the slice servers among the parts, balanced (here all alike, so in server order)', () => {
     const parts = partsOf(scenario).map((part) => runPart(scenario, part));

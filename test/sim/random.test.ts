@@ -205,6 +205,23 @@ describe('RandomStreams', () => {
     expect(population).not.toBe(new RandomStreams(43).hashSeed('population'));
   });
 
+  it('gives each substreams root its own numbers under the same names, the same ones every time', () => {
+    const root = new RandomStreams(42);
+    const base = firstUint32s(root.stream('arrivals'), 1000);
+    const part0 = firstUint32s(new RandomStreams(42).substreams('part-0').stream('arrivals'), 1000);
+    const part1 = firstUint32s(new RandomStreams(42).substreams('part-1').stream('arrivals'), 1000);
+    expect(firstUint32s(new RandomStreams(42).substreams('part-1').stream('arrivals'), 1000)).toEqual(part1);
+    // Nor is a substreams root the root's stream of the same name.
+    const named = firstUint32s(new RandomStreams(42).stream('part-1'), 1000);
+    for (const [x, y] of [[base, part0], [base, part1], [part0, part1], [named, part1]] as const) {
+      let equal = 0;
+      for (let i = 0; i < 1000; i++) if (x[i] === y[i]) equal++;
+      expect(equal).toBeLessThanOrEqual(1);
+    }
+    expect(root.substreams('part-0').masterSeed).toBe(42);
+    expect(() => root.substreams('')).toThrow(RangeError);
+  });
+
   it('produces uncorrelated streams for different names', () => {
     const a = streamFor('left');
     const b = streamFor('right');
