@@ -55,9 +55,9 @@ describe('estimateWallTime', () => {
     const long = estimate('whatsapp-2014', ['duration=20s', 'warmup=2s']);
     expect(long.simulationSeconds).toBeCloseTo(2 * short.simulationSeconds, 6);
     const wider = estimate('whatsapp-2014', ['duration=10s', 'warmup=2s', 'sliceServers=16']);
-    expect(wider.setupSeconds - 2).toBeCloseTo(2 * (short.setupSeconds - 2), 1); // its 2 parts: 1 s each
+    expect(wider.setupSeconds - 8).toBeCloseTo(2 * (short.setupSeconds - 8), 1); // its 8 parts: 1 s each
     // Twice the messages, each dearer by one doubling of the devices in a part.
-    const devicesPerPart = estimateFootprint(scenario('whatsapp-2014', ['duration=10s', 'warmup=2s'])).connectedDevicesPeak / 2;
+    const devicesPerPart = estimateFootprint(scenario('whatsapp-2014', ['duration=10s', 'warmup=2s'])).connectedDevicesPeak / 8;
     const dearer = simulationNsPerMessageOrCopy(2 * devicesPerPart, true) / simulationNsPerMessageOrCopy(devicesPerPart, true);
     expect(dearer).toBeGreaterThan(1.1);
     expect(wider.simulationSeconds / short.simulationSeconds).toBeCloseTo(2 * dearer, 1);
