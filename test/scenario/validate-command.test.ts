@@ -56,6 +56,8 @@ describe('chatscale validate', () => {
     const need = (atOnce: number) => admissionNeed(loaded.scenario, atOnce).totalBytes;
     expect(need(4) - need(3)).toBeCloseTo(need(3) - need(2), 0);
     expect(need(2)).toBeGreaterThan(need(1));
+    // One part runs in the main thread; from two, each on a worker thread with a heap of its own.
+    expect(need(2) - need(1) - (need(3) - need(2))).toBeCloseTo(256 * 1024 ** 2, 0);
     // run refuses it just below that figure and admits it just above.
     expect(admissionProblems(loaded.scenario, parsed.admission.totalBytes * 0.99, 2)).toHaveLength(1);
     expect(admissionProblems(loaded.scenario, parsed.admission.totalBytes * 1.01, 2)).toEqual([]);
