@@ -12,12 +12,15 @@ import type { PartSelector, RunOptions, RunPart } from './run-part.js';
 import { partFromJson, type RunPartJson } from './run-part-json.js';
 import { runPartsAsync } from './run-scenario.js';
 
-export interface PartTask {
+/** What a worker is started with: the scenario every part of the run shares, and the stop flag. */
+export interface PartWorkerData {
   scenario: ResolvedScenario;
-  part: PartSelector;
   /** An Int32Array's buffer: non-zero asks the part to stop (Ctrl-C). */
   stopFlag: SharedArrayBuffer;
 }
+
+/** To a worker: run this part, or end (the lane has no more parts). */
+export type PartWorkerRequest = { kind: 'part'; part: PartSelector } | { kind: 'close' };
 
 export type PartWorkerMessage = { kind: 'progress'; simulatedNs: number } | { kind: 'done'; part: RunPartJson } | { kind: 'error'; error: string };
 
@@ -27,26 +30,54 @@ export function partWorkerUrl(): URL | null {
   return existsSync(fileURLToPath(url)) ? url : null;
 }
 
-function runOnWorker(url: URL, task: PartTask, onProgress: (simulatedNs: number) => void): Promise<RunPart> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { workerData: task });
-    let settled = false;
-    worker.on('message', (message: PartWorkerMessage) => {
-      if (message.kind === 'progress') onProgress(message.simulatedNs);
-      else {
-        settled = true;
-        if (message.kind === 'done') resolve(partFromJson(message.part));
-        else reject(new Error(`part ${task.part.index}: ${message.error}`));
+/** One worker thread that runs a lane's parts one after another (part-worker.ts). */
+class PartWorker {
+  private readonly worker: Worker;
+  private pending: { resolve: (part: RunPart) => void; reject: (error: Error) => void; index: number; onProgress: (simulatedNs: number) => void } | null = null;
+  private failure: Error | null = null;
+  /** Set once the lane is done with it: its exit is then expected. */
+  private closing = false;
+
+  constructor(url: URL, data: PartWorkerData) {
+    this.worker = new Worker(url, { workerData: data });
+    this.worker.on('message', (message: PartWorkerMessage) => {
+      const pending = this.pending;
+      if (pending === null) return;
+      if (message.kind === 'progress') {
+        pending.onProgress(message.simulatedNs);
+        return;
       }
+      this.pending = null;
+      if (message.kind === 'done') pending.resolve(partFromJson(message.part));
+      else pending.reject(new Error(`part ${pending.index}: ${message.error}`));
     });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      if (!this.closing) this.fail(new Error(`a part's worker exited with code ${code}`));
     });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`part ${task.part.index}: its worker exited with code ${code}`));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    const pending = this.pending;
+    this.pending = null;
+    pending?.reject(new Error(`part ${pending.index}: ${error.message}`));
+  }
+
+  run(part: PartSelector, onProgress: (simulatedNs: number) => void): Promise<RunPart> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject, index: part.index, onProgress };
+      this.worker.postMessage({ kind: 'part', part } satisfies PartWorkerRequest);
     });
-  });
+  }
+
+  /** Lets the worker end on its own once idle; stops it at once if a part is still running. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.pending !== null || this.failure !== null) await this.worker.terminate();
+    else this.worker.postMessage({ kind: 'close' } satisfies PartWorkerRequest);
+  }
 }
 
 /** Runs `parts` with up to `jobs` at once; resolves in part order. `workerUrl`: the compiled worker entry (tests). */
@@ -63,11 +94,14 @@ export async function runPartsOnThreads(scenario: ResolvedScenario, parts: reado
   }, 100);
   const results: RunPart[] = new Array(parts.length);
   let next = 0;
+  const workers: PartWorker[] = [];
   const lane = async () => {
+    const worker = new PartWorker(url, { scenario, stopFlag });
+    workers.push(worker);
     while (next < parts.length) {
       const i = next++;
       if (Atomics.load(stop, 0) !== 0) return;
-      results[i] = await runOnWorker(url, { scenario, part: parts[i]!, stopFlag }, (ns) => {
+      results[i] = await worker.run(parts[i]!, (ns) => {
         simulatedNs[i] = ns;
         report();
       });
@@ -77,6 +111,7 @@ export async function runPartsOnThreads(scenario: ResolvedScenario, parts: reado
     await Promise.all(Array.from({ length: Math.min(jobs, parts.length) }, lane));
   } finally {
     clearInterval(poll);
+    await Promise.all(workers.map((w) => w.close()));
   }
   return results.filter((r) => r !== undefined);
 }

@@ -5,7 +5,7 @@
  * - start-up: 2 s (two node starts through the launcher and loading take about 1 s; the rest is
  *   the JIT's warm-up, which weighs on short runs);
  * - setup: 1 us per device connected at time 0 (measured 0.65 to 2 us), and 1 s per part (each
- *   part is a worker of its own that builds its own tables and warms its own JIT);
+ *   part builds its own tables; the first part on each worker thread also warms the JIT);
  * - simulation, per message and per message copy in the simulated servers, at a cost that grows
  *   with the devices connected in one part, because a run is bound by cache and TLB misses
  *   (scripts/memory-latency.mjs: a random load costs 160 ns in 64 MB and 410 ns in 2 GB here):
