@@ -38,16 +38,16 @@ describe('estimateWallTime', () => {
     expect(simulationNsPerMessageOrCopy(4_000_000, true)).toBeCloseTo(48_000, 6);
   });
 
-  it('runs global-2025 as four parts, two at a time, each with a quarter of the devices and a second of setup', () => {
+  it('runs global-2025 as eight parts, two at a time, each with an eighth of the devices and a second of setup', () => {
     const time = estimate('global-2025');
     expect(time.wallSeconds).toBeCloseTo(2 + (time.setupSeconds + time.simulationSeconds) / 2, 6);
     const onePart = estimate('global-2025', ['sliceParts=1']);
     expect(onePart.wallSeconds).toBeCloseTo(2 + onePart.setupSeconds + onePart.simulationSeconds, 6);
-    expect(onePart.setupSeconds).toBeCloseTo(time.setupSeconds - 3, 6);
-    // One part holds four times the devices: two doublings (6 us each in a slice) more a message.
+    expect(onePart.setupSeconds).toBeCloseTo(time.setupSeconds - 7, 6);
+    // One part holds eight times the devices: three doublings (6 us each in a slice) more a message.
     const devices = estimateFootprint(scenario('global-2025')).connectedDevicesPeak;
-    const perUnitFourParts = simulationNsPerMessageOrCopy(devices / 4, true);
-    expect(onePart.simulationSeconds / time.simulationSeconds).toBeCloseTo((perUnitFourParts + 12_000) / perUnitFourParts, 6);
+    const perUnitEightParts = simulationNsPerMessageOrCopy(devices / 8, true);
+    expect(onePart.simulationSeconds / time.simulationSeconds).toBeCloseTo((perUnitEightParts + 18_000) / perUnitEightParts, 6);
   });
 
   it('grows with the duration and with the slice', () => {

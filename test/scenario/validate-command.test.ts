@@ -62,7 +62,7 @@ describe('chatscale validate', () => {
     expect(admissionProblems(loaded.scenario, parsed.admission.totalBytes * 0.99, 2)).toHaveLength(1);
     expect(admissionProblems(loaded.scenario, parsed.admission.totalBytes * 1.01, 2)).toEqual([]);
     const text = await run(['validate', 'scenarios/global-2025.yaml']);
-    expect(text.stdout).toMatch(/\n  run needs  about [\d.]+GiB by the engine's measured costs \(320 B per connected device, and client state for [\d,]+ users\), 2 of its 4 parts at once as on a 2-core machine;/);
+    expect(text.stdout).toMatch(/\n  run needs  about [\d.]+GiB by the engine's measured costs \(320 B per connected device, and client state for [\d,]+ users\), 2 of its 8 parts at once as on a 2-core machine;/);
   });
 
   test('--json prints only JSON: the resolved scenario and the estimate', async () => {
