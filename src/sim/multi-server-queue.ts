@@ -70,7 +70,7 @@ export class MultiServerQueue {
       return false;
     }
     if (this.waiting === this.ringJob.length) this.growRing();
-    const tail = (this.head + this.waiting) % this.ringJob.length;
+    const tail = (this.head + this.waiting) & (this.ringJob.length - 1); // a power of two (waitingRingSize)
     this.ringJob[tail] = job;
     this.ringServiceNs[tail] = serviceNs;
     this.waiting++;
@@ -135,7 +135,7 @@ export class MultiServerQueue {
     if (this.waiting > 0) {
       const next = this.ringJob[this.head]!;
       const serviceNs = this.ringServiceNs[this.head]!;
-      this.head = (this.head + 1) % this.ringJob.length;
+      this.head = (this.head + 1) & (this.ringJob.length - 1);
       this.waiting--;
       this.sim.scheduleIn(serviceNs, this.departKind, next);
     } else {

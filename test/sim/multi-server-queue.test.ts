@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MultiServerQueue } from '../../src/sim/multi-server-queue.js';
+import { waitingRingSize } from '../../src/sim/queue-shape.js';
 import { RandomStreams } from '../../src/sim/random.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { TRACE_ARRIVALS, TRACE_SERVERS, TRACE_WAITING_MAX } from './queue-trace.js';
@@ -76,6 +77,7 @@ describe('multi-server queue: invariants over random runs', () => {
   it.each([
     [1, 0],
     [3, 5],
+    [2, 40],
     [8, 100_000],
   ])('c = %d, room %d: FIFO starts, busy integral equals work done, counts add up', (servers, waitingMax) => {
     const sim = new Simulator();
@@ -127,6 +129,21 @@ describe('multi-server queue: invariants over random runs', () => {
     expect(queue.utilisation()).toBeCloseTo(workNs / (sim.nowNs * servers), 12);
     expect(queue.busyServers).toBe(0);
     expect(queue.waitingJobs).toBe(0);
+  });
+
+  it('keeps FIFO order when its ring wraps and then grows (a power of two either way)', () => {
+    expect([0, 5, 16, 100, 1000, 1024, 100_000].map(waitingRingSize)).toEqual([16, 16, 16, 128, 1024, 1024, 1024]);
+    const sim = new Simulator();
+    const departed: number[] = [];
+    const queue = new MultiServerQueue(sim, { name: 'q', servers: 1, waitingMax: 10_000, onDepart: (job) => departed.push(job) });
+    const arrive = sim.register('arrive', (job) => queue.arrive(job, 1));
+    // 600 at time 0, each served in 1 ns: by time 400 the ring's head is at 400; then 1,500 more
+    // wrap past the ring's end (1,024) and make it grow while wrapped.
+    for (let job = 0; job < 600; job++) sim.scheduleAt(0, arrive, job);
+    for (let job = 600; job < 2_100; job++) sim.scheduleAt(400, arrive, job);
+    sim.run();
+    expect(queue.waitingPeak).toBeGreaterThan(1024);
+    expect(departed).toEqual(Array.from({ length: 2_100 }, (_, job) => job));
   });
 
   it('refuses a non-positive server count or a negative room', () => {
