@@ -134,6 +134,15 @@ describe('a slice in parts', () => {
     expect(withoutMeta(assembleRun(scenario, parts, { wallSeconds: 1, peakRssBytes: 0 }))).toBe(withoutMeta(whole));
   });
 
+  it('fails with the part and its reason when a worker reports an error or exits, and leaves no worker running', async () => {
+    const url = new URL('../fixtures/broken-part-worker.mjs', import.meta.url);
+    // Two lanes: part 0 reports an error on one, part 1's worker exits on the other; either may be first.
+    await expect(runPartsOnThreads(scenario, partsOf(scenario), 2, {}, url)).rejects.toThrow(/^part (0: boom in part 0|1: a part's worker exited with code 7)$/);
+    const one = { index: 1, count: 3 };
+    await expect(runPartsOnThreads(scenario, [one, one], 2, {}, url)).rejects.toThrow(/^part 1: a part's worker exited with code 7$/);
+    await expect(runPartsOnThreads(scenario, [{ index: 0, count: 3 }, { index: 2, count: 3 }], 2, {}, url)).rejects.toThrow(/^part [02]: boom in part [02]$/);
+  });
+
   it('refuses a merge that misses a part, repeats one or mixes scenarios', () => {
     const text = (overrides: string[], index: number) => {
       const s = load(overrides);
