@@ -30,6 +30,12 @@ import type { SliceUserList } from './slice-users.js';
  * online, 64 draws by activity rank all miss 0.1% of the time (16 missed 18.5%).
  */
 const DRAWS_MAX = 64;
+/**
+ * Draws of everyone's senders to find one of a given region (stream 2): 1 / W_r expected, so a
+ * region with a millionth of the activity weight would need a million. A bound that is never met
+ * in practice; met, the message counts as one whose sender was offline.
+ */
+const REGION_SENDER_DRAWS_MAX = 1 << 22;
 const SALT_SENDER_RANK = 11;
 const SALT_RECIPIENT_RANK = 12;
 const SECONDS_PER_DAY = 86_400;
@@ -126,6 +132,12 @@ export class Workload {
   /** Z as last computed, and the period (ONLINE_WEIGHT_PERIOD_NS) it was computed for (onlineWeightAt). */
   private onlineWeight = 0;
   private onlineWeightPeriod = -1;
+  /**
+   * Stream 2's sender regions for the same period: their running totals of q (slice-one-to-one.ts)
+   * and the share of its attempts that send.
+   */
+  private readonly recipientSenders: Float64Array;
+  private recipientKeep = 0;
   /** Whether the offered rate is the same throughout (no thinning draw then). */
   private readonly rateIsConstant: boolean;
   /**
@@ -185,6 +197,7 @@ export class Workload {
     this.onlineFractionAt = onlineFractionAt;
     this.fraction = new Float64Array(scenario.regions.length);
     this.fractionAtNs = new Float64Array(scenario.regions.length).fill(-1);
+    this.recipientSenders = new Float64Array(scenario.regions.length);
     let lowest = Infinity;
     let highest = 0;
     const breakpoints = [...new Set(this.rateBreakpointsNs())].sort((a, b) => a - b);
@@ -307,6 +320,10 @@ export class Workload {
     const byRate = this.rateIsConstant ? 1 : this.offeredRateOnSegment(atNs) / (this.arrivalRatePerNs * NS_PER_S);
     if (kind === this.kindSenderInside) return byRate / (this.onlineWeightAt(atNs) * this.senderAttemptBound);
     if (kind === this.kindGroupInside || kind === this.kindGroupHomedInside) return byRate / (this.onlineGroupWeightAt(atNs) * this.groupAttemptBound);
+    if (kind === this.kindRecipientInside) {
+      this.onlineWeightAt(atNs);
+      return byRate * this.recipientKeep;
+    }
     return byRate;
   }
 
@@ -347,7 +364,9 @@ export class Workload {
       const regions = this.scenario.regions;
       const periodNs = period * ONLINE_WEIGHT_PERIOD_NS;
       this.onlineWeightPeriod = period;
-      this.onlineWeight = this.direct!.onlineWeightShare((i) => this.onlineFractionAt(regions[i]!, periodNs));
+      const fractionOf = (i: number) => this.onlineFractionAt(regions[i]!, periodNs);
+      this.onlineWeight = this.direct!.onlineWeightShare(fractionOf);
+      this.recipientKeep = this.direct!.insideRecipientSenders(fractionOf, this.recipientSenders);
     }
     return this.onlineWeight;
   }
@@ -381,18 +400,24 @@ export class Workload {
     this.rng = this.gaps;
   }
 
+  /** Stream 2's message (slice-one-to-one.ts): a sender region by q, a sender of it online, a recipient inside. */
   private sendIntoSlice(draws: RandomStream): void {
     const direct = this.direct!;
+    this.onlineWeightAt(this.sim.nowNs); // this period's q
+    const from = direct.insideRecipientSenderRegion(this.recipientSenders, draws.nextFloat());
+    if (from < 0) return;
+    // A sender of region `from` as the full model draws one: everyone's draw, keeping those of
+    // `from` (1 / W_from draws each), until one is online (DRAWS_MAX of them asked, as elsewhere).
     let sender = -1;
     let slot = -1;
-    for (let i = 0; i < DRAWS_MAX && slot < 0; i++) {
+    for (let asked = 0, drawn = 0; asked < DRAWS_MAX && slot < 0 && drawn < REGION_SENDER_DRAWS_MAX; drawn++) {
       sender = this.pickSender();
+      if (this.population.regionOf(sender).index !== from) continue;
+      asked++;
       slot = this.onlineDeviceOf(sender);
     }
     if (slot < 0) return this.host.noteSenderOffline();
     if (this.isInside(sender)) return; // stream 1's
-    const from = this.population.regionOf(sender).index;
-    if (!draws.nextFloatBelow(direct.insideRecipientBySenderRegion[from]! / direct.insideRecipientMax)) return;
     const region = direct.recipientRegion(from, draws.nextFloat());
     const recipient = region < 0 ? -1 : direct.recipients[region]!.sample(draws);
     if (recipient >= 0) this.sendOneToOneFrom(sender, slot, recipient);
