@@ -120,9 +120,13 @@ export class SliceGroups {
   onlineGroupShare(userOnlineFraction: (regionIndex: number) => number): number {
     const total = this.population.groups;
     if (total === 0) return 0;
+    // A plain loop, not forEach: a double that a callback adds to a variable of its caller lives in
+    // a heap box, a new one at every update (9% of a global-2025 part's allocations, session 10).
     let z = 0;
-    this.population.regionGroups.forEach((region, r) => {
-      if (region.groups === 0) return;
+    const regions = this.population.regionGroups;
+    for (let r = 0; r < regions.length; r++) {
+      const region = regions[r]!;
+      if (region.groups === 0) continue;
       const offline = 1 - userOnlineFraction(r);
       // (1 - q)^s class by class, sizes ascending: powers by multiplication from the last size.
       let power = 1;
@@ -137,7 +141,7 @@ export class SliceGroups {
         sum += (region.classGroupFirst[c + 1]! - region.classGroupFirst[c]!) * (1 - power);
       }
       z += sum / total;
-    });
+    }
     return z;
   }
 }
