@@ -323,14 +323,15 @@ export class Workload {
     this.sim.scheduleAt(atNs, kind, 0);
   }
 
-  /** The share of a direct stream's candidates kept at a time: L(t) / L_max, and for stream 1 / (Z(t) B). */
+  /**
+   * The share of a direct stream's candidates kept at a time: L(t) / L_max; for stream 1 over Z(t) B,
+   * for stream 2 times sum q / (Z c_max) (slice-one-to-one.ts), for the group streams over Z_g(t) B_g.
+   */
   private directKeepShare(kind: number, atNs: number): number {
     const byRate = this.rateIsConstant ? 1 : this.offeredRateOnSegment(atNs) / (this.arrivalRatePerNs * NS_PER_S);
     if (kind === this.kindSenderInside) return byRate / (this.onlineWeights[this.onlineWeightSlot(atNs)]! * this.senderAttemptBound);
     if (kind === this.kindGroupInside || kind === this.kindGroupHomedInside) return byRate / (this.onlineGroupWeightAt(atNs) * this.groupAttemptBound);
-    if (kind === this.kindRecipientInside) {
-      return byRate * this.recipientKeeps[this.onlineWeightSlot(atNs)]!;
-    }
+    if (kind === this.kindRecipientInside) return byRate * this.recipientKeeps[this.onlineWeightSlot(atNs)]!;
     return byRate;
   }
 
