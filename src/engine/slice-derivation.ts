@@ -112,6 +112,7 @@ export function sliceResult(
     result: {
       simulatedServers: strata.simulated.reduce((a, b) => a + b, 0),
       totalServers: strata.servers.reduce((a, b) => a + b, 0),
+      regionsNotSimulated: scenario.regions.filter((r) => strata.servers[r.index]! > 0 && strata.simulated[r.index] === 0).map((r) => r.name),
       derived: {
         cpuUtilisationMean: round(cpu.mean, 6),
         cpuUtilisationCi99Low: round(Math.max(0, cpu.mean - cpu.halfWidth), 6),

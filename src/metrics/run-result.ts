@@ -88,6 +88,12 @@ export interface RatesResult {
 export interface SliceResult {
   simulatedServers: number;
   totalServers: number;
+  /**
+   * Regions with chat servers of which none was simulated (a slice smaller than the number of
+   * regions, or a run cut short before their parts ran): their share of `derived` is the simulated
+   * regions' load per server, not a measurement. Empty when every region was sampled.
+   */
+  regionsNotSimulated: string[];
   derived: {
     /** Mean CPU utilisation of a chat server, with its 99% confidence interval over the slice. */
     cpuUtilisationMean: number;

@@ -68,8 +68,20 @@ export function messageFigureRows(result: RunResult): Array<[string, string]> {
           ['deployment, derived: messages out per second (peak)', `${formatFigure(result.rates.messagesOutPerSecond)} (${formatFigure(result.rates.messagesOutPerSecondPeak)})`],
           ['deployment, derived: logins per second, peak', formatFigure(result.rates.loginsPerSecondPeak)],
           ['deployment, derived: connections, peak', formatFigure(result.rates.connectionsPeak)],
+          ...(result.slice.regionsNotSimulated.length === 0
+            ? []
+            : ([['deployment, derived: regions not simulated', notSimulatedNote(result.slice.regionsNotSimulated)]] satisfies Array<[string, string]>)),
         ] satisfies Array<[string, string]>)),
   ];
+}
+
+/**
+ * Says which regions a slice's derived figures did not measure: their servers are counted as
+ * carrying the simulated regions' load per server (slice-derivation.ts), which may be far off
+ * when regions differ in time of day or users per server.
+ */
+export function notSimulatedNote(regions: readonly string[]): string {
+  return `no server simulated in ${regions.join(', ')}: ${regions.length === 1 ? 'its' : 'their'} load is assumed equal, per server, to the simulated regions'`;
 }
 
 /** The rates of the simulated servers: `rates` itself, or in a slice its own (`rates` is derived). */

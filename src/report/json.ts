@@ -109,6 +109,7 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
       fields: {
         simulatedServers: 'leaf',
         totalServers: 'leaf',
+        regionsNotSimulated: 'leaf',
         derived: {
           fields: {
             cpuUtilisationMean: 'leaf',

@@ -17,6 +17,7 @@ import { partFromJson, partToJson, readRunParts, runPartsFileText } from '../../
 import { partsOf, runPartsAsync, runScenario } from '../../src/engine/run-scenario.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
 import { onlineFractionAtNs } from '../../src/model/online-fraction.js';
+import { renderRunText } from '../../src/report/terminal.js';
 import { partOfSliceServers, simulatedServers } from '../../src/model/outside-world.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { runCommand } from '../helpers/run-cli.js';
@@ -101,6 +102,17 @@ describe('a slice in parts', () => {
       const mine = simulatedServers(g, { index: part, count: 2 });
       mine.forEach((v, server) => expect(v === 1).toBe(partOf[server] === part));
     }
+  });
+
+  it('names the regions a partial set of parts did not simulate, and prints them beside the derived figures', () => {
+    expect(whole.slice?.regionsNotSimulated).toEqual([]);
+    // Part 0 holds two servers of region a and none of b (as a run cut short after its first part).
+    const first = assembleRun(scenario, [runPart(scenario, partsOf(scenario)[0]!)], { wallSeconds: 1, peakRssBytes: 0 });
+    expect(first.slice?.simulatedServers).toBe(2);
+    expect(first.slice?.regionsNotSimulated).toEqual(['b']);
+    const text = renderRunText(first, { color: false });
+    expect(text).toContain("no server simulated in b: its load is assumed equal, per server, to the simulated regions'");
+    expect(renderRunText(whole, { color: false })).not.toContain('no server simulated');
   });
 
   it('gives the same bytes whatever order the parts ran in and through their JSON form', () => {
