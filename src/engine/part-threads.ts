@@ -11,6 +11,7 @@ import type { ResolvedScenario } from '../scenario/resolved.js';
 import type { PartSelector, RunOptions, RunPart } from './run-part.js';
 import { partFromJson, type RunPartJson } from './run-part-json.js';
 import { runPartsAsync } from './run-scenario.js';
+import { keepNewWorkersOnTheirThreads } from './worker-threads-flags.js';
 
 /** What a worker is started with: the scenario every part of the run shares, and the stop flag. */
 export interface PartWorkerData {
@@ -84,6 +85,7 @@ class PartWorker {
 export async function runPartsOnThreads(scenario: ResolvedScenario, parts: readonly PartSelector[], jobs: number, options: RunOptions = {}, workerUrl = partWorkerUrl()): Promise<RunPart[]> {
   const url = workerUrl;
   if (url === null || jobs <= 1 || parts.length <= 1) return runPartsAsync(scenario, parts, options);
+  keepNewWorkersOnTheirThreads(Math.min(jobs, parts.length));
   const stopFlag = new SharedArrayBuffer(4);
   const stop = new Int32Array(stopFlag);
   const simulatedNs = parts.map(() => 0);
