@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { runScenario, type RunOptions } from '../engine/run-scenario.js';
 import type { RunResult } from '../metrics/run-result.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
+import { keepNewWorkersOnTheirThreads } from '../engine/worker-threads-flags.js';
 
 export interface RunPool {
   run(scenario: ResolvedScenario): Promise<RunResult>;
@@ -49,7 +50,9 @@ export function defaultWorkerUrl(): URL | null {
 export function createRunPool(options: PoolOptions): RunPool {
   const workerUrl = options.workerUrl === undefined ? defaultWorkerUrl() : options.workerUrl;
   if (workerUrl === null || !existsSync(fileURLToPath(workerUrl))) return inProcessPool(options.measure);
-  return threadPool(workerUrl, Math.max(1, Math.floor(options.jobs)));
+  const jobs = Math.max(1, Math.floor(options.jobs));
+  keepNewWorkersOnTheirThreads(jobs);
+  return threadPool(workerUrl, jobs);
 }
 
 function inProcessPool(measure: PoolOptions['measure']): RunPool {
