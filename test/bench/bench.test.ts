@@ -12,6 +12,9 @@ import { holdBench, holdRun, perWallSecond } from '../../src/bench/kernel-bench.
 import { mm1Bench } from '../../src/bench/mm1-bench.js';
 import { parsePeerLine, runPeer, type ExecResult, type PeerExec } from '../../src/bench/peer.js';
 import { BinaryHeapEventList } from '../../src/sim/binary-heap-event-list.js';
+import { ConstantRatePoissonProcess } from '../../src/sim/poisson-process.js';
+import { RandomStreams } from '../../src/sim/random.js';
+import { NS_PER_S } from '../../src/sim/time.js';
 
 /** A wall clock that moves 1 ms per reading: a run that reads it twice took exactly 1 ms. */
 function fakeClock(): () => number {
@@ -67,6 +70,36 @@ describe('reference-mm1', () => {
     expect(figures.p50Seconds).toBeLessThan(6.93 * 1.15);
     expect(figures.p99Seconds).toBeGreaterThan(46.05 * 0.85);
     expect(figures.p99Seconds).toBeLessThan(46.05 * 1.15);
+  });
+
+  it('reports the mean exactly and p50 and p99 within 0.1% of the order statistics the peer reports', () => {
+    // One FIFO server: each customer leaves at max(its arrival, the previous departure) + its service
+    // (Lindley), from the same named streams in the same order, so the kernel's run must give the
+    // same times in system exactly; the bench keeps them only in its histogram.
+    const customers = 200_000;
+    const streams = new RandomStreams(9);
+    const arrivals = new ConstantRatePoissonProcess(streams.stream('arrivals'), 0.9);
+    const service = streams.stream('service');
+    const inSystemNs = new Float64Array(customers);
+    let arrivedNs = 0;
+    let departedNs = 0;
+    let sumNs = 0;
+    for (let i = 0; i < customers; i++) {
+      arrivedNs = arrivals.nextArrivalNs(arrivedNs);
+      const serviceNs = Math.round(service.nextExponential() * NS_PER_S);
+      departedNs = Math.max(arrivedNs, departedNs) + serviceNs;
+      inSystemNs[i] = departedNs - arrivedNs;
+      sumNs += inSystemNs[i]!;
+    }
+    const sorted = inSystemNs.sort();
+    const figures = mm1Bench(customers, fakeClock(), { seed: 9 });
+    expect(figures.meanSeconds).toBe(sumNs / customers / NS_PER_S);
+    for (const [reported, exactNs] of [
+      [figures.p50Seconds, sorted[customers / 2]!],
+      [figures.p99Seconds, sorted[Math.floor(customers * 0.99)]!],
+    ] as const) {
+      expect(Math.abs(reported * NS_PER_S - exactNs) / exactNs).toBeLessThan(0.001);
+    }
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
