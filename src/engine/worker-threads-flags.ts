@@ -7,9 +7,10 @@
  * worker threads as the machine has cores (`run --jobs`, which defaults to one per core), no core is
  * idle: each lane's helpers take time from the other lanes, and a lane waits longer for its
  * optimised code. Compiling and scavenging on the lane's own thread instead: global-2025 (8 parts,
- * 2 lanes on 2 cores) took 2 to 5% less wall time and about 1 s less system time, alternated
- * over 13 pairs; a sweep of four quickstart runs on 2 workers about 6% less (session 11,
- * BENCHMARKS.md). Used by `run --jobs` (part-threads.ts) and `sweep --jobs` (sweep/pool.ts).
+ * 2 lanes on 2 cores) was faster in 13 of 16 alternated pairs, by 2 to 5% on average, with about
+ * 1 s less system time; a sweep of four quickstart runs on 2 workers about 6% (session 11,
+ * BENCHMARKS.md). Used by `run --jobs` (part-threads.ts) and `sweep --jobs` (sweep/pool.ts; it sets
+ * them for `--jobs` workers even when a sweep has fewer runs than that).
  *
  * A run on one thread is the other way round (the quickstart took 7.5 to 7.8 s instead of 6.5 to
  * 6.6 s without a background compiler), so the flags are set when the workers are about to start,
