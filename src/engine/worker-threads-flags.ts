@@ -9,8 +9,9 @@
  * optimised code. Compiling and scavenging on the lane's own thread instead: global-2025 (8 parts,
  * 2 lanes on 2 cores) was faster in 13 of 16 alternated pairs, by 2 to 5% on average, with about
  * 1 s less system time; a sweep of four quickstart runs on 2 workers about 6% (session 11,
- * BENCHMARKS.md). Used by `run --jobs` (part-threads.ts) and `sweep --jobs` (sweep/pool.ts; it sets
- * them for `--jobs` workers even when a sweep has fewer runs than that).
+ * BENCHMARKS.md). Used by `run --jobs` (part-threads.ts) and by the pool of `sweep`, `plan` and
+ * `whatif` (sweep/pool.ts; it sets them for `--jobs` workers even when there are fewer runs than
+ * that; only the sweep was measured).
  *
  * A run on one thread is the other way round (the quickstart took 7.5 to 7.8 s instead of 6.5 to
  * 6.6 s without a background compiler), so the flags are set when the workers are about to start,
