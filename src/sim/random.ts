@@ -45,6 +45,8 @@ export const RANDOM_INT_N_MAX = TWO_POW_53;
  * least 1/2, so reaching it (probability < 2^-64) means a broken generator, not bad luck.
  */
 const REJECTION_ROUNDS_MAX = 64;
+/** Where exponentialEdge leaves its draw for nextExponential (see there); read at once, so one cell serves every stream. */
+const EDGE_DRAW = new Float64Array(1);
 
 // ---------------------------------------------------------------------------------------------
 // Bit twiddling shared by streams and the counter-based hash.
@@ -305,27 +307,43 @@ export class RandomStream {
    * Standard exponential (mean 1) by the ziggurat (see ziggurat-exponential.ts): two draws give a
    * layer (8 bits) and u (53 bits), and in about 98.9% of calls the result is u times the layer's
    * scale, with no log. Kept this small so that V8 inlines it; the rest is in exponentialEdge.
+   *
+   * Why the edge hands its result back through EDGE_DRAW rather than returning it: when this is
+   * inlined into a caller, V8 merged the fast path's unboxed double with the call's boxed result
+   * into one boxed value, so every draw, not only the 1.1% that reach the edge, allocated a 16-byte
+   * HeapNumber. reference-mm1 made 33 bytes of garbage per customer this way, a scavenge every few
+   * milliseconds (session 12, heap sampling). Read from a typed array, both paths stay unboxed.
    */
   nextExponential(): number {
     const hi = this.nextInt32();
     const layer = hi & 0xff;
     const u = (hi >>> 8) * TWO_POW_29 + (this.nextInt32() >>> 3);
     if (u < ZIGGURAT_EXP_K[layer]!) return u * ZIGGURAT_EXP_W[layer]!;
-    return this.exponentialEdge(layer, u);
+    this.exponentialEdge(layer, u);
+    return EDGE_DRAW[0]!;
   }
 
-  /** The ziggurat's wedge test and tail, for a point outside its layer's rectangle. */
-  private exponentialEdge(layer: number, u: number): number {
+  /** The ziggurat's wedge test and tail, for a point outside its layer's rectangle; the draw goes to EDGE_DRAW. */
+  private exponentialEdge(layer: number, u: number): void {
     // Each round accepts with probability above 0.98, so the loop bound is never reached by chance.
     for (let round = 0; round < REJECTION_ROUNDS_MAX; round++) {
-      if (layer === 0) return ZIGGURAT_EXP_R - Math.log(this.nextOpen());
+      if (layer === 0) {
+        EDGE_DRAW[0] = ZIGGURAT_EXP_R - Math.log(this.nextOpen());
+        return;
+      }
       const x = u * ZIGGURAT_EXP_W[layer]!;
       const fEdge = ZIGGURAT_EXP_F[layer]!;
-      if (fEdge + this.nextFloat() * (ZIGGURAT_EXP_F[layer - 1]! - fEdge) < Math.exp(-x)) return x;
+      if (fEdge + this.nextFloat() * (ZIGGURAT_EXP_F[layer - 1]! - fEdge) < Math.exp(-x)) {
+        EDGE_DRAW[0] = x;
+        return;
+      }
       const hi = this.nextInt32();
       layer = hi & 0xff;
       u = (hi >>> 8) * TWO_POW_29 + (this.nextInt32() >>> 3);
-      if (u < ZIGGURAT_EXP_K[layer]!) return u * ZIGGURAT_EXP_W[layer]!;
+      if (u < ZIGGURAT_EXP_K[layer]!) {
+        EDGE_DRAW[0] = u * ZIGGURAT_EXP_W[layer]!;
+        return;
+      }
     }
     throw new Error(`invariant: nextExponential rejected ${REJECTION_ROUNDS_MAX} points in a row on stream ${this.name}`);
   }
