@@ -27,6 +27,8 @@ export interface BenchContext {
   rssBytes?: () => number;
   /** Forces a garbage collection, when the host can. */
   gc?: () => void;
+  /** Runs a peer workload; given only with --peer. */
+  runPeer?: (model: PeerModel, scale: number) => PeerResult;
 }
 
 export interface PeerSpec {
@@ -36,6 +38,12 @@ export interface PeerSpec {
   /** Our figure to compare (per wall second) and the name the peer's same figure gets. */
   figure: string;
   peerFigure: string;
+  /**
+   * The case runs the peer itself, through BenchContext.runPeer, one run at `scale` between each of
+   * its own timed rounds, and reports the ratio round by round (see interleavedPeerFigures);
+   * otherwise runBench runs the peer once, after the case.
+   */
+  interleaved?: boolean;
 }
 
 export interface BenchCase {
@@ -54,6 +62,22 @@ const MM1_WARMUP_CUSTOMERS_QUICK = 10_000;
 /** reference-mm1's timed runs (each on the ladder and then the heap); the figure is their median. */
 const MM1_TIMED_RUNS = 5;
 const MM1_TIMED_RUNS_QUICK = 2;
+/**
+ * reference-mm1's SimPy peer: one run of 200,000 customers after each of the five timed rounds, a
+ * million in all as before session 12, when one run of a million followed all five rounds. Why
+ * interleaved: this machine's speed moves by a third within seconds (our runs 5.8 or 8.3 M customers
+ * per second, the peer's 100 or 143 K, minutes apart), and a peer run of six seconds after ours of
+ * one second compared two different machines; the ratio now comes from runs seconds apart. Why not
+ * a shorter peer run: SimPy's speed per customer does not depend on the run's length here (163 to
+ * 165 K customers per second at 300,000 against 161 to 163 K at a million, session 12).
+ */
+const MM1_PEER: PeerSpec = {
+  model: 'mm1',
+  scale: (quick) => (quick ? 0.025 : 0.2),
+  figure: 'customersPerWallSecond',
+  peerFigure: 'peerCustomersPerWallSecond',
+  interleaved: true,
+};
 
 function holdCase(pending: number, name: string): BenchCase {
   return {
@@ -103,15 +127,18 @@ export const BENCH_CASES: readonly BenchCase[] = [
       // the first ones (5.9 M/s, then 6.3 to 7.5 M/s in the same process: BENCHMARKS.md, session
       // 4), so one run measured the compiler as much as the kernel. The first timed run is reported
       // beside the median (firstRunCustomersPerWallSecond). The SimPy peer is timed cold: CPython
-      // has no JIT to warm, and its run lasts several seconds.
+      // has no JIT to warm.
       const warmupCustomers = context.quick ? MM1_WARMUP_CUSTOMERS_QUICK : MM1_WARMUP_CUSTOMERS;
       const timedRuns = context.quick ? MM1_TIMED_RUNS_QUICK : MM1_TIMED_RUNS;
+      const peerScale = MM1_PEER.scale(context.quick);
       context.progress?.(`reference-mm1: ${warmupCustomers} customers untimed (warm-up)`);
       mm1Bench(warmupCustomers, context.nowMs, { seed: 2 });
       const ladderRates: number[] = [];
       const heapRates: number[] = [];
+      const peerRuns: PeerResult[] = [];
       let figures: Mm1BenchFigures | undefined;
-      // Ladder and heap alternate, so that neither gets all of the later, warmer rounds.
+      // Ladder and heap alternate, so that neither gets all of the later, warmer rounds; with --peer,
+      // a peer run follows each round, so that ours and the peer's share the machine's spells.
       for (let round = 1; round <= timedRuns; round++) {
         context.progress?.(`reference-mm1: ${customers} customers, bucket ladder (${round} of ${timedRuns})`);
         figures = mm1Bench(customers, context.nowMs);
@@ -119,6 +146,11 @@ export const BENCH_CASES: readonly BenchCase[] = [
         // The same model on the plain binary heap: at one or two pending events it may be the faster list.
         context.progress?.(`reference-mm1: ${customers} customers, binary heap (${round} of ${timedRuns})`);
         heapRates.push(mm1Bench(customers, context.nowMs, { eventList: new BinaryHeapEventList() }).customersPerWallSecond);
+        const peerFailed = peerRuns.length > 0 && peerRuns[0]!.figures === null;
+        if (context.runPeer !== undefined && !peerFailed) {
+          context.progress?.(`reference-mm1: SimPy peer, mm1 at scale ${peerScale} (${round} of ${timedRuns})`);
+          peerRuns.push(context.runPeer(MM1_PEER.model, peerScale));
+        }
       }
       // Every timed run has the same seed, so the simulated figures are those of any one of them.
       const customersPerWallSecond = median(ladderRates);
@@ -133,9 +165,10 @@ export const BENCH_CASES: readonly BenchCase[] = [
         maxCustomersPerWallSecond: Math.max(...ladderRates),
         warmupCustomers,
         heapCustomersPerWallSecond: median(heapRates),
+        ...(context.runPeer === undefined ? {} : interleavedPeerFigures(ladderRates, peerRuns, MM1_PEER)),
       };
     },
-    peer: { model: 'mm1', scale: (quick) => (quick ? 0.05 : 1), figure: 'customersPerWallSecond', peerFigure: 'peerCustomersPerWallSecond' },
+    peer: MM1_PEER,
   },
   ...CORE_BENCH_KINDS.map(coreCase),
   {
@@ -176,8 +209,6 @@ export interface BenchReport {
 
 export interface BenchRunOptions extends BenchContext {
   cases: readonly BenchCase[];
-  /** Runs a peer workload; given only with --peer. */
-  runPeer?: (model: PeerModel, scale: number) => PeerResult;
 }
 
 /** Adds the peer's figures, or why there are none, to a case's figures. */
@@ -200,12 +231,41 @@ function withPeer(figures: BenchFigures, spec: PeerSpec, result: PeerResult): Be
   };
 }
 
+/**
+ * The peer's figures for a case that ran it between its own rounds (PeerSpec.interleaved): the
+ * peer's speed is the median of its runs, and the ratio is the median of the rounds' own ratios
+ * (round i's figure over peer run i, which followed it), with their range. A peer that could not run
+ * gives no figures and the reason, as with withPeer.
+ */
+export function interleavedPeerFigures(ourRates: readonly number[], peerRuns: readonly PeerResult[], spec: PeerSpec): BenchFigures {
+  const failed = peerRuns.find((run) => run.figures === null);
+  if (failed !== undefined || peerRuns.length === 0) {
+    return { [spec.peerFigure]: null, speedupVsPeer: null, peerUnavailable: failed?.reason ?? 'no peer run' };
+  }
+  const peers = peerRuns.map((run) => run.figures!);
+  const ratios = peers.map((peer, i) => (peer.completedPerWallSecond > 0 ? ourRates[i]! / peer.completedPerWallSecond : Number.NaN));
+  const usable = ratios.filter((ratio) => Number.isFinite(ratio));
+  return {
+    [spec.peerFigure]: median(peers.map((peer) => peer.completedPerWallSecond)),
+    speedupVsPeer: usable.length > 0 ? median(usable) : null,
+    minSpeedupVsPeer: usable.length > 0 ? Math.min(...usable) : null,
+    maxSpeedupVsPeer: usable.length > 0 ? Math.max(...usable) : null,
+    peer: peers[0]!.peer,
+    peerRuns: peers.length,
+    peerScale: peers[0]!.scale,
+    peerCompleted: peers.reduce((sum, peer) => sum + peer.completed, 0),
+    peerWallSeconds: peers.reduce((sum, peer) => sum + peer.wallSeconds, 0),
+    peerMeanSeconds: peers[0]!.meanSeconds,
+    peerP99Seconds: peers[0]!.p99Seconds,
+  };
+}
+
 /** Runs the cases in order, one at a time (they measure wall time: nothing runs beside them). */
 export function runBench(options: BenchRunOptions): BenchReport {
   const cases: BenchCaseResult[] = [];
   for (const benchCase of options.cases) {
     let figures = benchCase.run(options);
-    if (options.runPeer !== undefined && benchCase.peer !== undefined) {
+    if (options.runPeer !== undefined && benchCase.peer !== undefined && benchCase.peer.interleaved !== true) {
       const spec = benchCase.peer;
       const scale = spec.scale(options.quick);
       options.progress?.(`${benchCase.name}: SimPy peer, ${spec.model} at scale ${scale}`);

@@ -74,7 +74,11 @@ describe('chatscale bench', () => {
     const line = '{"model": "mm1", "peer": "simpy-classic-2.3", "n": 50000, "wall_s": 0.5, "per_s": 100000, "mean": 10.1, "p50": 7, "p99": 46}';
     const h = harness({ peer: { status: 0, stdout: `${line}\n`, stderr: '' } });
     h.run('--json', '--quick', '--peer', '--case', 'reference-mm1', 'hold-1e3');
-    expect(h.execCalls).toEqual([['/usr/bin/python3', '/peers/simpy_classic_ref.py', 'mm1', '0.05']]);
+    // One peer run after each of the two timed rounds (--quick), not one after the case.
+    expect(h.execCalls).toEqual([
+      ['/usr/bin/python3', '/peers/simpy_classic_ref.py', 'mm1', '0.025'],
+      ['/usr/bin/python3', '/peers/simpy_classic_ref.py', 'mm1', '0.025'],
+    ]);
     const report = JSON.parse(h.out.join('')) as { cases: Array<Record<string, unknown>> };
     expect(report.cases.map((c) => c.name)).toEqual(['hold-1e3', 'reference-mm1']);
     const mm1 = report.cases[1]!;
@@ -83,6 +87,10 @@ describe('chatscale bench', () => {
     expect(mm1.heapCustomersPerWallSecond).toBe(50_000_000);
     expect(mm1.peerCustomersPerWallSecond).toBe(100_000);
     expect(mm1.speedupVsPeer).toBe(500);
+    expect(mm1.minSpeedupVsPeer).toBe(500);
+    expect(mm1.maxSpeedupVsPeer).toBe(500);
+    expect(mm1.peerRuns).toBe(2);
+    expect(mm1.peerCompleted).toBe(100_000);
     expect(mm1.peerMeanSeconds).toBe(10.1);
     expect(report.cases[0]!.speedupVsPeer).toBeUndefined();
   });
@@ -93,6 +101,8 @@ describe('chatscale bench', () => {
     const mm1 = (JSON.parse(h.out.join('')) as { cases: Array<Record<string, unknown>> }).cases[0]!;
     expect(mm1.speedupVsPeer).toBeNull();
     expect(mm1.peerUnavailable).toMatch(/python3 not found/);
+    // A peer that cannot run is not tried again at every round.
+    expect(h.execCalls).toHaveLength(1);
   });
 
   it('prints an aligned table with the targets when not --json', () => {

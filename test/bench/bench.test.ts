@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BENCH_CASES, checkTargets, runBench, selectCases, type BenchCase, type BenchReport } from '../../src/bench/cases.js';
+import { BENCH_CASES, checkTargets, interleavedPeerFigures, runBench, selectCases, type BenchCase, type BenchReport, type PeerSpec } from '../../src/bench/cases.js';
 import { holdBench, holdRun, perWallSecond } from '../../src/bench/kernel-bench.js';
 import { mm1Bench } from '../../src/bench/mm1-bench.js';
 import { parsePeerLine, runPeer, type ExecResult, type PeerExec } from '../../src/bench/peer.js';
@@ -233,6 +233,29 @@ describe('bench cases', () => {
     expect(checkTargets(report, [{ caseName: 'fixed', figure: 'speedupVsPeer', atLeast: 50, label: 'x' }])).toEqual([
       { label: 'x', figure: 'speedupVsPeer', value: 50, met: true },
     ]);
+  });
+
+  it('pairs each of our rounds with the peer run after it, and reports the median of those ratios', () => {
+    const spec: PeerSpec = { model: 'mm1', scale: () => 0.2, figure: 'customersPerWallSecond', peerFigure: 'peerCustomersPerWallSecond', interleaved: true };
+    const peerAt = (perSecond: number) =>
+      parsePeerLine(`{"model": "mm1", "peer": "simpy-classic-2.3", "n": 200000, "wall_s": ${200_000 / perSecond}, "per_s": ${perSecond}, "mean": 10.4, "p50": 7.2, "p99": 53.6}`, 'mm1', 0.2);
+    // A slow spell in round 2 slows both: its own ratio is 60, though 6 M over the peers' median 160 K is 37.5.
+    const figures = interleavedPeerFigures([8e6, 6e6, 8e6], [peerAt(160_000), peerAt(100_000), peerAt(200_000)], spec);
+    expect(figures).toMatchObject({
+      peerCustomersPerWallSecond: 160_000,
+      speedupVsPeer: 50,
+      minSpeedupVsPeer: 40,
+      maxSpeedupVsPeer: 60,
+      peerRuns: 3,
+      peerScale: 0.2,
+      peerCompleted: 600_000,
+      peerMeanSeconds: 10.4,
+    });
+    expect(interleavedPeerFigures([8e6], [{ figures: null, reason: 'no python' }], spec)).toEqual({
+      peerCustomersPerWallSecond: null,
+      speedupVsPeer: null,
+      peerUnavailable: 'no python',
+    });
   });
 
   it('keeps the case and says why when the peer is unavailable', () => {

@@ -104,7 +104,7 @@ export function formatFigure(key: string, value: FigureValue): string {
   if (typeof value !== 'number') return String(value);
   if (Number.isNaN(value)) return '-';
   if (!Number.isFinite(value)) return String(value);
-  if (key === 'speedupVsPeer') return `${value.toFixed(1)}x`;
+  if (key === 'speedupVsPeer' || key.endsWith('SpeedupVsPeer')) return `${value.toFixed(1)}x`;
   if (key.endsWith('PerWallSecond') || (Number.isInteger(value) && Math.abs(value) >= 1000)) return withSeparators(value);
   if (Number.isInteger(value)) return String(value);
   return String(Number(value.toPrecision(4)));
