@@ -12,7 +12,7 @@
 import { OP_COUNT } from '../core/ops.js';
 import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
 import type { ServerResult } from '../metrics/run-result.js';
-import { Deployment } from '../model/deployment.js';
+import { Deployment, type DeploymentObserver } from '../model/deployment.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { RandomStreams } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
@@ -182,6 +182,24 @@ export function partStreams(seed: number, part: PartSelector): RandomStreams {
 }
 
 /** The run as a generator that yields between slices of events (see runPartAsync). */
+/**
+ * Records each counted delivery's latency in the run's histogram and the interval's. A class, not
+ * an object literal of a closure: the deployment's delivery handler would embed a part's closure
+ * in its optimised code and lose that code when the part ended (src/model/server-ports.ts).
+ */
+class LatencyRecorder implements DeploymentObserver {
+  constructor(
+    private readonly whole: LatencyHistogram,
+    private readonly interval: LatencyHistogram,
+  ) {}
+
+  delivered(latencyNs: number, counted: boolean): void {
+    if (!counted) return;
+    this.whole.record(latencyNs);
+    this.interval.record(latencyNs);
+  }
+}
+
 function* runPartSteps(scenario: ResolvedScenario, part: PartSelector, options: RunOptions): Generator<void, RunPart> {
   const wallStartMs = (options.wallClockMs ?? (() => 0))();
   const sim = new Simulator();
@@ -192,13 +210,7 @@ function* runPartSteps(scenario: ResolvedScenario, part: PartSelector, options: 
     scenario,
     sim,
     streams,
-    {
-      delivered: (latencyNs, counted) => {
-        if (!counted) return;
-        latency.record(latencyNs);
-        intervalLatency.record(latencyNs);
-      },
-    },
+    new LatencyRecorder(latency, intervalLatency),
     part,
   );
   return yield* measure(scenario, part, options, sim, deployment, latency, intervalLatency, wallStartMs);

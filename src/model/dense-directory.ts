@@ -11,20 +11,27 @@ import { NO_SERVER } from '../core/ids.js';
 import { ImplicitDirectory, type ImplicitPopulation } from '../core/memory/implicit-directory.js';
 import type { Directory } from '../core/ports.js';
 
-/** A device's index in the deployment's client-state arrays, or -1 when it has none. */
-export type DenseIndexOf = (deviceKey: number) => number;
+/**
+ * Where a device's dense index comes from (the deployment's client state). An object with a method,
+ * not a closure: a closure made anew by each part of a slice was embedded in the optimised code of
+ * every caller and threw it away when the part ended (server-ports.ts says more).
+ */
+export interface DenseIndexes {
+  /** A device's index in the deployment's client-state arrays, or -1 when it has none. */
+  denseIndexOrNone(deviceKey: number): number;
+}
 
 export class DenseSessionDirectory implements Directory {
   private readonly implicit: ImplicitDirectory;
-  private readonly indexOf: DenseIndexOf;
+  private readonly indexes: DenseIndexes;
   /** Server of each indexed device's session, or NO_SERVER. */
   private readonly sessions: Int32Array;
   /** The dense index whose session presetSessions wrote, for the connect now under way (-1: none). */
   private presetIndex = -1;
 
-  constructor(population: ImplicitPopulation, deviceSlots: number, indexOf: DenseIndexOf) {
+  constructor(population: ImplicitPopulation, deviceSlots: number, indexes: DenseIndexes) {
     this.implicit = new ImplicitDirectory(population);
-    this.indexOf = indexOf;
+    this.indexes = indexes;
     this.sessions = new Int32Array(deviceSlots).fill(NO_SERVER);
   }
 
@@ -42,18 +49,18 @@ export class DenseSessionDirectory implements Directory {
 
   removeDevice(deviceKey: number): boolean {
     if (!this.implicit.removeDevice(deviceKey)) return false;
-    const index = this.indexOf(deviceKey);
+    const index = this.indexes.denseIndexOrNone(deviceKey);
     if (index >= 0) this.sessions[index] = NO_SERVER;
     return true;
   }
 
   sessionOf(deviceKey: number): number {
-    const index = this.indexOf(deviceKey);
+    const index = this.indexes.denseIndexOrNone(deviceKey);
     return index >= 0 ? this.sessions[index]! : this.implicit.sessionOf(deviceKey);
   }
 
   setSession(deviceKey: number, serverId: number): void {
-    const index = this.indexOf(deviceKey);
+    const index = this.indexes.denseIndexOrNone(deviceKey);
     if (index === this.presetIndex && index >= 0) return; // written already, in order (presetSessions)
     if (index >= 0) this.sessions[index] = serverId;
     else this.implicit.setSession(deviceKey, serverId);
@@ -81,7 +88,7 @@ export class DenseSessionDirectory implements Directory {
   }
 
   clearSession(deviceKey: number, serverId: number): boolean {
-    const index = this.indexOf(deviceKey);
+    const index = this.indexes.denseIndexOrNone(deviceKey);
     if (index < 0) return this.implicit.clearSession(deviceKey, serverId);
     if (this.sessions[index] !== serverId) return false;
     this.sessions[index] = NO_SERVER;

@@ -25,8 +25,7 @@ import { DEFAULT_WIRE } from '../core/config.js';
 import { ClientKind, Code, DeviceKind, Envelope, ServerFrame, ServerKind, groupCreateFrame, readFrame, type ClientFrame } from '../core/frames.js';
 import { deviceKeyOf, SLOTS_PER_USER, userOf } from '../core/ids.js';
 import { MemoryOfflineStore } from '../core/memory/offline-store.js';
-import { Op, OP_COUNT } from '../core/ops.js';
-import type { OpSink, Timers, Transport } from '../core/ports.js';
+import { Op, OP_COUNT, type OpKind } from '../core/ops.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import type { Distribution } from '../sim/distributions/index.js';
 import { FifoCores } from '../sim/fifo-cores.js';
@@ -40,6 +39,7 @@ import { durationDistribution } from './distribution-of.js';
 import { MessageTable } from './message-table.js';
 import { Population } from './population.js';
 import { DenseSessionDirectory } from './dense-directory.js';
+import { ServerPorts, type ServerPortsHost } from './server-ports.js';
 import { FramePool, SlotPool } from './transit.js';
 import { onlineFractionAtNs } from './online-fraction.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
@@ -160,7 +160,7 @@ export interface ServerState {
   nicBusyNs: number;
 }
 
-export class Deployment implements WorkloadHost, OutsideHost {
+export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
   readonly scenario: ResolvedScenario;
   readonly population: Population;
   readonly servers: ServerState[] = [];
@@ -301,7 +301,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     this.deviceI32 = this.clients.deviceI32;
     this.deviceOnline = this.clients.online;
     const deviceSlots = this.clients.devices;
-    this.directory = new DenseSessionDirectory(this.population, deviceSlots, (deviceKey) => this.clients.denseIndexOrNone(deviceKey));
+    this.directory = new DenseSessionDirectory(this.population, deviceSlots, this.clients);
     // Pairs of servers are indexed by the simulated one: k x N pairs whose sender is simulated (the
     // core's frames), and in a slice k x N more whose receiver is (the outside's frames into it);
     // not N x N, which at 10,000 servers would be 1.6 GB for 8 of them simulated.
@@ -344,7 +344,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
           groupsHomedInside: streams.stream('workload-groups-homed-inside'),
         }
       : null;
-    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), this, (region, atNs) => this.onlineFractionAt(region, atNs), sliceDirect);
+    this.workload = new Workload(scenario, this.population, sim, streams.stream('workload'), this, sliceDirect);
     // After the workload: the cores' tables are sized by its rates (recordsExpectedOn).
     this.buildServers();
     this.rngBacklog = streams.stream('backlog');
@@ -527,58 +527,22 @@ export class Deployment implements WorkloadHost, OutsideHost {
   // Assembly
 
   private buildServers(): void {
-    const clock = { nowNs: () => this.sim.nowNs };
     for (const region of this.scenario.regions) {
       for (let i = 0; i < region.chatServers.count; i++) {
         const index = region.chatServers.serverIndexFirst + i;
         const store = new MemoryOfflineStore({ deviceCapacity: this.scenario.offlineStore.messagesPerDeviceMax });
         const opCounts = new Float64Array(OP_COUNT);
-        const directory = this.directories[region.index]!;
-        const offlineStore = this.offlineStores[region.index]!;
-        const sink: OpSink = {
-          charge: (op, _bytes) => {
-            if (this.warmStarting) return; // the state at time 0 is given, not worked for
-            opCounts[op]!++;
-            // Pushes are priced in the transport, where the host knows what it pushes.
-            if (op !== Op.Deliver) this.currentCostNs += this.costs.costNs(op);
-            // Requests of one call go out together: the output waits for the last answer, not the
-            // sum (each answer already includes the queueing behind the earlier requests).
-            let waitNs = -1;
-            if (op === Op.DirectoryLookup || op === Op.DirectoryWrite) waitNs = directory.requestDelayNs(this.sim.nowNs, this.rngNet);
-            else if (op === Op.Store || op === Op.Drain) waitNs = offlineStore.requestDelayNs(this.sim.nowNs, this.rngNet);
-            if (waitNs > this.currentServiceDelayNs) this.currentServiceDelayNs = waitNs;
-          },
-        };
-        const timers: Timers = {
-          schedule: (delayNs, token) => this.sim.timers.start(delayNs, this.timerKind, index * 2 ** 20 + token),
-          cancel: (handle) => void this.sim.timers.cancel(handle),
-        };
-        const transport: Transport = {
-          toDevice: (deviceKey, env) => {
-            if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.currentCostNs += this.costs.costNs(Op.Deliver);
-            else if (env.kind !== DeviceKind.Ack) this.currentCostNs += this.costs.receiptPushNs();
-            const capture = this.capture;
-            capture.deviceKeys[capture.deviceCount] = deviceKey;
-            capture.envelopes[capture.deviceCount++] = env;
-          },
-          toServer: (serverId, frame) => {
-            const capture = this.capture;
-            capture.serverIds[capture.serverCount] = serverId;
-            capture.serverFrames[capture.serverCount++] = frame;
-          },
-        };
+        // One object for every port, of a class rather than closures (server-ports.ts says why).
+        const ports = new ServerPorts(this, this.sim, index, opCounts, this.directories[region.index]!, this.offlineStores[region.index]!);
         const core = new ChatServer({
           serverId: index,
-          clock,
-          timers,
-          transport,
+          clock: ports,
+          timers: ports,
+          transport: ports,
           directory: this.directory,
           store,
-          sink,
-          observer: {
-            dropped: (deviceKey, env) => this.onCopyDropped(deviceKey, env),
-            groupSequenced: () => undefined,
-          },
+          sink: ports,
+          observer: ports,
           limits: { offlineTtlNs: this.scenario.offlineStore.retentionNs },
           recordsExpected: this.outside.isSimulatedServer(index) ? this.recordsExpectedOn(index, region) : 0,
         });
@@ -586,6 +550,47 @@ export class Deployment implements WorkloadHost, OutsideHost {
         this.servers.push({ index, region, core, cpu, store, opCounts, connections: 0, connectionsPeak: 0, memoryBytesPeak: 0, cpuDrops: 0, nicBitsPerSecond: region.chatServers.nicBitsPerSecond, nicFreeAtNs: 0, nicBusyNs: 0 });
       }
     }
+  }
+
+  // ServerPortsHost: what a core's ports do (server-ports.ts), on behalf of one server.
+
+  chargeCoreOp(op: OpKind, opCounts: Float64Array, directory: BackingService, offlineStore: BackingService): void {
+    if (this.warmStarting) return; // the state at time 0 is given, not worked for
+    opCounts[op]!++;
+    // Pushes are priced in the transport, where the host knows what it pushes.
+    if (op !== Op.Deliver) this.currentCostNs += this.costs.costNs(op);
+    // Requests of one call go out together: the output waits for the last answer, not the
+    // sum (each answer already includes the queueing behind the earlier requests).
+    let waitNs = -1;
+    if (op === Op.DirectoryLookup || op === Op.DirectoryWrite) waitNs = directory.requestDelayNs(this.sim.nowNs, this.rngNet);
+    else if (op === Op.Store || op === Op.Drain) waitNs = offlineStore.requestDelayNs(this.sim.nowNs, this.rngNet);
+    if (waitNs > this.currentServiceDelayNs) this.currentServiceDelayNs = waitNs;
+  }
+
+  coreToDevice(deviceKey: number, env: Envelope): void {
+    if (env.kind === DeviceKind.Message || env.kind === DeviceKind.GroupMessage) this.currentCostNs += this.costs.costNs(Op.Deliver);
+    else if (env.kind !== DeviceKind.Ack) this.currentCostNs += this.costs.receiptPushNs();
+    const capture = this.capture;
+    capture.deviceKeys[capture.deviceCount] = deviceKey;
+    capture.envelopes[capture.deviceCount++] = env;
+  }
+
+  coreToServer(serverId: number, frame: ServerFrame): void {
+    const capture = this.capture;
+    capture.serverIds[capture.serverCount] = serverId;
+    capture.serverFrames[capture.serverCount++] = frame;
+  }
+
+  startCoreTimer(serverIndex: number, delayNs: number, token: number): number {
+    return this.sim.timers.start(delayNs, this.timerKind, serverIndex * 2 ** 20 + token);
+  }
+
+  cancelCoreTimer(handle: number): void {
+    this.sim.timers.cancel(handle);
+  }
+
+  coreDroppedCopy(deviceKey: number, env: Envelope): void {
+    this.onCopyDropped(deviceKey, env);
   }
 
   /**
@@ -1119,7 +1124,7 @@ export class Deployment implements WorkloadHost, OutsideHost {
     return this.onlineFractionAt(region, this.sim.nowNs);
   }
 
-  private onlineFractionAt(region: ResolvedRegion, atNs: number): number {
+  onlineFractionAt(region: ResolvedRegion, atNs: number): number {
     return onlineFractionAtNs(this.scenario, region, atNs);
   }
 

@@ -27,6 +27,14 @@ import type { Population } from './population.js';
 import type { SliceUserList } from './slice-users.js';
 import type { RandomStream } from '../sim/random.js';
 
+/**
+ * Whether a user is homed in the slice: an object with a method rather than a closure, which each
+ * part of a slice would make anew and V8 would embed in drawGroup's optimised code (server-ports.ts).
+ */
+export interface InsideTest {
+  isInside(user: number): boolean;
+}
+
 export class SliceGroups {
   /** K: membership slots held by the slice's users, in all and per region. */
   readonly slotsInside: number;
@@ -69,11 +77,11 @@ export class SliceGroups {
 
   /**
    * One attempt's group: a slot of the slice's users drawn uniformly, its group kept with
-   * probability 1 / (its slots held inside); -1 when not kept. `isInside` says whether a user is
+   * probability 1 / (its slots held inside); -1 when not kept. `inside` says whether a user is
    * homed in the slice. The group's distinct members are left in `members` (the caller's scratch),
    * listed once here for the count and again for nobody.
    */
-  drawGroup(rng: RandomStream, isInside: (user: number) => boolean, members: number[]): number {
+  drawGroup(rng: RandomStream, inside: InsideTest, members: number[]): number {
     if (this.slotsInside === 0) return -1;
     // The region in proportion to its slots inside, then a user there and one of its slots.
     let point = rng.nextFloat() * this.slotsInside;
@@ -94,10 +102,10 @@ export class SliceGroups {
       const { size, firstSlot } = groupSlots(region, localGroup);
       let held = 0;
       if (members.length === size) {
-        for (const member of members) if (isInside(member)) held++;
+        for (const member of members) if (inside.isInside(member)) held++;
       } else {
         // A member holding two of the group's slots (rare): the slots inside are counted, not the members.
-        for (let i = 0; i < size; i++) if (isInside(userOfSlot(region, firstSlot + i))) held++;
+        for (let i = 0; i < size; i++) if (inside.isInside(userOfSlot(region, firstSlot + i))) held++;
       }
       return held > 0 && rng.nextInt(held) === 0 ? groupId : -1;
     }

@@ -21,7 +21,7 @@ import { NS_PER_S } from '../sim/time.js';
 import { sizeDistribution } from './distribution-of.js';
 import { FeistelPermutation } from './feistel-permutation.js';
 import type { Population } from './population.js';
-import { SliceGroups } from './slice-groups.js';
+import { SliceGroups, type InsideTest } from './slice-groups.js';
 import { SliceOneToOne } from './slice-one-to-one.js';
 import type { SliceUserList } from './slice-users.js';
 
@@ -56,6 +56,8 @@ const PERIOD_SLOTS = 4; // a power of two: a slot is the period's low bits
 
 /** What the workload needs of the deployment it loads. */
 export interface WorkloadHost {
+  /** The share of the region's users online at a time. */
+  onlineFractionAt(region: ResolvedRegion, atNs: number): number;
   /** An online device slot of the user, trying slots from `start` on, or -1. */
   onlineSlotOf(user: number, start: number): number;
   nextClientSeq(deviceKey: number): number;
@@ -96,7 +98,7 @@ export interface SliceDirect {
   groupsHomedInside: RandomStream;
 }
 
-export class Workload {
+export class Workload implements InsideTest {
   private readonly scenario: ResolvedScenario;
   private readonly population: Population;
   private readonly sim: Simulator;
@@ -157,7 +159,6 @@ export class Workload {
   private readonly ratesPerSecond: Float64Array;
   /** The segment the last candidate fell in (candidates come in time order). */
   private rateSegment = 0;
-  private readonly onlineFractionAt: (region: ResolvedRegion, atNs: number) => number;
   private readonly textBytes: Distribution;
   private readonly mediaBytes: Distribution;
   /** Activity ranks of senders (perUserPerDay with a zipf skew), or null for uniform senders. */
@@ -179,8 +180,9 @@ export class Workload {
   private readonly fractionAtNs: Float64Array;
 
   /**
-   * `rng` is the workload's stream; `onlineFractionAt(region, atNs)` the share of the region's
-   * users online at a time; `sliceDirect` a slice's users and streams (null in full fidelity).
+   * `rng` is the workload's stream; `sliceDirect` a slice's users and streams (null in full
+   * fidelity). What the workload asks of the deployment goes through `host`, an object with
+   * methods, not closures (server-ports.ts says why).
    */
   constructor(
     scenario: ResolvedScenario,
@@ -188,7 +190,6 @@ export class Workload {
     sim: Simulator,
     rng: RandomStream,
     host: WorkloadHost,
-    onlineFractionAt: (region: ResolvedRegion, atNs: number) => number,
     sliceDirect: SliceDirect | null = null,
   ) {
     this.scenario = scenario;
@@ -202,7 +203,6 @@ export class Workload {
     this.textBytes = sizeDistribution(scenario.workload.sizes.text.sizeBytes);
     this.mediaBytes = sizeDistribution(scenario.workload.sizes.media.sizeBytes);
     this.kindArrival = sim.register('workload.arrival', () => this.onArrival());
-    this.onlineFractionAt = onlineFractionAt;
     this.fraction = new Float64Array(scenario.regions.length);
     this.fractionAtNs = new Float64Array(scenario.regions.length).fill(-1);
     this.recipientSenders = Array.from({ length: PERIOD_SLOTS }, () => new Float64Array(scenario.regions.length));
@@ -290,7 +290,7 @@ export class Workload {
    */
   private attemptBoundOf(online: (fractionOf: (regionIndex: number) => number) => number, regionShare: (regionIndex: number) => number): number {
     const regions = this.scenario.regions;
-    const lowest = regions.map((region) => Math.min(...Array.from(this.rateTimesNs, (atNs) => this.onlineFractionAt(region, atNs))));
+    const lowest = regions.map((region) => Math.min(...Array.from(this.rateTimesNs, (atNs) => this.host.onlineFractionAt(region, atNs))));
     const onlineLowest = online((i) => lowest[i]!);
     const highestPerSecond = this.arrivalRatePerNs * NS_PER_S;
     let bound = onlineLowest > 0 ? 1 / onlineLowest : Infinity;
@@ -344,7 +344,7 @@ export class Workload {
       const periodNs = period * ONLINE_WEIGHT_PERIOD_NS;
       const direct = this.direct!;
       this.onlineGroupWeightPeriods[slot] = period;
-      this.onlineGroupWeights[slot] = this.groupsDirect!.onlineGroupShare((i) => direct.userOnlineFraction(this.onlineFractionAt(regions[i]!, periodNs)));
+      this.onlineGroupWeights[slot] = this.groupsDirect!.onlineGroupShare((i) => direct.userOnlineFraction(this.host.onlineFractionAt(regions[i]!, periodNs)));
     }
     return this.onlineGroupWeights[slot]!;
   }
@@ -354,7 +354,7 @@ export class Workload {
     const draws = this.directDraws!.groupsInside;
     this.scheduleDirect(this.kindGroupInside, this.groupInsideRatePerNs, draws, this.sim.nowNs);
     this.rng = draws;
-    const groupId = this.groupsDirect!.drawGroup(draws, this.isInsideCheck, this.drawnMembers);
+    const groupId = this.groupsDirect!.drawGroup(draws, this, this.drawnMembers);
     if (groupId >= 0) {
       const members = this.groupsCreated.get(groupId) ?? this.drawnMembers;
       // A group of one distinct member (slots that fell on one user, in a tiny region) sends nothing.
@@ -375,7 +375,7 @@ export class Workload {
       const regions = this.scenario.regions;
       const periodNs = period * ONLINE_WEIGHT_PERIOD_NS;
       this.onlineWeightPeriods[slot] = period;
-      const fractionOf = (i: number) => this.onlineFractionAt(regions[i]!, periodNs);
+      const fractionOf = (i: number) => this.host.onlineFractionAt(regions[i]!, periodNs);
       this.onlineWeights[slot] = this.direct!.onlineWeightShare(fractionOf);
       this.recipientKeeps[slot] = this.direct!.insideRecipientSenders(fractionOf, this.recipientSenders[slot]!);
     }
@@ -436,7 +436,7 @@ export class Workload {
 
   /** Messages offered per second at a time (ns from the start; negative before it). */
   offeredPerSecondAt(atNs: number): number {
-    return this.totalArrivalRatePerSecond((region) => this.onlineFractionAt(region, atNs));
+    return this.totalArrivalRatePerSecond((region) => this.host.onlineFractionAt(region, atNs));
   }
 
   /** offeredPerSecondAt for a time in the run, from the linear segment it falls in. */
@@ -557,13 +557,11 @@ export class Workload {
     const r = region.index;
     if (this.fractionAtNs[r] !== atNs) {
       this.fractionAtNs[r] = atNs;
-      this.fraction[r] = this.onlineFractionAt(region, atNs);
+      this.fraction[r] = this.host.onlineFractionAt(region, atNs);
     }
     return this.fraction[r]!;
   }
 
-  /** isInside as a function value (for SliceGroups), made once. */
-  private readonly isInsideCheck = (user: number): boolean => this.isInside(user);
   /** groupAttempt's scratch: the order its members are asked in (grown to the largest group met). */
   private probeOrder = new Int32Array(64);
   /** onGroupInside's scratch: the members of the group drawn (copied if the group is created). */
@@ -574,13 +572,18 @@ export class Workload {
    * last user asked is kept: a message asks about its sender when it looks for an online device
    * and again when it routes.
    */
-  private isInside(user: number): boolean {
+  isInside(user: number): boolean {
     if (!this.slice) return true;
     if (user !== this.insideUser) {
       this.insideUser = user;
       this.insideAnswer = this.host.isSimulatedUser(user);
     }
     return this.insideAnswer;
+  }
+
+  private anyInside(users: readonly number[]): boolean {
+    for (const user of users) if (this.isInside(user)) return true;
+    return false;
   }
 
   private messageBytes(): number {
@@ -677,7 +680,7 @@ export class Workload {
     const groupId = this.groupsDirect!.drawGroupHomedInside(draws);
     if (groupId >= 0) {
       const members = this.groupsCreated.get(groupId) ?? this.population.groupMembers(groupId);
-      if (members.length >= 2 && !members.some(this.isInsideCheck)) this.groupAttempt(groupId, members);
+      if (members.length >= 2 && !this.anyInside(members)) this.groupAttempt(groupId, members);
     }
     this.rng = this.gaps;
   }

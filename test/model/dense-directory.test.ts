@@ -10,7 +10,9 @@ const population = {
   groupHomeOf: (group: number) => group % 3,
 };
 /** Users below 30 have dense indexes (5 slots each); the rest fall back to the hash table. */
-const indexOf = (deviceKey: number) => (userOf(deviceKey) < 30 && slotOf(deviceKey) < 5 ? userOf(deviceKey) * 5 + slotOf(deviceKey) : -1);
+const indexOf = {
+  denseIndexOrNone: (deviceKey: number) => (userOf(deviceKey) < 30 && slotOf(deviceKey) < 5 ? userOf(deviceKey) * 5 + slotOf(deviceKey) : -1),
+};
 
 directoryContract('DenseSessionDirectory', () => new DenseSessionDirectory(population, 150, indexOf));
 
@@ -32,16 +34,16 @@ describe('DenseSessionDirectory', () => {
     const directory = new DenseSessionDirectory(population, 150, indexOf);
     const a = deviceKeyOf(2, 0);
     const b = deviceKeyOf(3, 1);
-    directory.presetSessions([indexOf(a), indexOf(b)], 4);
+    directory.presetSessions([indexOf.denseIndexOrNone(a), indexOf.denseIndexOrNone(b)], 4);
     expect([directory.sessionOf(a), directory.sessionOf(b)]).toEqual([4, 4]);
     // The connect of a is announced: its own write is skipped, another device's is not.
-    directory.presetFor(indexOf(a));
+    directory.presetFor(indexOf.denseIndexOrNone(a));
     directory.setSession(a, 6);
     directory.setSession(deviceKeyOf(5, 0), 6);
     expect([directory.sessionOf(a), directory.sessionOf(deviceKeyOf(5, 0))]).toEqual([4, 6]);
     // b's connect is refused: its preset is taken back.
-    directory.presetFor(indexOf(b));
-    directory.unpreset(indexOf(b));
+    directory.presetFor(indexOf.denseIndexOrNone(b));
+    directory.unpreset(indexOf.denseIndexOrNone(b));
     directory.presetFor(-1);
     expect(directory.sessionOf(b)).toBe(NO_SERVER);
     directory.setSession(a, 6);
