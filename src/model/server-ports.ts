@@ -33,21 +33,14 @@ export interface ServerPortsHost {
 }
 
 export class ServerPorts implements Clock, Timers, Transport, OpSink, CoreObserver {
-  private readonly host: ServerPortsHost;
-  private readonly sim: Simulator;
-  private readonly serverIndex: number;
-  private readonly opCounts: Float64Array;
-  private readonly directory: BackingService;
-  private readonly offlineStore: BackingService;
-
-  constructor(host: ServerPortsHost, sim: Simulator, serverIndex: number, opCounts: Float64Array, directory: BackingService, offlineStore: BackingService) {
-    this.host = host;
-    this.sim = sim;
-    this.serverIndex = serverIndex;
-    this.opCounts = opCounts;
-    this.directory = directory;
-    this.offlineStore = offlineStore;
-  }
+  constructor(
+    private readonly host: ServerPortsHost,
+    private readonly sim: Simulator,
+    private readonly serverIndex: number,
+    private readonly opCounts: Float64Array,
+    private readonly directory: BackingService,
+    private readonly offlineStore: BackingService,
+  ) {}
 
   nowNs(): number {
     return this.sim.nowNs;
