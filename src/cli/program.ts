@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { BadInputError, EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_INTERNAL, GateFailedError } from './errors.js';
 import { registerCommands } from './commands/index.js';
+import { ClockRangeError } from '../sim/time.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -27,6 +28,11 @@ export function buildProgram(): Command {
 export function exitCodeFor(error: unknown, writeErr: (text: string) => void): number {
   if (error instanceof BadInputError) {
     writeErr(`${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (error instanceof ClockRangeError) {
+    // A delay drawn from the scenario too long for the clock: the input's fault, not a bug.
+    writeErr(`error: ${error.message}\n`);
     return EXIT_BAD_INPUT;
   }
   if (error instanceof GateFailedError) {

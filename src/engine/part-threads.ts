@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import type { PartSelector, RunOptions, RunPart } from './run-part.js';
 import { partFromJson, type RunPartJson } from './run-part-json.js';
+import { ClockRangeError } from '../sim/time.js';
 import { runPartsAsync } from './run-scenario.js';
 import { keepNewWorkersOnTheirThreads } from './worker-threads-flags.js';
 
@@ -23,7 +24,11 @@ export interface PartWorkerData {
 /** To a worker: run this part, or end (the lane has no more parts). */
 export type PartWorkerRequest = { kind: 'part'; part: PartSelector } | { kind: 'close' };
 
-export type PartWorkerMessage = { kind: 'progress'; simulatedNs: number } | { kind: 'done'; part: RunPartJson } | { kind: 'error'; error: string };
+export type PartWorkerMessage =
+  | { kind: 'progress'; simulatedNs: number }
+  | { kind: 'done'; part: RunPartJson }
+  // clockRange: the part failed with a ClockRangeError (the input's fault), rebuilt on this side.
+  | { kind: 'error'; error: string; clockRange?: { what: string; atNs: number } };
 
 /** `part-worker.js` beside this module when it exists (in dist/), else null. */
 export function partWorkerUrl(): URL | null {
@@ -50,6 +55,7 @@ class PartWorker {
       }
       this.pending = null;
       if (message.kind === 'done') pending.resolve(partFromJson(message.part));
+      else if (message.clockRange !== undefined) pending.reject(new ClockRangeError(message.clockRange.what, message.clockRange.atNs));
       else pending.reject(new Error(`part ${pending.index}: ${message.error}`));
     });
     this.worker.on('error', (error) => this.fail(error));

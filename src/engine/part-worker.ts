@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runPart } from './run-part.js';
 import { partToJson } from './run-part-json.js';
+import { ClockRangeError } from '../sim/time.js';
 import type { PartWorkerData, PartWorkerMessage, PartWorkerRequest } from './part-threads.js';
 
 if (parentPort === null) throw new Error('part-worker.js is a worker thread entry; part-threads.ts starts it');
@@ -31,7 +32,8 @@ port.on('message', (request: PartWorkerRequest) => {
     });
     message = { kind: 'done', part: partToJson(part) };
   } catch (error) {
-    message = { kind: 'error', error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    const clockRange = error instanceof ClockRangeError ? { what: error.what, atNs: error.atNs } : undefined;
+    message = { kind: 'error', error: error instanceof Error ? (error.stack ?? error.message) : String(error), ...(clockRange === undefined ? {} : { clockRange }) };
   }
   port.postMessage(message);
 });

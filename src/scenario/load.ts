@@ -175,7 +175,8 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
 
   const schema = schemaFor(options.distributionValidators ?? DEFAULT_DISTRIBUTION_VALIDATORS);
   const result = schema.safeParse(data);
-  const pathProblems: PathProblem[] = [];
+  const pathProblems: PathProblem[] = reservedKeyProblems(data);
+  const reservedPaths = new Set(pathProblems.map((problem) => problem.path.join('\u0000')));
   if (!result.success) {
     // One value can fail several checks (1e20 is neither a safe integer nor under the maximum);
     // the user gets one line for it: the last check's, which is the most specific.
@@ -187,7 +188,7 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
         byPath.set(key, problem);
       }
     }
-    pathProblems.push(...byPath.values());
+    for (const [key, problem] of byPath) if (!reservedPaths.has(key)) pathProblems.push(problem);
   }
   for (const cross of crossCheck(data)) pathProblems.push({ path: cross.path, reason: cross.reason, pointAt: cross.pointAt ?? 'value' });
   pathProblems.push(...checkProfile(data, baseDir));
@@ -209,4 +210,25 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
 
   if (problems.length > 0 || !result.success) return { ok: false, problems: sorted(problems) };
   return { ok: true, scenario: resolveScenario(result.data, { baseDir }), raw: data, file };
+}
+
+/**
+ * Keys named `__proto__`, at any depth. YAML and structuredClone keep such a key as an ordinary
+ * field, but zod's record drops it without an issue, so a region or link of that name vanished
+ * between validation and resolution (an internal error, "no regions"). No scenario field or name may
+ * be `__proto__`; region names must start with a letter anyway.
+ */
+function reservedKeyProblems(data: unknown): PathProblem[] {
+  const problems: PathProblem[] = [];
+  // A stack, not recursion: the data may nest as deep as the YAML parser allows.
+  const pending: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: data, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') problems.push({ path: [...path, key], reason: '"__proto__" is reserved and cannot be a field or a name', pointAt: 'key' });
+      else pending.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
+  return problems;
 }

@@ -37,7 +37,14 @@ export function parseOverride(text: string): Override | ScenarioProblem {
   if (error !== undefined) {
     return { file: OVERRIDE_FILE, field: pathText, reason: `the value ${JSON.stringify(valueText)} is not valid YAML: ${error.message}` };
   }
-  const value: unknown = document.toJS();
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias with no anchor in the value (`*a`; a --set value cannot see the file's anchors), or
+    // an alias bomb: the yaml package throws rather than reporting these as document errors.
+    return { file: OVERRIDE_FILE, field: pathText, reason: `the value ${JSON.stringify(valueText)} is not valid YAML here: ${(error as Error).message.split('\n')[0]}` };
+  }
   return { text, path: path.map((segment) => segment.trim()), value: value === null ? undefined : value };
 }
 

@@ -8,7 +8,7 @@
  */
 import { BucketEventList } from './bucket-event-list.js';
 import type { EventList } from './event-list.js';
-import { TIME_NS_MAX } from './time.js';
+import { ClockRangeError, TIME_NS_MAX } from './time.js';
 import { TimerWheel } from './timer-wheel.js';
 
 export type EventHandler = (arg: number) => void;
@@ -63,6 +63,7 @@ export class Simulator {
   }
 
   private scheduleError(timeNs: number, kind: number): Error {
+    if (timeNs > TIME_NS_MAX) return new ClockRangeError(this.handlerNames[kind] ?? String(kind), timeNs);
     return new Error(`kernel: cannot schedule ${this.handlerNames[kind] ?? kind} at ${timeNs} ns (now ${this.nowNs} ns)`);
   }
 
@@ -80,9 +81,7 @@ export class Simulator {
    * before every event scheduled by scheduleAt for the same time (the timer wheel's wake-ups).
    */
   scheduleAtSequence(timeNs: number, seq: number, kind: number, arg: number): void {
-    if (!(timeNs >= this.nowNs && timeNs <= TIME_NS_MAX) || timeNs !== Math.floor(timeNs)) {
-      throw new Error(`kernel: cannot schedule ${this.handlerNames[kind] ?? kind} at ${timeNs} ns (now ${this.nowNs} ns)`);
-    }
+    if (!(timeNs >= this.nowNs && timeNs <= TIME_NS_MAX) || timeNs !== Math.floor(timeNs)) throw this.scheduleError(timeNs, kind);
     if (!(seq < this.seq) || seq !== Math.floor(seq)) throw new Error(`kernel: sequence ${seq} was not taken from takeSequence()`);
     this.events.push(timeNs, seq, kind, arg);
   }

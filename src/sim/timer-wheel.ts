@@ -16,7 +16,7 @@
  * order they were started or scheduled, exactly as if the timer had been put in the event list.
  */
 import type { Simulator } from './simulator.js';
-import { NS_PER_MS, TIME_NS_MAX } from './time.js';
+import { ClockRangeError, NS_PER_MS, TIME_NS_MAX } from './time.js';
 
 const SLOT_BITS = 8;
 const SLOTS = 1 << SLOT_BITS;
@@ -104,6 +104,7 @@ export class TimerWheel {
     const expiresNs = this.sim.nowNs + Math.round(delayNs);
     // Checked here: a bad delay found later, when the wheel flushes the timer, would blame a wake-up.
     if (!(expiresNs >= this.sim.nowNs && expiresNs <= TIME_NS_MAX)) {
+      if (expiresNs > TIME_NS_MAX) throw new ClockRangeError(`timer of kind ${kind}`, expiresNs);
       throw new Error(`timer wheel: delay must be a number >= 0 ns that ends by ${TIME_NS_MAX} ns, got ${delayNs} at ${this.sim.nowNs} ns`);
     }
     if (!(kind >= 0 && kind < this.handlers.length && kind === Math.floor(kind))) throw new Error(`timer wheel: unknown timer kind ${kind}`);

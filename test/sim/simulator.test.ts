@@ -7,7 +7,7 @@ import { BinaryHeapEventList } from '../../src/sim/binary-heap-event-list.js';
 import { BucketEventList } from '../../src/sim/bucket-event-list.js';
 import type { EventList } from '../../src/sim/event-list.js';
 import { Simulator } from '../../src/sim/simulator.js';
-import { NS_PER_MS, TIME_NS_MAX } from '../../src/sim/time.js';
+import { ClockRangeError, NS_PER_MS, TIME_NS_MAX } from '../../src/sim/time.js';
 
 const eventLists: Array<[string, () => EventList]> = [
   ['bucket ladder', () => new BucketEventList()],
@@ -131,7 +131,9 @@ describe.each(eventLists)('simulator with the %s', (_name, makeList) => {
     expect(() => sim.scheduleIn(-1, kind, 1)).toThrow(/cannot schedule/);
     expect(() => sim.scheduleAt(1_000.5, kind, 1)).toThrow(/cannot schedule/);
     expect(() => sim.scheduleAt(Number.NaN, kind, 1)).toThrow(/cannot schedule/);
-    expect(() => sim.scheduleAt(TIME_NS_MAX + 2, kind, 1)).toThrow(/cannot schedule/);
+    // Past the clock's range: a ClockRangeError, which the CLI reports as the input's fault (exit 2).
+    expect(() => sim.scheduleAt(TIME_NS_MAX + 2, kind, 1)).toThrow(ClockRangeError);
+    expect(() => sim.scheduleAt(Number.POSITIVE_INFINITY, kind, 1)).toThrow(/\(record\) at an infinite time, past the clock's exact range of 104 days/);
     expect(sim.pendingEvents).toBe(0);
     sim.scheduleAt(1_000, kind, 2); // now itself is allowed
     sim.scheduleIn(0.4, kind, 3);

@@ -3,7 +3,7 @@
  * print its report: a terminal summary, or only the JSON results contract with --json.
  * Ctrl-C stops the run and prints the partial report; `--csv DIR` writes the time series.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import os from 'node:os';
@@ -15,7 +15,7 @@ import { partsOf } from '../../engine/run-scenario.js';
 import type { RunResult } from '../../metrics/run-result.js';
 import type { ResolvedScenario } from '../../scenario/resolved.js';
 import { parseShard, type Shard } from '../../sweep/grid.js';
-import { outputFileProblems, outputFolderProblems } from '../output-path.js';
+import { makeFolders, outputFileProblems, outputFolderProblems, writeAfterRun, writeAfterRunAsync } from '../output-path.js';
 import { BadInputError, type InputProblem } from '../errors.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
 import { checkReportPath, renderRunOutput, type OutputFlags } from '../run-output.js';
@@ -135,7 +135,8 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
         });
         if (shard !== null) {
           if (parts.some((p) => p.partial)) throw new BadInputError({ field: '--shard', reason: 'the shard was stopped before its end; nothing was written (run it again)' });
-          writeFileSync(flags.out!, runPartsFileText(scenario, shard, parts), { flag: 'wx' });
+          const out = flags.out!;
+          writeAfterRun('--out', () => writeFileSync(out, runPartsFileText(scenario, shard, parts), { flag: 'wx' }));
           io.stdout(`shard ${shard.index}/${shard.count}: part${parts.length === 1 ? '' : 's'} ${parts.map((p) => p.part.index).join(', ')} of ${scenario.sliceParts} written to ${flags.out}\n`);
           return;
         }
@@ -147,10 +148,16 @@ export function registerRun(program: Command, io: RunIo = processIo): void {
       // The report first: whatever happens to the files after, the run's figures are not lost.
       io.stdout(renderRunOutput.main(result, flags, io.stdoutIsTty));
       if (flags.csv !== undefined) {
-        mkdirSync(flags.csv, { recursive: true });
-        writeFileSync(join(flags.csv, 'timeseries.csv'), renderRunOutput.csv(result), { flag: 'wx' });
+        const csv = flags.csv;
+        writeAfterRun('--csv', () => {
+          makeFolders(csv);
+          writeFileSync(join(csv, 'timeseries.csv'), renderRunOutput.csv(result), { flag: 'wx' });
+        });
       }
-      if (flags.report !== undefined) await renderRunOutput.report(result, flags.report);
+      if (flags.report !== undefined) {
+        const report = flags.report;
+        await writeAfterRunAsync('--report', () => renderRunOutput.report(result, report));
+      }
       if (result.partial && result.stoppedBy === 'interrupted') {
         io.stderr('interrupted: the report above covers the simulated time before Ctrl-C\n');
         // 128 + SIGINT, as a shell reports a command Ctrl-C ended: a script must not take it for a full run.

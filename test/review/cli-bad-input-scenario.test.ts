@@ -1,0 +1,138 @@
+/**
+ * Review, session 13: bad input that used to end in an internal error (exit 3 and a stack trace) or
+ * a hang, found by probing the CLI: a region named __proto__, an alias in --set, delays too long for
+ * the simulated clock, and output folders that cannot be written in.
+ */
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/program.js';
+import { makeFolders } from '../../src/cli/output-path.js';
+import { SMALL } from './small-scenario.js';
+
+interface CliOutcome {
+  code: number;
+  out: string;
+  err: string;
+}
+
+let dir = '';
+let scenario = '';
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'chatscale-review-s13-'));
+  scenario = join(dir, 'small.yaml');
+  writeFileSync(scenario, SMALL);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function cli(args: string[]): Promise<CliOutcome> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  });
+  const exitCodeBefore = process.exitCode;
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    process.exitCode = exitCodeBefore;
+    vi.restoreAllMocks();
+  }
+}
+
+const STACK_LINE = /^\s+at /m;
+
+function expectOneLine(outcome: CliOutcome, pattern: RegExp): void {
+  expect(outcome.code).toBe(2);
+  expect(outcome.err).not.toMatch(STACK_LINE);
+  expect(outcome.err).not.toContain('internal error');
+  const lines = outcome.err.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+}
+
+describe('names that reach an object prototype', () => {
+  it('a region named __proto__ in a file is one line at its key, exit 2', async () => {
+    const file = join(dir, 'proto.yaml');
+    writeFileSync(file, 'name: p\nregions: { __proto__: { users: 100, timezone: UTC } }\n');
+    expectOneLine(await cli(['validate', file]), /^error: .*proto\.yaml:2:\d+ regions\.__proto__: "__proto__" is reserved/);
+  });
+
+  it('a top-level __proto__ field is reported once, not also as an unknown field', async () => {
+    const file = join(dir, 'top.yaml');
+    writeFileSync(file, 'name: p\n__proto__: { a: 1 }\nregions: { eu: { users: 100, timezone: UTC } }\n');
+    expectOneLine(await cli(['validate', file]), /top\.yaml:2:1 __proto__: "__proto__" is reserved/);
+  });
+
+  it('a region named __proto__ through --set is one --set line', async () => {
+    expectOneLine(await cli(['validate', scenario, '--set', 'regions={__proto__: {users: 5, timezone: UTC}}']), /^error: --set regions\.__proto__: /);
+  });
+
+  it('a region named constructor is an ordinary name', async () => {
+    const file = join(dir, 'ctor.yaml');
+    writeFileSync(file, 'name: c\nregions:\n  constructor: { users: 100, timezone: UTC }\n');
+    const outcome = await cli(['validate', file]);
+    expect(outcome.code).toBe(0);
+    expect(outcome.out).toContain('ok');
+  });
+});
+
+describe('--set values the YAML package throws on', () => {
+  it('an alias with no anchor is one line naming the value', async () => {
+    expectOneLine(await cli(['validate', scenario, '--set', 'regions.eu=*a']), /^error: --set regions\.eu: the value "\*a" is not valid YAML here: Unresolved alias/);
+  });
+});
+
+describe('delays too long for the simulated clock', () => {
+  // Each validates (every parameter is in range) but draws delays past the ns clock's 104 days.
+  it.each([
+    ['a CPU cost', 'costs.route=exp(100d)'],
+    ['a heavy-tailed access latency', 'regions.eu.accessLatency=lognormal(35ms, 50)'],
+    ['a NIC of 1 bit per second', 'chatServers.nic=1bps'],
+  ])('%s is bad input naming the fields to look at, exit 2', async (_what, override) => {
+    const outcome = await cli(['run', scenario, '--set', override, '--set', 'duration=1s']);
+    expectOneLine(outcome, /^error: the simulation needed an event \(.+\) at .* past the clock's exact range of 104 days: .*accessLatency.*costs.*nic/);
+  });
+});
+
+describe('output folders files cannot be created in', () => {
+  it.runIf(process.platform === 'linux')('run --csv under /proc is refused before the run (it used to hang in mkdir)', async () => {
+    expectOneLine(await cli(['run', scenario, '--csv', '/proc/chatscale-csv']), /^error: --csv: \/proc\/chatscale-csv: cannot create files in \/proc \(/);
+  });
+
+  it.runIf(process.platform === 'linux')('run --report under /proc is refused before the run', async () => {
+    expectOneLine(await cli(['run', scenario, '--report', '/proc/chatscale.md']), /^error: --report: \/proc\/chatscale\.md: cannot create files in \/proc \(/);
+  });
+
+  it('the write probe leaves nothing behind in a folder that is fine', async () => {
+    const out = join(dir, 'out');
+    makeFolders(out);
+    const outcome = await cli(['validate', scenario]);
+    expect(outcome.code).toBe(0);
+    const before = readdirSync(dir).sort();
+    const checked = await cli(['run', scenario, '--set', 'duration=200ms', '--csv', join(out, 'nested', 'csv'), '--json']);
+    expect(checked.code).toBe(0);
+    expect(existsSync(join(out, 'nested', 'csv', 'timeseries.csv'))).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect(readdirSync(out)).toEqual(['nested']);
+  });
+
+  it('makeFolders creates every missing level and leaves existing ones', () => {
+    const deep = join(dir, 'a', 'b', 'c');
+    makeFolders(deep);
+    expect(existsSync(deep)).toBe(true);
+    makeFolders(deep);
+    expect(existsSync(deep)).toBe(true);
+  });
+});
