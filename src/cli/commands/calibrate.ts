@@ -3,8 +3,8 @@
  * measures the routing core's CPU cost per operation on this machine (src/engine/calibrate.ts)
  * and writes the cost profile as JSON (default calibrated.json) for scenarios to reference.
  * It refuses to overwrite an existing file without --force. With --json, stdout is the profile
- * only; otherwise a table. This file reads the machine, the clock and the file system; the
- * measuring is a function that returns data.
+ * only, and no file is written unless --out names one; otherwise a table. This file reads the
+ * machine, the clock and the file system; the measuring is a function that returns data.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { outputFileProblems } from '../output-path.js';
@@ -27,7 +27,8 @@ const processIo: CalibrateIo = {
 };
 
 interface CalibrateFlags {
-  out: string;
+  /** Where to write the profile: calibrated.json when left out, except with --json (stdout only). */
+  out?: string;
   force?: boolean;
   json?: boolean;
   users?: string;
@@ -35,6 +36,8 @@ interface CalibrateFlags {
   rounds?: string;
   seed?: string;
 }
+
+const DEFAULT_OUT = 'calibrated.json';
 
 const LIMITS = {
   users: { min: 10, max: 2_000_000 },
@@ -77,9 +80,13 @@ export function runCalibrate(flags: CalibrateFlags, io: CalibrateIo): CostProfil
   const messages = parseCount('messages', flags.messages, problems);
   const rounds = parseCount('rounds', flags.rounds, problems);
   const seed = parseCount('seed', flags.seed, problems);
-  if (flags.out.trim() === '') problems.push({ field: '--out', reason: 'expected a file name' });
-  else if (io.exists(flags.out) && flags.force !== true) problems.push({ file: flags.out, field: '--out', reason: 'file exists; pass --force to overwrite it' });
-  else problems.push(...outputFileProblems(flags.out, '--out', { overwrite: true }));
+  const out = flags.out ?? (flags.json === true ? null : DEFAULT_OUT);
+  if (out !== null) {
+    // A folder, an empty name or a missing folder first: --force cannot help with those.
+    const pathProblems = outputFileProblems(out, '--out', { overwrite: true });
+    if (pathProblems.length > 0) problems.push(...pathProblems);
+    else if (io.exists(out) && flags.force !== true) problems.push({ file: out, field: '--out', reason: 'file exists; pass --force to overwrite it' });
+  }
   if (problems.length > 0) throw new BadInputError(problems);
   const cpuList = cpus();
   const options: CalibrateOptions = {
@@ -93,8 +100,15 @@ export function runCalibrate(flags: CalibrateFlags, io: CalibrateIo): CostProfil
   };
   const profile = calibrate(options);
   const text = `${JSON.stringify(profile, null, 2)}\n`;
-  io.writeFile(flags.out, text);
-  io.stdout(flags.json === true ? text : renderProfile(profile, flags.out));
+  if (out !== null) {
+    try {
+      io.writeFile(out, text);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new BadInputError({ file: out, field: '--out', reason: `cannot be written (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(error))})` });
+    }
+  }
+  io.stdout(flags.json === true || out === null ? text : renderProfile(profile, out));
   return profile;
 }
 
@@ -102,9 +116,9 @@ export function registerCalibrate(program: Command, io: CalibrateIo = processIo)
   program
     .command('calibrate')
     .description("measure the routing core's CPU cost per operation on this machine and write a cost profile")
-    .option('--out <file>', 'where to write the profile (JSON)', 'calibrated.json')
+    .option('--out <file>', `where to write the profile (JSON; default ${DEFAULT_OUT}, or with --json no file: stdout only)`)
     .option('--force', 'overwrite --out if it exists')
-    .option('--json', 'print only the profile, as JSON')
+    .option('--json', 'print only the profile, as JSON, instead of writing it (unless --out is given too)')
     .option('--users <n>', 'users on the first of the two cores measured (default 20000)')
     .option('--messages <n>', 'one-to-one messages per round (default 100000)')
     .option('--rounds <n>', 'rounds of the mix; costs are medians over rounds (default 3)')
