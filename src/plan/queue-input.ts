@@ -26,12 +26,32 @@ export type ParsedQueueFlags = { readonly ok: true; readonly input: QueueInput }
 
 const COEFFICIENT_OF_VARIATION = /^\s*(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*$/i;
 
+/**
+ * Largest coefficient of variation taken. Allen-Cunneen uses its square (and adds two squares), so a
+ * cv near 1e154 would overflow to Infinity; a million is far past any real service or arrival process.
+ */
+export const CV_MAX = 1_000_000;
+
 function parseCv(flag: string, text: string, problems: FlagProblem[]): number | undefined {
-  if (!COEFFICIENT_OF_VARIATION.test(text) || !Number.isFinite(Number(text))) {
+  if (!COEFFICIENT_OF_VARIATION.test(text)) {
     problems.push({ field: flag, reason: `expected a coefficient of variation >= 0 (standard deviation / mean; 1 is exponential, 0 constant), got '${text}'` });
     return undefined;
   }
-  return Number(text);
+  const cv = Number(text);
+  if (!(cv <= CV_MAX)) {
+    const overflow = Number.isFinite(cv * cv) ? '' : ' (its square, which the model uses, overflows to Infinity)';
+    problems.push({ field: flag, reason: `expected a coefficient of variation from 0 to ${CV_MAX}, got '${text}': too large${overflow}` });
+    return undefined;
+  }
+  return cv;
+}
+
+/** A whole number as typed: digits, or exponent notation that is a whole number (1e6). Null otherwise. */
+function parseWholeNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:e\+?\d+)?$/i.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return Number.isSafeInteger(value) ? value : null;
 }
 
 /** Parses and checks every flag; reports all problems, not just the first. */
@@ -65,10 +85,10 @@ export function parseQueueFlags(flags: QueueFlags): ParsedQueueFlags {
   let servers = Number.NaN;
   if (flags.servers === undefined) {
     problems.push({ field: '--servers', reason: 'required: the number of servers (agents, cores), a whole number >= 1' });
-  } else if (!/^\s*\d+\s*$/.test(flags.servers) || Number(flags.servers) < 1 || Number(flags.servers) > SERVERS_MAX) {
-    problems.push({ field: '--servers', reason: `expected a whole number from 1 to ${SERVERS_MAX}, got '${flags.servers}'` });
   } else {
-    servers = Number(flags.servers);
+    const count = parseWholeNumber(flags.servers);
+    if (count === null || count < 1 || count > SERVERS_MAX) problems.push({ field: '--servers', reason: `expected a whole number from 1 to ${SERVERS_MAX}, got '${flags.servers}'` });
+    else servers = count;
   }
 
   let targetSeconds: number | undefined;

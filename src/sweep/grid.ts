@@ -83,6 +83,24 @@ export function parseVary(text: string): Axis | { reason: string } {
   return { field, values: parts.map((part) => (NUMBER.test(part) ? Number(part) : part)), valueTexts: parts };
 }
 
+/**
+ * A whole number as typed on the command line: digits, or a plain number in exponent notation
+ * that is a whole number (`1e6`, `2.5e3`). Null for anything else, or past 2^53 - 1.
+ */
+export function parseWholeNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE]\+?\d+)?$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+/** `--repeat N`: runs per point, a whole number from 1 to SWEEP_REPEATS_MAX. */
+export function parseRepeat(text: string): number | { reason: string } {
+  const value = parseWholeNumber(text);
+  if (value === null || value < 1 || value > SWEEP_REPEATS_MAX) return { reason: `expected an integer from 1 to ${SWEEP_REPEATS_MAX}, got ${JSON.stringify(text)}` };
+  return value;
+}
+
 export function buildGrid(axes: Axis[], repeats: number, baseSeed: number): SweepGrid | { reason: string } {
   const fields = axes.map((axis) => axis.field);
   const twice = fields.find((field, i) => fields.indexOf(field) !== i);

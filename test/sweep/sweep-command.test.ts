@@ -68,7 +68,7 @@ describe('chatscale sweep and merge (simulated)', () => {
     ]);
     const badValue = await runCli(inProcess, ['sweep', 'reference-chat', '--vary', 'chatServers.cores=0..1', '--out', out('never.jsonl')]);
     expect(badValue.code).toBe(2);
-    expect(badValue.err).toMatch(/^error: --set chatServers\.cores: /);
+    expect(badValue.err).toMatch(/^error: --vary: chatServers\.cores=0: /);
     expect(existsSync(out('never.jsonl'))).toBe(false);
   });
 

@@ -17,7 +17,8 @@ import { BadInputError, GateFailedError, type InputProblem } from '../errors.js'
 import { reportPathProblems, writeReport } from '../run-output.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
 import { processIo, type CommandIo } from './compare.js';
-import { parseJobs, type PoolDeps } from './sweep.js';
+import { addUnique, flagOverrideProblem, parseJobs, type PoolDeps } from './sweep.js';
+import { parseWholeNumber } from '../../sweep/grid.js';
 import { sloFlags } from './whatif.js';
 
 /** Largest value a default range reaches, and the most seeds a plan takes. */
@@ -37,19 +38,29 @@ interface PlanFlags {
 }
 
 function parseRange(text: string, problems: InputProblem[]): { min: number; max: number } | null {
-  const match = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(text);
-  if (match === null) {
-    problems.push({ field: '--range', reason: `expected integers a..b such as 4..64, got ${JSON.stringify(text)}` });
+  const match = /^\s*(.+?)\s*\.\.\s*(.+?)\s*$/.exec(text);
+  const min = match === null ? null : parseWholeNumber(match[1]!);
+  const max = match === null ? null : parseWholeNumber(match[2]!);
+  if (match === null || min === null || max === null) {
+    const bad = match === null ? '' : [match[1]!, match[2]!].find((end) => parseWholeNumber(end) === null)!;
+    problems.push({ field: '--range', reason: `expected whole numbers a..b such as 4..64${bad === '' ? '' : ` (${JSON.stringify(bad)} is not a whole number of at most ${Number.MAX_SAFE_INTEGER})`}, got ${JSON.stringify(text)}` });
     return null;
   }
-  const min = Number(match[1]);
-  const max = Number(match[2]);
   if (max < min) {
-    problems.push({ field: '--range', reason: `the range ${text} runs backwards; write ${max}..${min}` });
+    problems.push({ field: '--range', reason: `the range ${text} runs backwards; write ${match[2]!.trim()}..${match[1]!.trim()}` });
     return null;
   }
   return { min, max };
 }
+
+/** Why the scenario refused a probe value, without the example and value it quotes (plan's, not the user's). */
+function whyNot(problems: readonly InputProblem[]): string {
+  const reasons = problems.map((p) => p.reason.replace(/(?:,?\s*e\.g\.[^;]*)?;?\s*got .*$/, '').trim()).filter((r) => r !== '');
+  return reasons.length === 0 ? '' : `: ${[...new Set(reasons)].join('; ')}`;
+}
+
+/** Values plan tries to tell a field that takes no whole number from one whose range starts above 1. */
+const WHOLE_NUMBER_PROBES = [1, 2, 10, 100, 1000];
 
 export function registerPlan(program: Command, io: CommandIo = processIo, deps: PoolDeps = {}): void {
   program
@@ -88,23 +99,47 @@ export function registerPlan(program: Command, io: CommandIo = processIo, deps: 
         }
         return scenario;
       };
+      // The field is checked before any search: plan sets it to whole numbers, so a field the
+      // scenario does not know, or one that takes no whole number (a duration, a percentage), is a
+      // --vary problem; a value of the range the field refuses is a --range problem.
+      const refused = (value: number): InputProblem[] => {
+        try {
+          scenarioAt(value);
+          return [];
+        } catch (error) {
+          if (!(error instanceof BadInputError)) throw error;
+          return error.problems;
+        }
+      };
+      const firstRefusal = refused(WHOLE_NUMBER_PROBES[0]!);
+      if (firstRefusal.length > 0 && WHOLE_NUMBER_PROBES.slice(1).every((value) => refused(value).length > 0)) {
+        const asVary = firstRefusal.map((p) => flagOverrideProblem('--vary', field, field, p));
+        if (asVary.some((p) => p.reason.startsWith(`${field}: unknown field`))) addUnique(problems, asVary.filter((p) => p.reason.startsWith(`${field}: unknown field`)));
+        else {
+          problems.push({
+            field: '--vary',
+            reason: `${field}: plan can only vary a field that takes a whole number (a count, such as chatServers.perRegion or chatServers.cores); ${field} does not${whyNot(firstRefusal)}`,
+          });
+        }
+        throw new BadInputError(problems);
+      }
+      // Both ends are loaded first, so a value the scenario refuses is reported before any run.
+      const ends = range === null ? [1, PLAN_DEFAULT_RANGE_MAX] : [range.min, range.max];
+      for (const value of new Set(ends)) {
+        const found = refused(value).map((p) =>
+          range === null
+            ? flagOverrideProblem('--vary', `${field}=${value}`, field, { ...p, reason: `${p.reason} (the default range is 1..${PLAN_DEFAULT_RANGE_MAX}; give the values to search with --range a..b)` })
+            : flagOverrideProblem('--range', `${flags.range!.trim()}: ${field}=${value}`, field, p),
+        );
+        addUnique(problems, found);
+      }
+      if (problems.length > 0) throw new BadInputError(problems);
       if (range === null) {
         const estimate = analyticBracket(1, PLAN_DEFAULT_RANGE_MAX, utilisationLimit(slos), (v) => estimateLoad(scenarioAt(v)).utilisationMax);
         if (estimate === null) {
           throw new BadInputError({ field: '--range', reason: `no ${field} up to ${PLAN_DEFAULT_RANGE_MAX} brings the analytic utilisation below ${utilisationLimit(slos)}; give the range to search with --range a..b` });
         }
         range = { min: 1, max: Math.min(PLAN_DEFAULT_RANGE_MAX, Math.max(8, 4 * estimate)) };
-      } else {
-        // Both ends are loaded first, so a field or value the scenario refuses is reported before any run.
-        for (const value of new Set([range.min, range.max])) {
-          try {
-            scenarioAt(value);
-          } catch (error) {
-            if (!(error instanceof BadInputError)) throw error;
-            problems.push(...error.problems);
-          }
-        }
-        if (problems.length > 0) throw new BadInputError(problems);
       }
 
       const seeds = Array.from({ length: seedCount }, (_, i) => base.seed + i);

@@ -11,7 +11,8 @@ import { renderSweepHtml, type SweepReport } from '../../report/html/sweep-html.
 import { renderSweepMarkdown } from '../../report/planning-markdown.js';
 import { renderSweepTable } from '../../report/sweep-table.js';
 import type { ResolvedScenario } from '../../scenario/resolved.js';
-import { buildGrid, gridRun, parseShard, parseVary, shardRunIndices, type Axis, type Shard, type SweepGrid } from '../../sweep/grid.js';
+import { OVERRIDE_FILE } from '../../scenario/index.js';
+import { buildGrid, gridRun, parseRepeat, parseShard, parseVary, shardRunIndices, type Axis, type Shard, type SweepGrid } from '../../sweep/grid.js';
 import { sweepId, type PointLine } from '../../sweep/points-file.js';
 import { filePointsStore } from '../../sweep/points-store.js';
 import { createRunPool } from '../../sweep/pool.js';
@@ -44,6 +45,43 @@ export function parseJobs(text: string | undefined, problems: InputProblem[]): n
 
 export function fileProblemsToInput(problems: readonly FileProblem[]): InputProblem[] {
   return problems.map((p) => ({ file: p.file, line: p.line, reason: p.reason }));
+}
+
+/**
+ * A problem the scenario layer found in an override the command made from a flag (`--vary`,
+ * `--range`), restated under that flag: `what` is what the user typed (`chatServers.cores=abc`),
+ * `field` the field it sets. The scenario layer files such problems under `--set`, which the user
+ * did not type. An unknown field is a problem of the field, not of the value, so it names the field only.
+ */
+export function flagOverrideProblem(flag: string, what: string, field: string, problem: InputProblem): InputProblem {
+  if (problem.file !== OVERRIDE_FILE) return { field: flag, reason: `${what}: ${formatProblem(problem).replace(/^error: /, '')}` };
+  const path = problem.field;
+  const onPath = path === undefined || path === field || field.startsWith(`${path}.`);
+  if (onPath && problem.reason.startsWith('unknown field "')) return { field: flag, reason: `${field}: ${problem.reason}` };
+  return { field: flag, reason: `${what}: ${onPath ? '' : `${path}: `}${problem.reason}` };
+}
+
+/** Adds problems not already in the list (the same problem from many points is told once). */
+export function addUnique(problems: InputProblem[], more: readonly InputProblem[]): void {
+  const seen = new Set(problems.map(formatProblem));
+  for (const problem of more) {
+    const key = formatProblem(problem);
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(problem);
+    }
+  }
+}
+
+/** The problems loading the scenario with these overrides finds ([] when it loads). */
+function overrideProblems(argument: string, flags: { set: string[]; seed?: string }, overrides: string[]): InputProblem[] {
+  try {
+    loadScenarioArgument(argument, { set: [...flags.set, ...overrides], seed: flags.seed });
+    return [];
+  } catch (error) {
+    if (!(error instanceof BadInputError)) throw error;
+    return error.problems;
+  }
 }
 
 interface SweepFlags {
@@ -80,7 +118,8 @@ export function prepareSweep(argument: string, flags: SweepFlags): PreparedSweep
     if ('reason' in axis) problems.push({ field: '--vary', reason: axis.reason });
     else axes.push(axis);
   }
-  const repeats = /^\d+$/.test(flags.repeat) ? Number(flags.repeat) : NaN;
+  const repeat = parseRepeat(flags.repeat);
+  if (typeof repeat !== 'number') problems.push({ field: '--repeat', reason: repeat.reason });
   let shard: Shard | null = null;
   if (flags.shard !== undefined) {
     const parsed = parseShard(flags.shard);
@@ -90,7 +129,7 @@ export function prepareSweep(argument: string, flags: SweepFlags): PreparedSweep
   const jobs = parseJobs(flags.jobs, problems);
   if (flags.out !== undefined && !flags.out.endsWith('.jsonl')) problems.push({ field: '--out', reason: `expected a file ending in .jsonl, got ${JSON.stringify(flags.out)}` });
   problems.push(...reportPathProblems(flags.report));
-  const grid = problems.length === 0 ? buildGrid(axes, Number.isNaN(repeats) ? -1 : repeats, base.seed) : null;
+  const grid = problems.length === 0 ? buildGrid(axes, typeof repeat === 'number' ? repeat : -1, base.seed) : null;
   if (grid !== null && 'reason' in grid) problems.push({ field: /--repeat/.test(grid.reason) ? '--repeat' : '--vary', reason: grid.reason });
   if (problems.length > 0 || grid === null || 'reason' in grid) throw new BadInputError(problems);
 
@@ -103,9 +142,19 @@ export function prepareSweep(argument: string, flags: SweepFlags): PreparedSweep
   if (!existing.ok) throw new BadInputError(fileProblemsToInput(existing.problems));
   const done = new Set(existing.lines.map((l) => l.line.index));
 
-  // Every point still to run is loaded (and so checked) before the first run starts.
+  // Every point still to run is loaded (and so checked) before the first run starts. A point the
+  // scenario refuses is told as the --vary value that makes it bad, or as the combination when
+  // each value alone is fine.
   const scenarios = new Map<number, ResolvedScenario>();
-  const seen = new Set<string>();
+  const valueChecks = new Map<string, InputProblem[]>();
+  const valueProblems = (axis: Axis, override: string): InputProblem[] => {
+    let found = valueChecks.get(override);
+    if (found === undefined) {
+      found = overrideProblems(argument, flags, [override]).map((p) => flagOverrideProblem('--vary', override, axis.field, p));
+      valueChecks.set(override, found);
+    }
+    return found;
+  };
   for (const index of shardRunIndices(grid.runs, shard)) {
     if (done.has(index)) continue;
     const run = gridRun(grid, index);
@@ -115,13 +164,10 @@ export function prepareSweep(argument: string, flags: SweepFlags): PreparedSweep
       scenarios.set(run.pointIndex, scenario);
     } catch (error) {
       if (!(error instanceof BadInputError)) throw error;
-      for (const problem of error.problems) {
-        const key = formatProblem(problem);
-        if (!seen.has(key)) {
-          seen.add(key);
-          problems.push(problem);
-        }
-      }
+      const single = grid.axes.flatMap((axis, a) => valueProblems(axis, run.overrides[a]!));
+      const where = run.overrides.join(' ');
+      const together = error.problems.map((p): InputProblem => ({ field: '--vary', reason: `${where}: ${p.file === OVERRIDE_FILE ? `${p.field ?? ''}${p.field === undefined ? '' : ': '}${p.reason}` : formatProblem(p).replace(/^error: /, '')}` }));
+      addUnique(problems, single.length > 0 ? single : together);
     }
   }
   if (problems.length > 0) throw new BadInputError(problems);

@@ -14,6 +14,8 @@ import { renderWhatifHtml } from '../../report/html/whatif-html.js';
 import { renderWhatifMarkdown } from '../../report/planning-markdown.js';
 import { renderWhatifText } from '../../report/whatif-table.js';
 import { createRunPool } from '../../sweep/pool.js';
+import { OVERRIDE_FILE } from '../../scenario/index.js';
+import type { ResolvedScenario } from '../../scenario/resolved.js';
 import { BadInputError, type InputProblem } from '../errors.js';
 import { reportPathProblems, writeReport } from '../run-output.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
@@ -60,8 +62,16 @@ export function registerWhatif(program: Command, io: CommandIo = processIo, deps
         problems.push({ field: '--set', reason: 'nothing to compare: give the variant with --set path=value (repeatable) or --against other.yaml' });
       }
       problems.push(...reportPathProblems(flags.report));
-      if (problems.length > 0) throw new BadInputError(problems);
-      const { scenario: base } = loadScenarioArgument(argument, { set: flags.setBoth, seed: flags.seed });
+      // The base is loaded with the other checks, so a bad --set-both value or --seed is told
+      // alongside them (and under --set-both: the scenario layer files override problems as --set).
+      let base: ResolvedScenario | null = null;
+      try {
+        base = loadScenarioArgument(argument, { set: flags.setBoth, seed: flags.seed }).scenario;
+      } catch (error) {
+        if (!(error instanceof BadInputError)) throw error;
+        problems.push(...error.problems.map((p) => (p.file === OVERRIDE_FILE ? { ...p, file: '--set-both' } : p)));
+      }
+      if (problems.length > 0 || base === null) throw new BadInputError(problems);
       // The variant runs with the base's seed, so the difference is the change, not the randomness.
       const { scenario: variant } = loadScenarioArgument(flags.against ?? argument, { set: [...flags.setBoth, ...flags.set], seed: String(base.seed) });
       const changes = [...(flags.against === undefined ? [] : [`--against ${flags.against}`]), ...flags.set.map((s) => `--set ${s}`)];

@@ -138,6 +138,12 @@ function parseOne(raw: string): Slo | SloProblem {
   if (unit === 'fraction' && (limit < 0 || limit > 1)) {
     return { slo: raw, reason: `${metric} is a fraction from 0 to 1, got ${limit} (write 0.7 or 70%)` };
   }
+  // Every figure is >= 0 (fractions <= 1, latencies > 0 once anything is delivered): a bound no run
+  // can meet is a typo, refused here rather than found failing after a whole search.
+  if (unit === 'ms' && !(limit > 0)) return { slo: raw, reason: `a latency bound must be greater than 0 ms, got ${limit}` };
+  const below = operator === '<' || operator === '<=';
+  if (below && (limit < 0 || (operator === '<' && limit === 0))) return { slo: raw, reason: `${metric} is never negative, so no run can meet ${operator} ${limit}` };
+  if (unit === 'fraction' && operator === '>' && limit === 1) return { slo: raw, reason: `${metric} is a fraction of at most 1, so no run can meet > 1` };
   return { text, metric, reads: ALIASES[metric]?.reads ?? metric, operator: operator as SloOperator, limit };
 }
 
