@@ -18,7 +18,8 @@ export function describeInput(input: unknown): string {
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';
   if (typeof input === 'object') return 'a mapping';
-  if (typeof input === 'string') return JSON.stringify(input);
+  if (typeof input === 'string') return quoteShort(input);
+  if (typeof input === 'number' && Number.isNaN(input)) return 'not a number (.nan)';
   if (typeof input === 'number' && !Number.isFinite(input)) return 'a number too large to be real';
   return String(input);
 }
@@ -55,10 +56,20 @@ export function real(options: { min: number; minExclusive?: boolean; max: number
 /** Free text: names, descriptions, paths. */
 export function text(options: { what: string; maxLength?: number }) {
   const error = errorFor(options.what);
+  const maxLength = options.maxLength ?? 10_000;
   return z
     .string({ error })
     .min(1, { error })
-    .max(options.maxLength ?? 10_000, { error });
+    .max(maxLength, { error: (issue) => `expected ${options.what} of at most ${maxLength} characters, got ${String(issue.input).length}` });
+}
+
+/** Longest string echoed whole in a reason; a longer one is cut, with its length said. */
+const ECHO_CHARS_MAX = 80;
+
+/** A string as a reason quotes it: whole when short, else its start and its length. */
+export function quoteShort(input: string): string {
+  if (input.length <= ECHO_CHARS_MAX) return JSON.stringify(input);
+  return `${JSON.stringify(input.slice(0, ECHO_CHARS_MAX - 20))}... (${input.length} characters)`;
 }
 
 /** One of a few words, with a did-you-mean for typos. */

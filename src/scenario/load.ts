@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type * as z from 'zod';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { crossCheck } from './cross-checks.js';
 import type { DistributionValidators } from './distributions.js';
 import { issueToProblems, type PathProblem } from './issues.js';
@@ -56,10 +56,13 @@ function schemaFor(validators: DistributionValidators): ScenarioSchema {
 function readSource(source: ScenarioSource): { text: string; file: string; baseDir: string } | ScenarioProblem {
   if (typeof source !== 'string') return { text: source.text, file: source.fileName, baseDir: dirname(resolvePath(source.fileName)) };
   const file = source;
+  if (file.trim() === '') return { file: '""', reason: 'expected a scenario file (.yaml, .yml or .json) or a built-in name (quickstart, reference-chat), got an empty name' };
   try {
     const stats = statSync(file);
     if (stats.isDirectory()) return { file, reason: 'is a directory; expected a scenario file (.yaml, .yml or .json)' };
-    return { text: readFileSync(file, 'utf8'), file, baseDir: dirname(resolvePath(file)) };
+    const decoded = decodeUtf8(readFileSync(file));
+    if ('reason' in decoded) return { file, ...(decoded.line === undefined ? {} : { line: decoded.line }), reason: decoded.reason };
+    return { text: decoded.text, file, baseDir: dirname(resolvePath(file)) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { file, reason: 'no such file' };
@@ -136,14 +139,26 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
   const { text, file } = read;
   const baseDir = options.baseDir ?? read.baseDir;
 
+  // A .json file must be JSON: the YAML parser would also take trailing commas, comments and
+  // unquoted keys, and a file other tools then refuse would pass here.
+  if (/\.json$/i.test(file) && text.trim() !== '') {
+    const jsonProblem = strictJsonProblem(text);
+    if (jsonProblem !== null) return { ok: false, problems: [{ file, ...jsonProblem }, ...overrideProblems()] };
+  }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { keepSourceTokens: true, lineCounter, prettyErrors: false, uniqueKeys: true });
   const sourceMap = new SourceMap(document, lineCounter);
   if (document.errors.length > 0) {
-    const syntax = document.errors.map((error): ScenarioProblem => {
+    const syntax: ScenarioProblem[] = [];
+    const told = new Set<string>();
+    for (const error of [...document.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
+      const reason = `${/\.json$/i.test(file) ? 'JSON' : 'YAML'} syntax: ${syntaxReason(error, text)}`;
+      // A file nested too deeply fails once per level still open: one line says it.
+      if (error.code === 'RESOURCE_EXHAUSTION' && told.has(reason)) continue;
+      told.add(reason);
       const { line, column } = sourceMap.positionOfOffset(error.pos[0]);
-      return { file, line, column, reason: `${/\.json$/i.test(file) ? 'JSON' : 'YAML'} syntax: ${error.message.split('\n')[0] ?? error.message}` };
-    });
+      syntax.push({ file, line, column, reason });
+    }
     return { ok: false, problems: [...syntax, ...overrideProblems()] };
   }
   if (document.contents === null || text.trim() === '') {
@@ -153,8 +168,11 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
   try {
     written = document.toJS({ maxAliasCount: ALIAS_COUNT_MAX });
   } catch (error) {
-    // The yaml package refuses alias bombs (a few lines expanding to gigabytes) by throwing.
-    return { ok: false, problems: [{ file, reason: `YAML: ${(error as Error).message}` }, ...overrideProblems()] };
+    // The yaml package refuses alias bombs (a few lines expanding to gigabytes) and aliases with no
+    // anchor by throwing, without a position: the first alias that cannot resolve, or else the
+    // first alias, is where to look.
+    const position = firstAliasPosition(document, sourceMap);
+    return { ok: false, problems: [{ file, ...position, reason: `YAML: ${(error as Error).message}` }, ...overrideProblems()] };
   }
   if (!isMapping(written)) {
     const position = sourceMap.positionOf([]);
@@ -231,4 +249,70 @@ function reservedKeyProblems(data: unknown): PathProblem[] {
     }
   }
   return problems;
+}
+
+/**
+ * The file's text, if it is UTF-8. A file saved as UTF-16 (Windows editors do) read as UTF-8 is
+ * every other byte a NUL, and the user was shown that as the value of the top level.
+ */
+function decodeUtf8(bytes: Buffer): { text: string } | { reason: string; line?: number } {
+  const utf16Bom = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  if (utf16Bom || bytes.subarray(0, 4096).includes(0)) return { reason: 'is not UTF-8 text (it looks like UTF-16 or binary): save it as UTF-8' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    const lossy = new TextDecoder('utf-8').decode(bytes);
+    const at = lossy.indexOf('\uFFFD');
+    const line = at < 0 ? undefined : lossy.slice(0, at).split('\n').length;
+    return { reason: 'is not UTF-8 text (a byte sequence that UTF-8 does not allow): save it as UTF-8', ...(line === undefined ? {} : { line }) };
+  }
+}
+
+/** The yaml package's reason, reworded where it speaks to programmers rather than to users. */
+function syntaxReason(error: YAMLError, text: string): string {
+  if (error.code === 'MULTIPLE_DOCS') return 'a second YAML document starts here (---); a scenario file holds one';
+  if (error.code === 'DUPLICATE_KEY') {
+    const key = /^\s*["']?([^"':\n]*)/.exec(text.slice(error.pos[0]))?.[1]?.trim() ?? '';
+    return key === '' ? 'a key appears twice in one mapping' : `the key "${key}" appears twice in one mapping`;
+  }
+  if (error.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(error.message)) return 'nested too deeply to read';
+  return error.message.split('\n')[0] ?? error.message;
+}
+
+/** Where the first alias that resolves to nothing is (or the first alias), for toJS's positionless errors. */
+function firstAliasPosition(document: Document, sourceMap: SourceMap): { line: number; column: number } | Record<string, never> {
+  let unresolved: number | undefined;
+  let first: number | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      const start = node.range?.[0];
+      if (start === undefined) return;
+      first ??= start;
+      if (node.resolve(document) === undefined) {
+        unresolved = start;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  const at = unresolved ?? first;
+  if (at === undefined) return {};
+  const { line, column } = sourceMap.positionOfOffset(at);
+  return { line, column };
+}
+
+/** JSON.parse's complaint about a .json file, with its line and column when it says where. */
+function strictJsonProblem(text: string): { line?: number; column?: number; reason: string } | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    const reason = `JSON syntax: ${message.replace(/ in JSON at position \d+.*$/s, '').replace(/\s+/g, ' ')}`;
+    if (at === null) return { reason };
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split('\n').length;
+    return { line, column: before.length - before.lastIndexOf('\n'), reason };
+  }
 }

@@ -4,6 +4,7 @@
  * region on its diurnal curve; IANA names get theirs (DST included) from the platform's ICU data.
  */
 import { suggestion } from './did-you-mean.js';
+import { quoteShort } from './fields.js';
 
 const OFFSET = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i;
 
@@ -41,9 +42,10 @@ export function checkTimezone(text: string): TimezoneCheck {
   if (typeof fixed === 'number') return { ok: true };
   if (fixed !== undefined) return fixed;
   if (isIanaZone(text.trim())) return { ok: true };
-  const hint = suggestion(text.trim(), ianaZones());
+  // A did-you-mean compares with every zone name: not for a text no zone name is near in length.
+  const hint = text.length > 64 ? '' : suggestion(text.trim(), ianaZones());
   const help = hint.startsWith('; did') ? hint : '; use an IANA name such as Europe/Berlin or an offset such as UTC+5:30';
-  return { error: `unknown time zone ${JSON.stringify(text)}${help}` };
+  return { error: `unknown time zone ${quoteShort(text)}${help}` };
 }
 
 /** The zone's offset from UTC in minutes at the given instant (positive east of Greenwich). */

@@ -136,3 +136,60 @@ describe('output folders files cannot be created in', () => {
     expect(existsSync(deep)).toBe(true);
   });
 });
+
+describe('files and values the reader used to describe poorly', () => {
+  async function validateText(name: string, content: string | Buffer): Promise<CliOutcome> {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return cli(['validate', file]);
+  }
+
+  it('a second YAML document is said to be one, without the library advice', async () => {
+    const outcome = await validateText('multi.yaml', 'name: a\n---\nname: b\n');
+    expectOneLine(outcome, /multi\.yaml:2:1: YAML syntax: a second YAML document starts here \(---\); a scenario file holds one$/);
+  });
+
+  it('a duplicate key is named', async () => {
+    expectOneLine(await validateText('dup.yaml', 'name: a\nseed: 1\nseed: 2\n'), /dup\.yaml:3:1: YAML syntax: the key "seed" appears twice in one mapping$/);
+  });
+
+  it('nesting too deep for the parser is one line, not one per level', async () => {
+    expectOneLine(await validateText('deep.yaml', `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`), /deep\.yaml:1:\d+: YAML syntax: nested too deeply to read$/);
+  });
+
+  it('an alias with no anchor in the file has a line and column', async () => {
+    expectOneLine(await validateText('alias.yaml', 'name: a\nregions: *b\n'), /alias\.yaml:2:10: YAML: Unresolved alias/);
+  });
+
+  it('a UTF-16 file is said not to be UTF-8, not shown as garbage', async () => {
+    const outcome = await validateText('u16.yaml', Buffer.from('\ufeffname: a\n', 'utf16le'));
+    expectOneLine(outcome, /u16\.yaml: is not UTF-8 text \(it looks like UTF-16 or binary\): save it as UTF-8$/);
+  });
+
+  it('bytes UTF-8 does not allow are reported with their line', async () => {
+    const outcome = await validateText('bad8.yaml', Buffer.concat([Buffer.from('name: a\nseed: 1\ndescription: '), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('\n')]));
+    expectOneLine(outcome, /bad8\.yaml:3: is not UTF-8 text/);
+  });
+
+  it('a .json file must be JSON: a trailing comma is a JSON syntax error at its place', async () => {
+    const outcome = await validateText('tc.json', '{"name": "a",\n "regions": {"eu": {"users": 100, "timezone": "UTC"}},\n}\n');
+    expectOneLine(outcome, /tc\.json:3:1: JSON syntax: /);
+  });
+
+  it('a name over its length limit says the limit, and long values are cut when echoed', async () => {
+    const outcome = await validateText('long.yaml', `name: ${'x'.repeat(300)}\nregions: { eu: { users: 100, timezone: ${'Y'.repeat(1000)} } }\n`);
+    expect(outcome.code).toBe(2);
+    expect(outcome.err).toContain('name: expected a non-empty name of at most 200 characters, got 300');
+    expect(outcome.err).toMatch(/unknown time zone "Y{60}"\.\.\. \(1000 characters\)/);
+    expect(outcome.err.length).toBeLessThan(600);
+  });
+
+  it('.nan is not a number, not a number too large', async () => {
+    const outcome = await validateText('nan.yaml', 'name: a\nregions: { eu: { users: .nan, timezone: UTC } }\n');
+    expectOneLine(outcome, /regions\.eu\.users: .*got not a number \(\.nan\)$/);
+  });
+
+  it('an empty scenario name on the command line says so', async () => {
+    expectOneLine(await cli(['run', '']), /got an empty name$/);
+  });
+});
