@@ -77,15 +77,41 @@ export function admissionNeed(scenario: ResolvedScenario, partsAtOnce = 1): Admi
 /** Problems that stop this scenario from running here, with partsAtOnce as in admissionNeed; empty when it may run. */
 export function admissionProblems(scenario: ResolvedScenario, memoryBytesAvailable: number, partsAtOnce = 1): AdmissionProblem[] {
   const problems: AdmissionProblem[] = [];
-  const { totalBytes, connectedBytes, connectedDevicesPeak, clientStateBytes } = admissionNeed(scenario, partsAtOnce);
-  if (totalBytes > memoryBytesAvailable) {
+  const need = admissionNeed(scenario, partsAtOnce);
+  if (need.totalBytes > memoryBytesAvailable) {
+    // What the memory goes to, largest first, so the fix offered is for the part that is too big:
+    // messages in flight (a long latency or a high rate) want another fix than users do.
+    const footprint = estimateFootprint(scenario);
+    const share = need.partsAtOnce / scenario.sliceParts;
+    const devices = Math.round(need.connectedDevicesPeak).toLocaleString('en-US');
+    const parts: Array<{ bytes: number; what: string; fix: string }> = [
+      { bytes: need.connectedBytes * share, what: `for ${devices} connected devices`, fix: usersFix(scenario) },
+      { bytes: need.clientStateBytes * share, what: `of client state for ${scenario.totals.users.toLocaleString('en-US')} users`, fix: usersFix(scenario) },
+      {
+        bytes: footprint.inFlightBytes * share,
+        what: `for ${Math.round(footprint.inFlightCopies).toLocaleString('en-US')} message copies in flight (the message rate times the time a copy travels)`,
+        fix: 'check the latencies (accessLatency, links, interServerLatency) and the message rate for values far too large',
+      },
+      {
+        bytes: footprint.storedBytes * share,
+        what: `for ${Math.round(footprint.storedMessagesPeak).toLocaleString('en-US')} messages stored for offline devices`,
+        fix: 'a shorter duration, a larger online share, or a lower message rate',
+      },
+    ];
+    parts.sort((a, b) => b.bytes - a.bytes);
+    const told = parts.filter((part, index) => index === 0 || part.bytes >= 0.1 * need.totalBytes);
     problems.push({
       field: 'regions',
       reason:
-        `needs about ${gib(totalBytes)} (${gib(connectedBytes)} for ${Math.round(connectedDevicesPeak).toLocaleString('en-US')} connected devices, ` +
-        `${gib(clientStateBytes)} of client state for ${scenario.totals.users.toLocaleString('en-US')} users) but ${gib(memoryBytesAvailable)} is available; ` +
-        (scenario.fidelity === 'slice' ? 'simulate fewer servers (a smaller sliceServers), split them into more sliceParts run fewer at once, or fewer users' : 'simulate a few of its servers in detail with fidelity: slice and sliceServers: k, or fewer users'),
+        `needs about ${gib(need.totalBytes)} (${told.map((part) => `${gib(part.bytes)} ${part.what}`).join(', ')}) but ${gib(memoryBytesAvailable)} is available; ` +
+        parts[0]!.fix,
     });
   }
   return problems;
+}
+
+function usersFix(scenario: ResolvedScenario): string {
+  return scenario.fidelity === 'slice'
+    ? 'simulate fewer servers (a smaller sliceServers), split them into more sliceParts run fewer at once, or fewer users'
+    : 'simulate a few of its servers in detail with fidelity: slice and sliceServers: k, or fewer users';
 }

@@ -146,7 +146,7 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
     if (jsonProblem !== null) return { ok: false, problems: [{ file, ...jsonProblem }, ...overrideProblems()] };
   }
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { keepSourceTokens: true, lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { keepSourceTokens: true, lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const sourceMap = new SourceMap(document, lineCounter);
   if (document.errors.length > 0) {
     const syntax: ScenarioProblem[] = [];

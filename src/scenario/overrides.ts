@@ -32,7 +32,7 @@ export function parseOverride(text: string): Override | ScenarioProblem {
   if (pathText === '' || path.some((segment) => segment.trim() === '')) {
     return { file: OVERRIDE_FILE, field: pathText, reason: `expected a dotted field path such as chatServers.perRegion, got ${JSON.stringify(pathText)}` };
   }
-  const document = parseDocument(valueText, { prettyErrors: false });
+  const document = parseDocument(valueText, { prettyErrors: false, logLevel: 'error' });
   const error = document.errors[0];
   if (error !== undefined) {
     return { file: OVERRIDE_FILE, field: pathText, reason: `the value ${JSON.stringify(valueText)} is not valid YAML: ${error.message}` };

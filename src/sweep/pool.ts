@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { runScenario, type RunOptions } from '../engine/run-scenario.js';
 import type { RunResult } from '../metrics/run-result.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
+import { ClockRangeError } from '../sim/time.js';
 import { keepNewWorkersOnTheirThreads } from '../engine/worker-threads-flags.js';
 
 export interface RunPool {
@@ -39,7 +40,10 @@ export interface WorkerTask {
   id: number;
   scenario: ResolvedScenario;
 }
-export type WorkerReply = { id: number; ok: true; result: RunResult } | { id: number; ok: false; error: string };
+export type WorkerReply =
+  | { id: number; ok: true; result: RunResult }
+  // clockRange: the run failed with a ClockRangeError (the scenario's fault), rebuilt on this side.
+  | { id: number; ok: false; error: string; clockRange?: { what: string; atNs: number } };
 
 /** `run-worker.js` beside this module when it exists (in dist/), else null. */
 export function defaultWorkerUrl(): URL | null {
@@ -112,6 +116,7 @@ function threadPool(workerUrl: URL, jobs: number): RunPool {
       busy.delete(worker);
       if (pending !== undefined) {
         if (reply.ok) pending.resolve(reply.result);
+        else if (reply.clockRange !== undefined) pending.reject(new ClockRangeError(reply.clockRange.what, reply.clockRange.atNs));
         else pending.reject(new Error(reply.error));
       }
       idle.push(worker);

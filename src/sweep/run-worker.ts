@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runScenario } from '../engine/run-scenario.js';
+import { ClockRangeError } from '../sim/time.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 if (parentPort === null) throw new Error('run-worker.js is a worker thread entry; the sweep pool starts it');
@@ -16,7 +17,8 @@ port.on('message', (task: WorkerTask) => {
     const result = runScenario(task.scenario, { wallClockMs: () => performance.now(), rssBytes: () => process.memoryUsage.rss() });
     reply = { id: task.id, ok: true, result };
   } catch (error) {
-    reply = { id: task.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    const clockRange = error instanceof ClockRangeError ? { what: error.what, atNs: error.atNs } : undefined;
+    reply = { id: task.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error), ...(clockRange === undefined ? {} : { clockRange }) };
   }
   port.postMessage(reply);
 });

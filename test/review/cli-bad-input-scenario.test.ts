@@ -9,6 +9,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/program.js';
 import { makeFolders } from '../../src/cli/output-path.js';
+import { runPartsOnThreads } from '../../src/engine/part-threads.js';
+import { partsOf } from '../../src/engine/run-scenario.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import { ClockRangeError } from '../../src/sim/time.js';
+import { createRunPool } from '../../src/sweep/pool.js';
 import { SMALL } from './small-scenario.js';
 
 interface CliOutcome {
@@ -191,5 +196,49 @@ describe('files and values the reader used to describe poorly', () => {
 
   it('an empty scenario name on the command line says so', async () => {
     expectOneLine(await cli(['run', '']), /got an empty name$/);
+  });
+});
+
+describe('the fix offered for a run too big for memory is for the part that is too big', () => {
+  it('messages in flight behind a 100-day mean latency are named, not the users', async () => {
+    const outcome = await cli(['run', scenario, '--set', 'regions.eu.accessLatency=exp(100d)']);
+    expectOneLine(outcome, /regions: needs about [\d.]+ GiB \([\d.]+ GiB for [\d,]+ message copies in flight .*\) but .*; check the latencies/);
+    expect(outcome.err).not.toContain('fewer users');
+  });
+
+  it('users are still named when they are what is too big', async () => {
+    const outcome = await cli(['run', scenario, '--set', 'regions.eu.users=3e9']);
+    expectOneLine(outcome, /of client state for 3,000,000,000 users.*or fewer users$/);
+  });
+});
+
+describe('delays too long for the clock, across a worker thread', () => {
+  function scenarioWith(overrides: string[]) {
+    const loaded = loadScenario({ text: SMALL, fileName: 'small.yaml' }, ['costs.route=exp(100d)', 'duration=1s', ...overrides]);
+    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.reason).join('; '));
+    return loaded.scenario;
+  }
+
+  it('a sweep point with such a delay is bad input, on this thread', async () => {
+    const out = join(dir, 'sweep.jsonl');
+    const outcome = await cli(['sweep', scenario, '--vary', 'costs.route=exp(100d)', '--set', 'duration=1s', '--jobs', '1', '--out', out]);
+    expectOneLine(outcome, /^error: the simulation needed an event \(server\.release\)/);
+  });
+
+  const runWorker = new URL('../../dist/sweep/run-worker.js', import.meta.url);
+  it.skipIf(!existsSync(runWorker))('a sweep worker (dist/) passes it back as a ClockRangeError', async () => {
+    const pool = createRunPool({ jobs: 1, workerUrl: runWorker });
+    try {
+      expect(pool.mode).toBe('threads');
+      await expect(pool.run(scenarioWith([]))).rejects.toBeInstanceOf(ClockRangeError);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  const partWorker = new URL('../../dist/engine/part-worker.js', import.meta.url);
+  it.skipIf(!existsSync(partWorker))('the worker of a slice part (dist/) passes it back as a ClockRangeError', async () => {
+    const slice = scenarioWith(['chatServers.perRegion=4', 'fidelity=slice', 'sliceServers=2', 'sliceParts=2']);
+    await expect(runPartsOnThreads(slice, partsOf(slice), 2, {}, partWorker)).rejects.toBeInstanceOf(ClockRangeError);
   });
 });
