@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { BadInputError, EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_INTERNAL, GateFailedError } from './errors.js';
 import { registerCommands } from './commands/index.js';
-import { ClockRangeError } from '../sim/time.js';
+import { ClockRangeError, describeClockOverrun } from '../sim/time.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -32,7 +32,10 @@ export function exitCodeFor(error: unknown, writeErr: (text: string) => void): n
   }
   if (error instanceof ClockRangeError) {
     // A delay drawn from the scenario too long for the clock: the input's fault, not a bug.
-    writeErr(`error: ${error.message}\n`);
+    writeErr(
+      `error: the simulation needed an event (${error.what}) ${describeClockOverrun(error.atNs)}: a latency, CPU cost or bandwidth in the scenario is too extreme ` +
+        '(look at accessLatency, links, interServerLatency, costs, nic and message sizes)\n',
+    );
     return EXIT_BAD_INPUT;
   }
   if (error instanceof GateFailedError) {

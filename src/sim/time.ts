@@ -19,22 +19,24 @@ export const TIME_NS_MAX = Number.MAX_SAFE_INTEGER;
 
 /**
  * An event scheduled past TIME_NS_MAX (or at an infinite time). Correct code never does this with
- * sane input: it means a delay drawn from the model (a latency, a CPU cost, a transmission at some
- * bandwidth, a queue behind them) was absurdly long, so callers report it as the input's fault, not
- * as a bug. `what` names the event; `atNs` is the time asked for.
+ * sane parameters: it means a delay drawn from the model (a latency, a service time, a transmission
+ * at some bandwidth, a queue behind them) was absurdly long, so a caller may report it as its
+ * input's fault rather than as a bug (the CLI does). `what` names the event; `atNs` is the time asked for.
  */
 export class ClockRangeError extends RangeError {
   constructor(
     readonly what: string,
     readonly atNs: number,
   ) {
-    super(
-      `the simulation needed an event (${what}) ${Number.isFinite(atNs) ? `at ${(atNs / NS_PER_DAY).toPrecision(3)} simulated days` : 'at an infinite time'}, ` +
-        `past the clock's exact range of ${Math.floor(TIME_NS_MAX / NS_PER_DAY)} days: a latency, CPU cost or bandwidth in the scenario is too extreme ` +
-        '(look at accessLatency, links, interServerLatency, costs, nic and message sizes)',
-    );
+    super(`kernel: cannot schedule ${what} ${describeClockOverrun(atNs)}`);
     this.name = 'ClockRangeError';
   }
+}
+
+/** `at 150 simulated days, past the clock's exact range of 104 days`. */
+export function describeClockOverrun(atNs: number): string {
+  const when = Number.isFinite(atNs) ? `at ${(atNs / NS_PER_DAY).toPrecision(3)} simulated days` : 'at an infinite time';
+  return `${when}, past the clock's exact range of ${Math.floor(TIME_NS_MAX / NS_PER_DAY)} days`;
 }
 
 /** Rounds a (possibly fractional) delay in nanoseconds to the kernel's integer grid. */

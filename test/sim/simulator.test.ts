@@ -133,7 +133,7 @@ describe.each(eventLists)('simulator with the %s', (_name, makeList) => {
     expect(() => sim.scheduleAt(Number.NaN, kind, 1)).toThrow(/cannot schedule/);
     // Past the clock's range: a ClockRangeError, which the CLI reports as the input's fault (exit 2).
     expect(() => sim.scheduleAt(TIME_NS_MAX + 2, kind, 1)).toThrow(ClockRangeError);
-    expect(() => sim.scheduleAt(Number.POSITIVE_INFINITY, kind, 1)).toThrow(/\(record\) at an infinite time, past the clock's exact range of 104 days/);
+    expect(() => sim.scheduleAt(Number.POSITIVE_INFINITY, kind, 1)).toThrow(/^kernel: cannot schedule record at an infinite time, past the clock's exact range of 104 days$/);
     expect(sim.pendingEvents).toBe(0);
     sim.scheduleAt(1_000, kind, 2); // now itself is allowed
     sim.scheduleIn(0.4, kind, 3);
