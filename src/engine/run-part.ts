@@ -13,6 +13,7 @@ import { OP_COUNT } from '../core/ops.js';
 import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
 import type { ServerResult } from '../metrics/run-result.js';
 import { Deployment, type DeploymentObserver } from '../model/deployment.js';
+import { busyNsUntil } from '../model/measured-window.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { RandomStreams } from '../sim/random.js';
 import { Simulator } from '../sim/simulator.js';
@@ -351,8 +352,8 @@ function* measure(
       cpuQueueMean: round(s.cpu.waitingMean(), 6),
       operations: s.opCounts.reduce((a, b) => a + b, 0),
       dropped: s.cpuDrops,
-      // Frames are charged to the NIC when queued; what is still queued at the end is taken back out.
-      nicBusyNs: Math.max(0, s.nicBusyNs - Math.max(0, s.nicFreeAtNs - nowNs)),
+      // Busy time counts inside the measured window; a run stopped early takes back what is booked past its end.
+      nicBusyNs: busyNsUntil(s.nicBusyNs, s.nicFreeAtNs, nowNs, deployment.measuredWindow),
       nicUnlimited: s.nicBitsPerSecond === null,
     })),
     services: [...deployment.directories, ...deployment.offlineStores].map((service) => ({
@@ -360,7 +361,7 @@ function* measure(
       role: service.role,
       region: service.region,
       unlimited: service.capacityOpsPerSecond === null,
-      busyNs: service.capacityOpsPerSecond === null ? 0 : Math.max(0, service.busyNsUntil(nowNs)),
+      busyNs: service.capacityOpsPerSecond === null ? 0 : service.busyNsUntil(nowNs),
       requests: service.requests,
     })),
     links: deployment.links.map((l) => ({
@@ -368,7 +369,7 @@ function* measure(
       from: l.from,
       to: l.to,
       unlimited: l.bandwidthBitsPerSecond === null,
-      busyNs: Math.max(0, l.busyNs - Math.max(0, l.freeAtNs - nowNs)),
+      busyNs: busyNsUntil(l.busyNs, l.freeAtNs, nowNs, deployment.measuredWindow),
       bytes: l.bytes,
       messages: l.messages,
       lost: l.lost,

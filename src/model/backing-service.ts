@@ -7,6 +7,7 @@
  */
 import type { Distribution } from '../sim/distributions/index.js';
 import type { RandomStream } from '../sim/random.js';
+import { busyNsUntil, overlapNs, type MeasuredWindow } from './measured-window.js';
 
 export class BackingService {
   readonly id: string;
@@ -18,10 +19,12 @@ export class BackingService {
   waitNsMax = 0;
   private readonly latency: Distribution;
   private readonly serviceNs: number;
+  private readonly window: MeasuredWindow;
   private freeAtNs = 0;
 
-  constructor(id: string, role: 'directory' | 'offlineStore', region: string, latency: Distribution, capacityOpsPerSecond: number | null) {
+  constructor(id: string, role: 'directory' | 'offlineStore', region: string, latency: Distribution, capacityOpsPerSecond: number | null, window: MeasuredWindow) {
     this.id = id;
+    this.window = window;
     this.role = role;
     this.region = region;
     this.latency = latency;
@@ -36,24 +39,21 @@ export class BackingService {
     if (this.serviceNs > 0) {
       const startNs = this.freeAtNs > nowNs ? this.freeAtNs : nowNs;
       this.freeAtNs = startNs + this.serviceNs;
-      this.busyNs += this.serviceNs;
+      this.busyNs += overlapNs(startNs, this.freeAtNs, this.window);
       waitNs = this.freeAtNs - nowNs;
       if (waitNs > this.waitNsMax) this.waitNsMax = waitNs;
     }
     return waitNs + this.latency.sample(rng);
   }
 
-  /**
-   * Busy time up to `nowNs`: requests are charged when they arrive, so work still queued past the
-   * end of a run is taken back out (utilisation never exceeds 1).
-   */
+  /** Busy time in the measured window up to `nowNs` (measured-window.ts). */
   busyNsUntil(nowNs: number): number {
-    return this.busyNs - Math.max(0, this.freeAtNs - nowNs);
+    return busyNsUntil(this.busyNs, this.freeAtNs, nowNs, this.window);
   }
 
+  /** Restarts the counts at the window's start; busy time counts only inside the window already. */
   resetStatistics(): void {
     this.requests = 0;
-    this.busyNs = 0;
     this.waitNsMax = 0;
   }
 }

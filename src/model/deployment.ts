@@ -46,6 +46,7 @@ import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
 import { ClientState, DEVICE_RECORD } from './client-state.js';
 import { buildLinks, type LinkCounters } from './links.js';
+import { overlapNs, type MeasuredWindow } from './measured-window.js';
 import { ReadHistory, ReadHistoryFeed } from './read-history.js';
 import { reconnectsPerNs, sessionChangePerNs, sessionEndsPerNs } from './sessions.js';
 
@@ -179,6 +180,8 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
   readonly deliveriesByRegion: Float64Array;
   /** Device connects (logins) at simulated servers while measuring, by the server's region. */
   readonly connectsByRegion: Float64Array;
+  /** Where busy time of NICs, links and backing services is counted (measured-window.ts). */
+  readonly measuredWindow: MeasuredWindow;
   /** Whether statistics are being collected (after warm-up). */
   measuring = false;
 
@@ -326,11 +329,12 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
     const linkTable = buildLinks(scenario, this.interServerLatency);
     this.links = linkTable.links;
     this.linkOf = linkTable.linkOf;
+    this.measuredWindow = { startNs: scenario.warmupNs, endNs: scenario.durationNs };
     this.directories = scenario.regions.map(
-      (r) => new BackingService(`directory-${r.name}`, 'directory', r.name, durationDistribution(scenario.directory.latencyNs), scenario.directory.capacityOpsPerSecond),
+      (r) => new BackingService(`directory-${r.name}`, 'directory', r.name, durationDistribution(scenario.directory.latencyNs), scenario.directory.capacityOpsPerSecond, this.measuredWindow),
     );
     this.offlineStores = scenario.regions.map(
-      (r) => new BackingService(`offline-store-${r.name}`, 'offlineStore', r.name, durationDistribution(scenario.offlineStore.latencyNs), scenario.offlineStore.capacityOpsPerSecond),
+      (r) => new BackingService(`offline-store-${r.name}`, 'offlineStore', r.name, durationDistribution(scenario.offlineStore.latencyNs), scenario.offlineStore.capacityOpsPerSecond, this.measuredWindow),
     );
     // A slice draws the messages that touch it from the rates at which they do (slice-one-to-one.ts,
     // slice-groups.ts), each kind from a stream of its own.
@@ -500,14 +504,14 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
       server.opCounts.fill(0);
       server.connectionsPeak = server.connections;
       server.cpuDrops = 0;
-      server.nicBusyNs = 0;
+      // nicBusyNs counts only inside the measured window already (measured-window.ts).
     }
     for (const service of [...this.directories, ...this.offlineStores]) service.resetStatistics();
     for (const link of this.links) {
       link.bytes = 0;
       link.messages = 0;
       link.lost = 0;
-      link.busyNs = 0;
+      // link.busyNs counts only inside the measured window already (measured-window.ts).
     }
   }
 
@@ -730,7 +734,7 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
     const txNs = Math.round((bytes * 8 * NS_PER_S) / server.nicBitsPerSecond);
     const departNs = (server.nicFreeAtNs > now ? server.nicFreeAtNs : now) + txNs;
     server.nicFreeAtNs = departNs;
-    if (this.measuring) server.nicBusyNs += txNs;
+    server.nicBusyNs += overlapNs(departNs - txNs, departNs, this.measuredWindow);
     return departNs;
   }
 
@@ -875,6 +879,7 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
       const txNs = this.linkTxNs(link, frame.bytes);
       departNs = Math.max(now, link.freeAtNs) + txNs;
       link.freeAtNs = departNs;
+      link.busyNs += overlapNs(departNs - txNs, departNs, this.measuredWindow);
     }
     let arriveNs = this.linkArrivalNs(link, departNs, frame.bytes);
     const pair = this.linkPairOf(from, to);
@@ -897,7 +902,9 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
    */
   sendHopAfter(delayNs: number, from: number, to: number, frame: ServerFrame): void {
     const link = this.linkBetween(from, to);
-    const departNs = this.sim.nowNs + Math.round(delayNs) + (link.bandwidthBitsPerSecond !== null ? this.linkTxNs(link, frame.bytes) : 0);
+    const txNs = link.bandwidthBitsPerSecond !== null ? this.linkTxNs(link, frame.bytes) : 0;
+    const departNs = this.sim.nowNs + Math.round(delayNs) + txNs;
+    link.busyNs += overlapNs(departNs - txNs, departNs, this.measuredWindow);
     this.sim.scheduleAt(this.linkArrivalNs(link, departNs, frame.bytes), this.kindHop, this.hops.put(from, to, frame));
   }
 
@@ -906,11 +913,9 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
     return this.links[this.linkOf[this.servers[from]!.region.index * regions + this.servers[to]!.region.index]!]!;
   }
 
-  /** A frame's serialisation time on a link with a bandwidth, counted as the link's busy time. */
+  /** A frame's serialisation time on a link with a bandwidth (the caller counts it as busy time). */
   private linkTxNs(link: LinkCounters, bytes: number): number {
-    const txNs = Math.round((bytes * 8 * NS_PER_S) / link.bandwidthBitsPerSecond!);
-    if (this.measuring) link.busyNs += txNs;
-    return txNs;
+    return Math.round((bytes * 8 * NS_PER_S) / link.bandwidthBitsPerSecond!);
   }
 
   /** When a frame that leaves on a link at `departNs` arrives (its latency, a retransmission if lost); counts it. */
