@@ -27,10 +27,18 @@ const round = (value: number, digits: number) => {
 };
 
 /** The busiest full interval's count, per second (a last, shorter interval is not extrapolated). */
-function peakPerSecond(counts: readonly number[], intervalMs: number): number {
+/**
+ * The busiest interval's count per second, each interval over its own length: a last interval cut
+ * short by the run's end (a 2 s run in 1.5 s of measuring) is as busy per second as the others,
+ * though its count is smaller, and dividing it by the full interval put the peak below the mean.
+ */
+function peakPerSecond(counts: readonly number[], spansMs: readonly number[]): number {
   let peak = 0;
-  for (const count of counts) peak = Math.max(peak, count);
-  return intervalMs > 0 ? (peak * 1000) / intervalMs : 0;
+  counts.forEach((count, i) => {
+    const spanMs = spansMs[i]!;
+    if (spanMs > 0) peak = Math.max(peak, (count * 1000) / spanMs);
+  });
+  return peak;
 }
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
@@ -50,7 +58,7 @@ function mergedLatency(parts: readonly RunPart[]): LatencyHistogram {
 
 function timeSeries(scenario: ResolvedScenario, parts: readonly RunPart[], measureStartNs: number): TimeSeries {
   const intervalNs = scenario.output.timeSeriesIntervalNs;
-  const series: TimeSeries = { intervalMs: intervalNs / NS_PER_MS, startMs: [], sent: [], delivered: [], latencyP50Ms: [], latencyP99Ms: [], cpuUtilisationMean: [], connections: [] };
+  const series: TimeSeries = { intervalMs: intervalNs / NS_PER_MS, startMs: [], spanMs: [], sent: [], delivered: [], latencyP50Ms: [], latencyP99Ms: [], cpuUtilisationMean: [], connections: [] };
   // A part stopped early (Ctrl-C) has fewer intervals: the series covers what every part ran.
   const intervals = Math.min(...parts.map((p) => p.intervals.length));
   const scratch = parts.length > 1 ? new LatencyHistogram() : null;
@@ -61,6 +69,7 @@ function timeSeries(scenario: ResolvedScenario, parts: readonly RunPart[], measu
     const busyNs = sum(rows.map((r) => r.busyNs));
     const cores = sum(rows.map((r) => r.cores));
     series.startMs.push(round((first.startNs - measureStartNs) / NS_PER_MS, 3));
+    series.spanMs.push(round(spanNs / NS_PER_MS, 3));
     series.sent.push(sum(rows.map((r) => r.sent)));
     series.delivered.push(sum(rows.map((r) => r.delivered)));
     if (scratch === null) {
@@ -168,8 +177,8 @@ export function assembleRun(scenario: ResolvedScenario, parts: readonly RunPart[
   const simulatedRates: RatesResult = {
     messagesInPerSecond: round(sent / measuredSeconds, 3),
     messagesOutPerSecond: round(deliveriesToDevices / measuredSeconds, 3),
-    messagesInPerSecondPeak: round(peakPerSecond(series.sent, series.intervalMs), 3),
-    messagesOutPerSecondPeak: round(peakPerSecond(series.delivered, series.intervalMs), 3),
+    messagesInPerSecondPeak: round(peakPerSecond(series.sent, series.spanMs), 3),
+    messagesOutPerSecondPeak: round(peakPerSecond(series.delivered, series.spanMs), 3),
     loginsPerSecondPeak: round(loginsPerSecondPeak, 3),
     connectionsPeak: series.connections.reduce((peak, c) => Math.max(peak, c), 0),
   };

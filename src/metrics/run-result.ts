@@ -59,7 +59,10 @@ export interface LinkResult {
 /** One row per interval of `output.timeSeriesInterval`; arrays share the interval index. */
 export interface TimeSeries {
   intervalMs: number;
+  /** From the start of the measured window (the end of warm-up). */
   startMs: number[];
+  /** Each interval's length: intervalMs, but for a last interval cut short by the run's end. */
+  spanMs: number[];
   sent: number[];
   delivered: number[];
   latencyP50Ms: number[];

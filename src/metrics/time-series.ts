@@ -178,11 +178,17 @@ export class TimeSeriesRecorder {
     const clampedNs = Math.min(Math.max(untilNs, this.startNs), this.endNs);
     const intervals = Math.ceil((clampedNs - this.startNs) / this.intervalNs);
     const startMs: number[] = [];
-    for (let i = 0; i < intervals; i++) startMs.push((this.startNs + i * this.intervalNs) / 1_000_000);
+    const spanMs: number[] = [];
+    for (let i = 0; i < intervals; i++) {
+      const fromNs = this.startNs + i * this.intervalNs;
+      startMs.push(fromNs / 1_000_000);
+      spanMs.push((Math.min(fromNs + this.intervalNs, clampedNs) - fromNs) / 1_000_000);
+    }
     const take = (values: Float64Array): number[] => Array.from(values.subarray(0, intervals));
     return {
       intervalMs: this.intervalNs / 1_000_000,
       startMs,
+      spanMs,
       sent: take(this.sent),
       delivered: take(this.delivered),
       latencyP50Ms: take(this.latencyP50Ms),

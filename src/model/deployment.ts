@@ -1251,7 +1251,7 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
     if (this.outside.isSimulatedUser(sender)) this.sentInsideByRegion[this.population.regionOf(sender).index]!++;
   }
 
-  noteSenderOffline(): void {
+  noteUnsent(): void {
     if (this.measuring) this.counters.senderOffline++;
   }
 

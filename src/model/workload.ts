@@ -63,7 +63,8 @@ export interface WorkloadHost {
   nextClientSeq(deviceKey: number): number;
   sendFromDevice(deviceKey: number, frame: ClientFrame): void;
   noteMessageSent(deviceKey: number, seq: number, copies: number, isGroup: boolean): void;
-  noteSenderOffline(): void;
+  /** An arrival of the offered load not sent: no device online to send it, or no one to send it to. */
+  noteUnsent(): void;
   /** Whether some chat servers are outside the simulation (slice fidelity, or a part of one). */
   readonly isSlice: boolean;
   /** Slice fidelity: whether the user is homed on a simulated server (always true in full). */
@@ -427,7 +428,7 @@ export class Workload implements InsideTest {
       asked++;
       slot = this.onlineDeviceOf(sender);
     }
-    if (slot < 0) return this.host.noteSenderOffline();
+    if (slot < 0) return this.host.noteUnsent();
     if (this.isInside(sender)) return; // stream 1's
     const region = direct.recipientRegion(from, draws.nextFloat());
     const recipient = region < 0 ? -1 : direct.recipients[region]!.sample(draws);
@@ -611,9 +612,11 @@ export class Workload implements InsideTest {
         slot = this.onlineDeviceOf(sender);
       }
     }
-    if (slot < 0) return this.host.noteSenderOffline();
+    if (slot < 0) return this.host.noteUnsent();
     const recipient = this.pickRecipient(sender);
-    if (recipient >= 0) this.sendOneToOneFrom(sender, slot, recipient);
+    // No one to send to (a region of one user): not sent either, and counted so (messages.unsent).
+    if (recipient < 0) return this.host.noteUnsent();
+    this.sendOneToOneFrom(sender, slot, recipient);
   }
 
   /** A one-to-one message from an online device (`slot`) of the sender to the recipient. */
@@ -669,7 +672,7 @@ export class Workload implements InsideTest {
       if (members.length < 2) return this.sendOneToOne();
       if (this.groupAttempt(groupId, members)) return;
     }
-    this.host.noteSenderOffline();
+    this.host.noteUnsent();
   }
 
   /** Stream 4: an attempt at a group homed in the slice with no member there (their fan-out). */

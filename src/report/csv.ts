@@ -9,6 +9,7 @@ import type { TimeSeries } from '../metrics/run-result.js';
 /** Columns in contract order; `intervalMs` is the same on every row, so it is not a column. */
 export const TIME_SERIES_CSV_COLUMNS = [
   'startMs',
+  'spanMs',
   'sent',
   'delivered',
   'latencyP50Ms',

@@ -3,7 +3,7 @@
  * column (latencies, percentages), so a column lines up; thousands separators on counts. Every
  * figure goes through metrics/rounding.ts first, so a report shows what the JSON holds.
  */
-import type { RatesResult, RunResult, ServerResult } from '../metrics/run-result.js';
+import type { RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
 import { roundFigure } from '../metrics/rounding.js';
 import { formatBytes, formatCount, formatDurationNs } from '../scenario/format-units.js';
 
@@ -87,4 +87,10 @@ export function notSimulatedNote(regions: readonly string[]): string {
 /** The rates of the simulated servers: `rates` itself, or in a slice its own (`rates` is derived). */
 export function simulatedRatesOf(result: RunResult): RatesResult {
   return result.slice?.simulatedRates ?? result.rates;
+}
+
+/** `, the last 500ms` when the run's end cut the last interval short (its counts are smaller for it). */
+export function lastIntervalNote(series: Pick<TimeSeries, 'intervalMs' | 'spanMs'>): string {
+  const last = series.spanMs[series.spanMs.length - 1];
+  return last !== undefined && last < series.intervalMs ? `, the last ${formatSeconds(last / 1000)}` : '';
 }

@@ -65,6 +65,7 @@ const timeSeriesShape: { fields: Record<keyof TimeSeries, 'leaf'> } = {
   fields: {
     intervalMs: 'leaf',
     startMs: 'leaf',
+    spanMs: 'leaf',
     sent: 'leaf',
     delivered: 'leaf',
     latencyP50Ms: 'leaf',

@@ -5,7 +5,7 @@
  */
 import { sortedRecord } from '../metrics/counters.js';
 import type { RunResult, ServerResult } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows, serverFigureRow } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, messageFigureRows, serverFigureRow } from './format.js';
 import { roleCounts, serverView } from './servers.js';
 import { renderMarkdownTable, type Align } from './table.js';
 
@@ -138,8 +138,8 @@ export function renderRunMarkdown(result: RunResult): string {
     const every = formatSeconds(series.intervalMs / 1000);
     const note =
       step === 1
-        ? `${intervals} intervals of ${every}.`
-        : `${intervals} intervals of ${every}; one row in every ${step} shown (the CSV has all).`;
+        ? `${intervals} intervals of ${every}${lastIntervalNote(series)}.`
+        : `${intervals} intervals of ${every}${lastIntervalNote(series)}; one row in every ${step} shown (the CSV has all).`;
     section('Time series', [note, '', ...renderMarkdownTable(rows, ['right', ...Array<Align>(6).fill('right')])]);
   }
 

@@ -7,7 +7,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { sortedRecord } from '../metrics/counters.js';
 import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, notSimulatedNote, simulatedRatesOf } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, notSimulatedNote, simulatedRatesOf } from './format.js';
 import { roleCounts, serverView, type ServerGroup } from './servers.js';
 import { sparkline } from './sparkline.js';
 import { renderTable, type Cell } from './table.js';
@@ -213,7 +213,7 @@ function timeSeries(series: TimeSeries, s: Styles): string[] {
     ['connections', sparkline(series.connections, SPARKLINE_WIDTH), range(series.connections, formatFigure)],
   ];
   return [
-    s.title(`Time series (${intervals} intervals of ${every})`),
+    s.title(`Time series (${intervals} intervals of ${every}${lastIntervalNote(series)})`),
     ...renderTable(rows, { align: ['left', 'left', 'left'] }),
   ];
 }

@@ -25,6 +25,7 @@ describe('TimeSeriesRecorder', () => {
     expect(series.result()).toEqual({
       intervalMs: 1000,
       startMs: [0, 1000, 2000],
+      spanMs: [1000, 1000, 500],
       sent: [3, 0, 1],
       delivered: [2, 1, 0],
       // p50 of {30, 50} ms is the top of 30 ms's bucket (1,831 * 16,384 = 29,999,104 to

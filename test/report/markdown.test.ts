@@ -40,6 +40,7 @@ describe('renderRunMarkdown', () => {
     result.timeSeries = {
       intervalMs: 100,
       startMs: Array.from({ length: intervals }, (_, i) => i * 100),
+      spanMs: Array<number>(intervals).fill(100),
       sent: Array.from({ length: intervals }, (_, i) => 1000 + i),
       delivered: Array.from({ length: intervals }, (_, i) => 990 + i),
       latencyP50Ms: Array(intervals).fill(61.5),

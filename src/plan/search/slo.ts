@@ -90,7 +90,7 @@ function skeletonResult(): ResultInput {
     })),
     links: [],
     operations: Object.fromEntries(OP_NAMES.map((name) => [name, 0])),
-    timeSeries: { intervalMs: 0, startMs: [], sent: [], delivered: [], latencyP50Ms: [], latencyP99Ms: [], cpuUtilisationMean: [], connections: [] },
+    timeSeries: { intervalMs: 0, startMs: [], spanMs: [], sent: [], delivered: [], latencyP50Ms: [], latencyP99Ms: [], cpuUtilisationMean: [], connections: [] },
   };
 }
 

@@ -259,10 +259,11 @@ export function latencyOverTimeSpec(series: TimeSeries): TopLevelSpec | null {
 
 export function throughputOverTimeSpec(series: TimeSeries): TopLevelSpec | null {
   if (series.startMs.length < SERIES_INTERVALS_MIN || !(series.intervalMs > 0)) return null;
-  const perSecond = 1000 / series.intervalMs;
+  // Each interval over its own length: the last may be cut short by the run's end.
+  const perSecond = (i: number) => 1000 / (series.spanMs[i] ?? series.intervalMs);
   const values = seriesRows(series).flatMap(({ timeS, i }) => [
-    { timeS, kind: 'sent', rate: (series.sent[i] ?? 0) * perSecond },
-    { timeS, kind: 'delivered to devices', rate: (series.delivered[i] ?? 0) * perSecond },
+    { timeS, kind: 'sent', rate: (series.sent[i] ?? 0) * perSecond(i) },
+    { timeS, kind: 'delivered to devices', rate: (series.delivered[i] ?? 0) * perSecond(i) },
   ]);
   return {
     ...frame('Throughput over time', `messages per simulated second, per ${figure(series.intervalMs / 1000)} s interval`),

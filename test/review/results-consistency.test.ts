@@ -1,0 +1,50 @@
+/**
+ * Review, session 13: results that contradicted their own definitions (found by a review helper).
+ * Peaks below the mean when the run's end cut the last time-series interval short, and arrivals
+ * with no one to send to that fell out of every count.
+ */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/engine/run-scenario.js';
+import type { RunResult } from '../../src/metrics/run-result.js';
+import { renderRunText, renderTimeSeriesCsv } from '../../src/report/index.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import { SMALL } from './small-scenario.js';
+
+function run(overrides: string[]): RunResult {
+  const loaded = loadScenario({ text: SMALL, fileName: 'small.yaml' }, overrides);
+  if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.reason).join('; '));
+  return runScenario(loaded.scenario);
+}
+
+describe('a last time-series interval cut short by the run', () => {
+  // 2 s with 500 ms of warm-up: 1.5 s measured, in intervals of 1 s and 500 ms.
+  const result = run(['duration=2s', 'warmup=500ms']);
+
+  it('has its own length in spanMs, in the JSON and the CSV', () => {
+    expect(result.timeSeries.spanMs).toEqual([1000, 500]);
+    expect(renderTimeSeriesCsv(result.timeSeries).split('\n')[0]).toMatch(/^startMs,spanMs,sent,/);
+    expect(renderTimeSeriesCsv(result.timeSeries).split('\n')[2]).toMatch(/^1000,500,/);
+  });
+
+  it('counts over its own length for the peaks, so no peak is below its mean', () => {
+    const { rates, timeSeries } = result;
+    expect(rates.messagesInPerSecondPeak).toBeGreaterThanOrEqual(rates.messagesInPerSecond);
+    expect(rates.messagesOutPerSecondPeak).toBeGreaterThanOrEqual(rates.messagesOutPerSecond);
+    const perSecond = timeSeries.delivered.map((count, i) => (count * 1000) / timeSeries.spanMs[i]!);
+    expect(rates.messagesOutPerSecondPeak).toBeCloseTo(Math.max(...perSecond), 3);
+  });
+
+  it('is said to be shorter in the terminal summary', () => {
+    expect(renderRunText(result, { color: false })).toContain('Time series (2 intervals of 1s, the last 500ms)');
+  });
+});
+
+describe('arrivals with no one to send to', () => {
+  it('count as unsent: one user alone sends nothing, and every arrival is accounted', () => {
+    const result = run(['duration=1s', 'regions.eu.users=1', 'chatServers.perRegion=1', 'workload.groups.share=0%']);
+    expect(result.messages.sent).toBe(0);
+    // 500 arrivals a second, Poisson: about 500 in the one second measured.
+    expect(result.messages.unsent).toBeGreaterThan(400);
+    expect(result.messages.unsent).toBeLessThan(600);
+  });
+});
