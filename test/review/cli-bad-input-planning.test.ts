@@ -191,3 +191,18 @@ describe('SLOs no run can meet are refused at parse time (review)', () => {
     expect(parseSlos(['links.lost.sum<=0', 'loss<=0', 'operations.route>0', 'cpu<=1', 'cpu>=1', 'p99<0.2s']).ok).toBe(true);
   });
 });
+
+describe('a --set of the field a command varies (session 13)', () => {
+  it('plan refuses it: the --set would be overridden at every point', async () => {
+    const outcome = await cli(['plan', scenario, '--set', 'chatServers.perRegion=3', '--vary', 'chatServers.perRegion', '--slo', 'cpu<0.7']);
+    expect(outcome.code).toBe(2);
+    expect(outcome.err).toMatch(/^error: --set: chatServers\.perRegion=3: --vary chatServers\.perRegion sets that field at every point/m);
+    expect(outcome.err).not.toMatch(/^\s+at /m);
+  });
+
+  it('sweep refuses it too, also for a mapping that holds the field', async () => {
+    const outcome = await cli(['sweep', scenario, '--set', 'chatServers={perRegion: 3}', '--vary', 'chatServers.perRegion=2,4', '--out', join(dir, 'never.jsonl')]);
+    expect(outcome.code).toBe(2);
+    expect(outcome.err).toMatch(/^error: --set: chatServers=\{perRegion: 3\}: --vary chatServers\.perRegion sets that field/m);
+  });
+});

@@ -17,7 +17,7 @@ import { BadInputError, GateFailedError, type InputProblem } from '../errors.js'
 import { reportPathProblems, writeReport } from '../run-output.js';
 import { collectRepeatable, loadScenarioArgument } from '../scenario-arg.js';
 import { processIo, type CommandIo } from './compare.js';
-import { addUnique, flagOverrideProblem, parseJobs, type PoolDeps } from './sweep.js';
+import { addUnique, flagOverrideProblem, parseJobs, setConflictsWithVary, type PoolDeps } from './sweep.js';
 import { parseWholeNumber } from '../../sweep/grid.js';
 import { sloFlags } from './whatif.js';
 
@@ -82,6 +82,7 @@ export function registerPlan(program: Command, io: CommandIo = processIo, deps: 
       if (flags.slo.length === 0) problems.push({ field: '--slo', reason: 'give at least one SLO, e.g. --slo "cpu<0.7"' });
       const field = flags.vary?.trim() ?? '';
       if (field === '' || field.includes('=')) problems.push({ field: '--vary', reason: `expected a field path such as chatServers.perRegion${field.includes('=') ? ' (no values: plan searches them; give --range a..b)' : ''}` });
+      else problems.push(...setConflictsWithVary(flags.set, [field], '--vary'));
       const seedCount = /^\d+$/.test(flags.seeds) ? Number(flags.seeds) : NaN;
       if (!(seedCount >= 1 && seedCount <= PLAN_SEEDS_MAX)) problems.push({ field: '--seeds', reason: `expected an integer from 1 to ${PLAN_SEEDS_MAX}, got ${JSON.stringify(flags.seeds)}` });
       let range = flags.range === undefined ? null : parseRange(flags.range, problems);

@@ -61,6 +61,21 @@ export function flagOverrideProblem(flag: string, what: string, field: string, p
   return { field: flag, reason: `${what}: ${onPath ? '' : `${path}: `}${problem.reason}` };
 }
 
+/**
+ * A --set of a field the command varies (or of a mapping holding it) would be overridden at every
+ * point without a word: `plan --set chatServers.perRegion=3 --vary chatServers.perRegion`.
+ */
+export function setConflictsWithVary(set: readonly string[], varied: readonly string[], flag: string): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const text of set) {
+    const path = text.slice(0, Math.max(0, text.indexOf('='))).trim();
+    if (path === '') continue;
+    const field = varied.find((f) => f === path || f.startsWith(`${path}.`) || path.startsWith(`${f}.`));
+    if (field !== undefined) problems.push({ field: '--set', reason: `${text}: ${flag} ${field} sets that field at every point, so this --set would be overridden; leave one of them out` });
+  }
+  return problems;
+}
+
 /** Adds problems not already in the list (the same problem from many points is told once). */
 export function addUnique(problems: InputProblem[], more: readonly InputProblem[]): void {
   const seen = new Set(problems.map(formatProblem));
@@ -118,6 +133,7 @@ export function prepareSweep(argument: string, flags: SweepFlags): PreparedSweep
     if ('reason' in axis) problems.push({ field: '--vary', reason: axis.reason });
     else axes.push(axis);
   }
+  problems.push(...setConflictsWithVary(flags.set, axes.map((axis) => axis.field), '--vary'));
   const repeat = parseRepeat(flags.repeat);
   if (typeof repeat !== 'number') problems.push({ field: '--repeat', reason: repeat.reason });
   let shard: Shard | null = null;
