@@ -130,8 +130,10 @@ export function assembleRun(scenario: ResolvedScenario, parts: readonly RunPart[
       cpuUtilisation: service.unlimited ? 0 : round(sum(all.map((s) => s.busyNs)) / measuredNs, 6),
       memoryBytesPeak: 0,
       connectionsPeak: 0,
-      cpuQueuePeak: 0,
-      cpuQueueMean: 0,
+      // Each part queues its own share of the load: the peak is the largest part's; the mean (by
+      // Little's law, waits over the window) adds up as the busy time does.
+      cpuQueuePeak: Math.max(...all.map((s) => s.queuePeak)),
+      cpuQueueMean: round(sum(all.map((s) => s.queueWaitNsSum)) / measuredNs, 6),
       operations: sum(all.map((s) => s.requests)),
       dropped: 0,
       nicUtilisation: 0,

@@ -90,6 +90,9 @@ export interface PartService {
   unlimited: boolean;
   busyNs: number;
   requests: number;
+  /** Sum of the waits for the service of the requests that arrived in the window, and the most found ahead of one. */
+  queueWaitNsSum: number;
+  queuePeak: number;
 }
 
 export interface PartLink {
@@ -363,6 +366,8 @@ function* measure(
       unlimited: service.capacityOpsPerSecond === null,
       busyNs: service.capacityOpsPerSecond === null ? 0 : service.busyNsUntil(nowNs),
       requests: service.requests,
+      queueWaitNsSum: service.queueWaitNsSum,
+      queuePeak: service.queuePeak,
     })),
     links: deployment.links.map((l) => ({
       id: l.id,

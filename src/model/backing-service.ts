@@ -17,6 +17,14 @@ export class BackingService {
   requests = 0;
   busyNs = 0;
   waitNsMax = 0;
+  /**
+   * Queueing of requests that arrive in the measured window: the sum of their waits for the
+   * server (not the latency), and the most requests found ahead of one. By Little's law the sum over
+   * the window's length is the mean number waiting: the cpuQueueMean a chat server reports, here
+   * without events of its own.
+   */
+  queueWaitNsSum = 0;
+  queuePeak = 0;
   private readonly latency: Distribution;
   private readonly serviceNs: number;
   private readonly window: MeasuredWindow;
@@ -38,6 +46,12 @@ export class BackingService {
     let waitNs = 0;
     if (this.serviceNs > 0) {
       const startNs = this.freeAtNs > nowNs ? this.freeAtNs : nowNs;
+      if (nowNs >= this.window.startNs && nowNs < this.window.endNs && startNs > nowNs) {
+        this.queueWaitNsSum += startNs - nowNs;
+        // Requests ahead: the one in service and those waiting (all of one service time).
+        const ahead = Math.ceil((startNs - nowNs) / this.serviceNs);
+        if (ahead > this.queuePeak) this.queuePeak = ahead;
+      }
       this.freeAtNs = startNs + this.serviceNs;
       this.busyNs += overlapNs(startNs, this.freeAtNs, this.window);
       waitNs = this.freeAtNs - nowNs;
@@ -55,5 +69,7 @@ export class BackingService {
   resetStatistics(): void {
     this.requests = 0;
     this.waitNsMax = 0;
+    this.queueWaitNsSum = 0;
+    this.queuePeak = 0;
   }
 }

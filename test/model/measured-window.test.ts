@@ -56,6 +56,18 @@ describe('utilisation of saturated resources in a run', () => {
     expect(stores.length).toBeGreaterThan(0);
     for (const store of stores) expect(store.cpuUtilisation).toBeGreaterThan(0.99);
     for (const store of stores) expect(store.cpuUtilisation).toBeLessThanOrEqual(1);
+    // Its queue is reported too (it was always 0): requests found ahead, and by Little's law the
+    // mean number waiting, which grows without bound when saturated (far above 1 here).
+    for (const store of stores) expect(store.cpuQueuePeak).toBeGreaterThan(10);
+    for (const store of stores) expect(store.cpuQueueMean).toBeGreaterThan(1);
+  });
+
+  it('a directory with room to spare queues little', () => {
+    const result = run(['directory.capacity=1000000/s']);
+    for (const directory of result.servers.filter((s) => s.role === 'directory')) {
+      expect(directory.cpuQueueMean).toBeLessThan(0.01);
+      expect(directory.cpuQueuePeak).toBeLessThan(5);
+    }
   });
 
   it('a NIC far below its load reads busy, and no utilisation passes 1', () => {
