@@ -7,45 +7,15 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/program.js';
+import { cli, STACK_LINE } from './cli-capture.js';
 import { VERSION } from '../../src/engine/version.js';
 
-interface CliOutcome {
-  code: number;
-  out: string;
-  err: string;
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function cli(args: string[], cwd?: string): Promise<CliOutcome> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  const exitCodeBefore = process.exitCode;
-  const cwdBefore = process.cwd();
-  try {
-    if (cwd !== undefined) process.chdir(cwd);
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    process.chdir(cwdBefore);
-    process.exitCode = exitCodeBefore;
-    vi.restoreAllMocks();
-  }
-}
 
-/** A stack frame line, as printed by the internal-error path. */
-const STACK_LINE = /^\s+at /m;
 
 /** stderr as its lines, each an `error:` line (the bad-input format). */
 function errorLines(err: string): string[] {

@@ -8,15 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/program.js';
+import { cli, STACK_LINE } from './cli-capture.js';
 import { parseSlos } from '../../src/plan/search/slo.js';
 import { SMALL } from './small-scenario.js';
 
-interface CliOutcome {
-  code: number;
-  out: string;
-  err: string;
-}
 
 let dir = '';
 let scenario = '';
@@ -31,29 +26,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function cli(args: string[]): Promise<CliOutcome> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  const exitCodeBefore = process.exitCode;
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    process.exitCode = exitCodeBefore;
-    vi.restoreAllMocks();
-  }
-}
 
-/** A stack frame line, as printed by the internal-error path. */
-const STACK_LINE = /^\s+at /m;
 
 /** Runs the CLI, expects bad input (exit 2, no stack, nothing on stdout) and returns stderr's lines. */
 async function badInput(args: string[]): Promise<string[]> {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/program.js';
+import { cli, STACK_LINE, type CliOutcome } from './cli-capture.js';
 import { makeFolders } from '../../src/cli/output-path.js';
 import { runPartsOnThreads } from '../../src/engine/part-threads.js';
 import { partsOf } from '../../src/engine/run-scenario.js';
@@ -16,11 +16,6 @@ import { ClockRangeError } from '../../src/sim/time.js';
 import { createRunPool } from '../../src/sweep/pool.js';
 import { SMALL } from './small-scenario.js';
 
-interface CliOutcome {
-  code: number;
-  out: string;
-  err: string;
-}
 
 let dir = '';
 let scenario = '';
@@ -35,28 +30,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function cli(args: string[]): Promise<CliOutcome> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  const exitCodeBefore = process.exitCode;
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    process.exitCode = exitCodeBefore;
-    vi.restoreAllMocks();
-  }
-}
 
-const STACK_LINE = /^\s+at /m;
 
 function expectOneLine(outcome: CliOutcome, pattern: RegExp): void {
   expect(outcome.code).toBe(2);
