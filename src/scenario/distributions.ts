@@ -62,8 +62,32 @@ function build(text: string, parseUnit: UnitParser): Distribution | { reason: st
   return parseDistribution(text, (part) => parseUnit(part), { nonNegative: true });
 }
 
-/** The default check: the simulator's parser, with a did-you-mean for unknown names. */
-export function simulatorDistributionValidator(parseUnit: UnitParser): DistributionValidator {
+/**
+ * How far a distribution's draws may reach: at most `max` in the field's base unit, except with
+ * probability below `p` per draw. `describe` renders a value of the unit for the reason.
+ */
+export interface TailLimit {
+  p: number;
+  max: number;
+  what: string;
+  describe: (value: number) => string;
+}
+
+/**
+ * Delays (latencies, CPU costs) stay under a day except once in a billion draws. A run draws
+ * millions to billions of them, and the simulated clock is exact only to 2^53 ns (104 days): a
+ * distribution whose tail reaches past that (`lognormal(35ms, 50)`, `exp(100d)`) validated before
+ * session 13 and then stopped the run when a draw overflowed the clock.
+ */
+export const DELAY_TAIL_LIMIT: TailLimit = {
+  p: 1e-9,
+  max: 86_400e9,
+  what: 'a day',
+  describe: (ns) => (Number.isFinite(ns) ? `${(ns / 86_400e9).toPrecision(3)} days` : 'infinity'),
+};
+
+/** The default check: the simulator's parser, with a did-you-mean for unknown names; and the tail's reach, given a limit. */
+export function simulatorDistributionValidator(parseUnit: UnitParser, tail?: TailLimit): DistributionValidator {
   return (text) => {
     const plain = parseUnit(text);
     if (typeof plain === 'number') return { ok: true };
@@ -72,7 +96,17 @@ export function simulatorDistributionValidator(parseUnit: UnitParser): Distribut
       return { error: `unbalanced parenthesis in ${JSON.stringify(text)}; inside { ... } quote a distribution that has a comma: "lognormal(100KiB, 1.0)"` };
     }
     const built = build(text, parseUnit);
-    if (!isDistributionParseError(built)) return { ok: true };
+    if (!isDistributionParseError(built)) {
+      const reach = tail === undefined ? 0 : built.tailBound(tail.p);
+      if (tail !== undefined && !(reach <= tail.max)) {
+        return {
+          error:
+            `${JSON.stringify(text)} draws up to ${tail.describe(reach)} (all but one draw in ${formatOdds(tail.p)}), and a run makes millions of draws: ` +
+            `keep its tail under ${tail.what} (a smaller mean or maximum, a smaller sigma, a larger alpha)`,
+        };
+      }
+      return { ok: true };
+    }
     const unknown = /unknown distribution '([^']*)'/.exec(built.reason);
     if (unknown !== null) return { error: unknownNameReason(unknown[1] ?? '', text) };
     // A plain word with no call is a bad quantity: the unit parser says it best.
@@ -112,4 +146,12 @@ export function describeDistribution(text: string, parseUnit: UnitParser): Distr
   if (isDistributionParseError(built)) return { text, constant: null, mean: null };
   const constant = built instanceof ConstantDistribution ? built.value : null;
   return { text, constant, mean: Number.isFinite(built.mean) ? built.mean : null };
+}
+
+/** `a billion` for 1e-9. */
+function formatOdds(p: number): string {
+  const odds = 1 / p;
+  if (Math.abs(odds - 1e9) < 1) return 'a billion';
+  if (Math.abs(odds - 1e6) < 1) return 'a million';
+  return odds.toExponential(0);
 }

@@ -8,7 +8,7 @@
  * Schema, and the README points to it.
  */
 import * as z from 'zod';
-import { simulatorDistributionValidator, type DistributionValidators } from './distributions.js';
+import { DELAY_TAIL_LIMIT, simulatorDistributionValidator, type DistributionValidators } from './distributions.js';
 import { suggestion } from './did-you-mean.js';
 import { choice, distribution, expectedReason, integer, mapping, quantity, quantityOrUnlimited, real, strict, text } from './fields.js';
 import { checkTimezone, parseStartInstantMs } from './timezones.js';
@@ -88,7 +88,7 @@ export const GROUP_SIZE_MAX = 1024;
 
 /** Distribution fields are judged by the simulator's own parser (src/sim/distributions). */
 export const DEFAULT_DISTRIBUTION_VALIDATORS: DistributionValidators = {
-  duration: simulatorDistributionValidator(parseDurationNs),
+  duration: simulatorDistributionValidator(parseDurationNs, DELAY_TAIL_LIMIT),
   size: simulatorDistributionValidator(parseSizeBytes),
 };
 

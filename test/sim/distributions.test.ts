@@ -325,3 +325,32 @@ describe('discrete (alias method)', () => {
     expect(() => discreteFromRecord({ x: 1 })).toThrow(/not a number/);
   });
 });
+
+describe('tailBound: how far draws reach', () => {
+  it('is the exact upper quantile where there is a closed form', () => {
+    expect(exponential(2).tailBound(1e-9)).toBeCloseTo(2 * Math.log(1e9), 9);
+    expect(pareto(2, 1).tailBound(1e-6)).toBeCloseTo(1000, 6);
+    expect(pareto(2, 1, 50).tailBound(1e-6)).toBe(50);
+    expect(uniform(3, 7).tailBound(1e-9)).toBe(7);
+    expect(constant(5).tailBound(1e-9)).toBe(5);
+  });
+
+  it('is above the true quantile for the normal family (a Chernoff bound) and not far above', () => {
+    // The standard normal's upper 1e-9 quantile is 5.998.
+    const z = normal(0, 1).tailBound(1e-9);
+    expect(z).toBeGreaterThan(5.998);
+    expect(z).toBeLessThan(6.5);
+    expect(lognormal(1, 0.5).tailBound(1e-9)).toBeGreaterThan(Math.exp(0.5 * 5.998));
+    // Truncated at 0 with the mean far above: as the normal, within the bound's slack.
+    expect(truncatedNormal(100, 1).tailBound(1e-9)).toBeGreaterThan(105.99);
+  });
+
+  it('is above every one of many draws, also for a truncated normal with its bound above the mean', () => {
+    const cases = [exponential(1), lognormal(1, 1), truncatedNormal(0, 1, 2), pareto(1.5, 1)];
+    for (const distribution of cases) {
+      const bound = distribution.tailBound(1e-6);
+      const samples = draw(distribution, streamFor(`tail ${distribution.describe()}`), 100_000);
+      expect(Math.max(...samples)).toBeLessThan(bound);
+    }
+  });
+});

@@ -17,6 +17,10 @@ export class ConstantDistribution implements Distribution {
     return this.value;
   }
 
+  tailBound(_p: number): number {
+    return this.value;
+  }
+
   describe(): string {
     return `constant(${formatParam(this.value)})`;
   }

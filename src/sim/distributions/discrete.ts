@@ -97,6 +97,12 @@ export class DiscreteDistribution implements Distribution {
     return this.values[this.sampleIndex(rng)]!;
   }
 
+  tailBound(_p: number): number {
+    let max = -Infinity;
+    for (const value of this.values) if (value > max) max = value;
+    return max;
+  }
+
   describe(): string {
     const parts: string[] = [];
     const shown = Math.min(this.count, 8);

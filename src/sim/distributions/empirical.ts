@@ -199,6 +199,10 @@ export class EmpiricalDistribution implements Distribution {
     return this.invertInSegment(i, p - this.cdfs[i]!);
   }
 
+  tailBound(_p: number): number {
+    return this.xMax;
+  }
+
   describe(): string {
     return `empirical ${this.kind}(${this.xs.length} points on [${formatParam(this.xMin)}, ${formatParam(this.xMax)}])`;
   }

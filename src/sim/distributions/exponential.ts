@@ -16,6 +16,10 @@ export class ExponentialDistribution implements Distribution {
     return this.mean * rng.nextExponential();
   }
 
+  tailBound(p: number): number {
+    return -this.mean * Math.log(p);
+  }
+
   describe(): string {
     return `exponential(mean=${formatParam(this.mean)})`;
   }

@@ -1,5 +1,5 @@
 import type { RandomStream } from '../random.js';
-import { type Distribution, formatParam, requireNonNegative, requirePositive } from './distribution.js';
+import { type Distribution, formatParam, normalTailZ, requireNonNegative, requirePositive } from './distribution.js';
 
 /**
  * Lognormal: X = median * exp(sigma * Z), Z standard normal. sigma is the standard deviation of
@@ -24,6 +24,10 @@ export class LognormalDistribution implements Distribution {
 
   sample(rng: RandomStream): number {
     return this.median * Math.exp(this.sigma * rng.nextGaussian());
+  }
+
+  tailBound(p: number): number {
+    return this.median * Math.exp(this.sigma * normalTailZ(p));
   }
 
   describe(): string {

@@ -5,6 +5,7 @@ import {
   REJECTION_ROUNDS_MAX,
   rejectionExhausted,
   requireFinite,
+  normalTailZ,
   requirePositive,
 } from './distribution.js';
 import { inverseMillsRatio } from './special-functions.js';
@@ -25,6 +26,10 @@ export class NormalDistribution implements Distribution {
 
   sample(rng: RandomStream): number {
     return this.mean + this.sd * rng.nextGaussian();
+  }
+
+  tailBound(p: number): number {
+    return this.mean + this.sd * normalTailZ(p);
   }
 
   describe(): string {
@@ -88,6 +93,14 @@ export class TruncatedNormalDistribution implements Distribution {
       }
     }
     throw rejectionExhausted('truncated normal');
+  }
+
+  tailBound(p: number): number {
+    // Truncated below only. With the bound below the mean (alpha <= 0) at least half the mass is
+    // kept, so the tail at p is at most the normal's at p / 2. Above it, Z given Z >= alpha exceeds
+    // alpha + t with probability at most exp(-alpha t - t^2 / 2) <= exp(-t^2 / 2).
+    if (this.alpha <= 0) return this.mu + this.sigma * normalTailZ(p / 2);
+    return this.lower + this.sigma * normalTailZ(p);
   }
 
   describe(): string {

@@ -55,6 +55,11 @@ export class ParetoDistribution implements Distribution {
     return x > this.max ? this.max : x;
   }
 
+  tailBound(p: number): number {
+    // P(X > x) = (min / x)^alpha unbounded; a bound truncates the tail, which only lowers it.
+    return Math.min(this.max, this.min * Math.pow(p, -1 / this.alpha));
+  }
+
   describe(): string {
     const bound = this.max === Infinity ? '' : `, max=${formatParam(this.max)}`;
     return `pareto(alpha=${formatParam(this.alpha)}, min=${formatParam(this.min)}${bound})`;

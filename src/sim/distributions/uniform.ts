@@ -24,6 +24,10 @@ export class UniformDistribution implements Distribution {
     return this.min + this.width * rng.nextFloat();
   }
 
+  tailBound(_p: number): number {
+    return this.max;
+  }
+
   describe(): string {
     return `uniform(${formatParam(this.min)}, ${formatParam(this.max)})`;
   }

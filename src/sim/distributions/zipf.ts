@@ -127,6 +127,10 @@ export class ZipfDistribution implements Distribution {
     throw rejectionExhausted('zipf');
   }
 
+  tailBound(_p: number): number {
+    return this.n;
+  }
+
   describe(): string {
     return `zipf(s=${formatParam(this.s)}, n=${formatParam(this.n)})`;
   }
