@@ -94,3 +94,6 @@ export function lastIntervalNote(series: Pick<TimeSeries, 'intervalMs' | 'spanMs
   const last = series.spanMs[series.spanMs.length - 1];
   return last !== undefined && last < series.intervalMs ? `, the last ${formatSeconds(last / 1000)}` : '';
 }
+
+/** Said instead of a latency table of zeros, when no copy reached a device in the measured window. */
+export const NO_LATENCY = 'none: no copy reached a device in the measured window, so there is no latency to report';

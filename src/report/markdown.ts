@@ -5,7 +5,7 @@
  */
 import { sortedRecord } from '../metrics/counters.js';
 import type { RunResult, ServerResult } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, messageFigureRows, serverFigureRow } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, messageFigureRows, NO_LATENCY, serverFigureRow } from './format.js';
 import { roleCounts, serverView } from './servers.js';
 import { renderMarkdownTable, type Align } from './table.js';
 
@@ -48,7 +48,7 @@ export function renderRunMarkdown(result: RunResult): string {
   const e = result.latency.endToEnd;
   section(
     'End-to-end latency (ms)',
-    renderMarkdownTable(
+    e.count === 0 ? [NO_LATENCY] : renderMarkdownTable(
       [
         ['count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'],
         [formatFigure(e.count), ...[e.meanMs, e.p50Ms, e.p90Ms, e.p99Ms, e.p999Ms, e.maxMs].map(formatMs)],

@@ -7,7 +7,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { sortedRecord } from '../metrics/counters.js';
 import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, notSimulatedNote, simulatedRatesOf } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, NO_LATENCY, notSimulatedNote, simulatedRatesOf } from './format.js';
 import { roleCounts, serverView, type ServerGroup } from './servers.js';
 import { sparkline } from './sparkline.js';
 import { renderTable, type Cell } from './table.js';
@@ -98,6 +98,8 @@ function messages(result: RunResult, s: Styles): string[] {
 
 function latency(result: RunResult, s: Styles): string[] {
   const e = result.latency.endToEnd;
+  // The JSON keeps its numbers (0 with a count of 0); a table of zeros would read as instant delivery.
+  if (e.count === 0) return [s.title('End-to-end latency (ms)'), `  ${NO_LATENCY}`];
   const rows = [
     ['count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'],
     [formatFigure(e.count), ...[e.meanMs, e.p50Ms, e.p90Ms, e.p99Ms, e.p999Ms, e.maxMs].map(formatMs)],

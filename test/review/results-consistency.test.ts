@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/engine/run-scenario.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
-import { renderRunText, renderTimeSeriesCsv } from '../../src/report/index.js';
+import { renderRunMarkdown, renderRunText, renderTimeSeriesCsv } from '../../src/report/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { SMALL } from './small-scenario.js';
 
@@ -46,5 +46,18 @@ describe('arrivals with no one to send to', () => {
     // 500 arrivals a second, Poisson: about 500 in the one second measured.
     expect(result.messages.unsent).toBeGreaterThan(400);
     expect(result.messages.unsent).toBeLessThan(600);
+  });
+});
+
+describe('a run in which no copy reached a device', () => {
+  it('says so in the reports instead of a latency table of zeros; the JSON keeps its numbers', () => {
+    // One-hour access latency over a one-second run: nothing arrives.
+    const result = run(['duration=1s', 'regions.eu.accessLatency=1h']);
+    expect(result.latency.endToEnd.count).toBe(0);
+    expect(result.latency.endToEnd.meanMs).toBe(0);
+    const text = renderRunText(result, { color: false });
+    expect(text).toContain('no copy reached a device in the measured window');
+    expect(text).not.toMatch(/count\s+mean\s+p50/);
+    expect(renderRunMarkdown(result)).toContain('no copy reached a device in the measured window');
   });
 });
