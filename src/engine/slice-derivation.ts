@@ -41,7 +41,10 @@ export function isPartialCover(strata: SliceStrata): boolean {
 /**
  * Per-server CPU utilisation of the whole deployment: the stratified mean (each region weighted by
  * its share of servers) with a 99% t interval. A region's variance is its own sample variance, or
- * with one server in the slice the variance pooled over the regions that have two or more.
+ * with one server in the slice the variance pooled over the regions that have two or more. When no
+ * region has two, the servers' variance taken together (regions ignored: wider, as it should be);
+ * with a single server, nothing bounds the mean but utilisation's own range, 0 to 1. (Before session
+ * 13 those cases gave an interval of zero width: certainty exactly where nothing was known.)
  */
 function cpuEstimate(strata: SliceStrata, cpuByRegion: number[][]): { mean: number; halfWidth: number } {
   const weights = strata.servers.map((n, r) => (strata.simulated[r]! > 0 ? n : 0));
@@ -57,7 +60,17 @@ function cpuEstimate(strata: SliceStrata, cpuByRegion: number[][]): { mean: numb
     pooledDf += xs.length - 1;
     return squares / (xs.length - 1);
   });
-  const pooled = pooledDf > 0 ? pooledSquares / pooledDf : 0;
+  if (pooledDf === 0) {
+    const all = cpuByRegion.flat();
+    if (all.length < 2) {
+      const only = all.length === 1 ? all[0]! : 0;
+      return { mean: only, halfWidth: Infinity };
+    }
+    const overall = all.reduce((a, b) => a + b, 0) / all.length;
+    pooledSquares = all.reduce((a, x) => a + (x - overall) ** 2, 0);
+    pooledDf = all.length - 1;
+  }
+  const pooled = pooledSquares / pooledDf;
   let mean = 0;
   let standardErrorSquared = 0;
   cpuByRegion.forEach((xs, r) => {
@@ -66,7 +79,7 @@ function cpuEstimate(strata: SliceStrata, cpuByRegion: number[][]): { mean: numb
     mean += w * means[r]!;
     standardErrorSquared += (w * w * (variances[r]! >= 0 ? variances[r]! : pooled)) / xs.length;
   });
-  const halfWidth = pooledDf > 0 ? tQuantile995(pooledDf) * Math.sqrt(standardErrorSquared) : 0;
+  const halfWidth = tQuantile995(pooledDf) * Math.sqrt(standardErrorSquared);
   return { mean, halfWidth };
 }
 
@@ -116,7 +129,7 @@ export function sliceResult(
       derived: {
         cpuUtilisationMean: round(cpu.mean, 6),
         cpuUtilisationCi99Low: round(Math.max(0, cpu.mean - cpu.halfWidth), 6),
-        cpuUtilisationCi99High: round(cpu.mean + cpu.halfWidth, 6),
+        cpuUtilisationCi99High: round(Math.min(1, cpu.mean + cpu.halfWidth), 6),
         messagesInPerSecond,
         messagesOutPerSecond,
         connectionsPeak,

@@ -58,20 +58,35 @@ export function messageFigureRows(result: RunResult): Array<[string, string]> {
     ['stored offline', formatFigure(m.storedOffline)],
     ['expired', formatFigure(m.expired)],
     ['rejected', formatFigure(m.rejected)],
-    ['unsent (no sender online)', formatFigure(m.unsent)],
-    ['messages in per second', formatFigure(simulatedRatesOf(result).messagesInPerSecond)],
-    ['messages out per second', formatFigure(simulatedRatesOf(result).messagesOutPerSecond)],
-    ...(result.slice === undefined
-      ? []
-      : ([
-          ['deployment, derived: messages in per second (peak)', `${formatFigure(result.rates.messagesInPerSecond)} (${formatFigure(result.rates.messagesInPerSecondPeak)})`],
-          ['deployment, derived: messages out per second (peak)', `${formatFigure(result.rates.messagesOutPerSecond)} (${formatFigure(result.rates.messagesOutPerSecondPeak)})`],
-          ['deployment, derived: logins per second, peak', formatFigure(result.rates.loginsPerSecondPeak)],
-          ['deployment, derived: connections, peak', formatFigure(result.rates.connectionsPeak)],
-          ...(result.slice.regionsNotSimulated.length === 0
-            ? []
-            : ([['deployment, derived: regions not simulated', notSimulatedNote(result.slice.regionsNotSimulated)]] satisfies Array<[string, string]>)),
-        ] satisfies Array<[string, string]>)),
+    ['unsent (not sent: no sender online, or no one to send to)', formatFigure(m.unsent)],
+    [`messages in per second${result.slice === undefined ? '' : ', the slice'}`, formatFigure(simulatedRatesOf(result).messagesInPerSecond)],
+    [`messages out per second${result.slice === undefined ? '' : ', the slice'}`, formatFigure(simulatedRatesOf(result).messagesOutPerSecond)],
+  ];
+}
+
+/** The heading of a slice's derived figures, as the terminal, Markdown and HTML reports title them. */
+export function sliceHeading(slice: NonNullable<RunResult['slice']>): string {
+  return `Deployment, derived from a slice of ${slice.simulatedServers} of ${slice.totalServers} chat servers`;
+}
+
+/** Said after a slice's derived figures: what follows is the slice's own. */
+export const SLICE_SECTIONS_NOTE = 'The sections below describe the slice: the simulated servers and what they carried.';
+
+/**
+ * A slice's derived figures for the whole deployment, as rows (the Markdown and HTML reports; the
+ * terminal lays out the same figures): CPU with its 99% interval, rates with their peaks.
+ */
+export function sliceDerivedRows(result: RunResult): Array<[string, string]> {
+  const slice = result.slice;
+  if (slice === undefined) return [];
+  const d = slice.derived;
+  return [
+    ['chat-server CPU (99% CI)', `${formatPercent(d.cpuUtilisationMean)} (${formatPercent(d.cpuUtilisationCi99Low)} to ${formatPercent(d.cpuUtilisationCi99High)})`],
+    ['messages in per second (peak)', `${formatFigure(d.messagesInPerSecond)} (${formatFigure(result.rates.messagesInPerSecondPeak)})`],
+    ['copies delivered per second (peak)', `${formatFigure(d.messagesOutPerSecond)} (${formatFigure(result.rates.messagesOutPerSecondPeak)})`],
+    ['logins per second, peak', formatFigure(result.rates.loginsPerSecondPeak)],
+    ['connections, peak', formatFigure(d.connectionsPeak)],
+    ...(slice.regionsNotSimulated.length === 0 ? [] : ([['regions not simulated', notSimulatedNote(slice.regionsNotSimulated)]] satisfies Array<[string, string]>)),
   ];
 }
 

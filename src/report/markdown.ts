@@ -5,7 +5,7 @@
  */
 import { sortedRecord } from '../metrics/counters.js';
 import type { RunResult, ServerResult } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, messageFigureRows, NO_LATENCY, serverFigureRow } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, messageFigureRows, NO_LATENCY, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading } from './format.js';
 import { roleCounts, serverView } from './servers.js';
 import { renderMarkdownTable, type Align } from './table.js';
 
@@ -34,6 +34,9 @@ export function renderRunMarkdown(result: RunResult): string {
     out.push('', `> **Partial:** the run was cut short (${result.stoppedBy}); figures cover the simulated time so far.`);
   }
 
+  if (result.slice !== undefined) {
+    section(sliceHeading(result.slice), [...renderMarkdownTable([['figure', 'value'], ...sliceDerivedRows(result)], ['left', 'right']), '', SLICE_SECTIONS_NOTE]);
+  }
   section(
     'Messages',
     renderMarkdownTable(

@@ -7,7 +7,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { sortedRecord } from '../metrics/counters.js';
 import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, NO_LATENCY, notSimulatedNote, simulatedRatesOf } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, NO_LATENCY, notSimulatedNote, simulatedRatesOf, sliceHeading } from './format.js';
 import { roleCounts, serverView, type ServerGroup } from './servers.js';
 import { sparkline } from './sparkline.js';
 import { renderTable, type Cell } from './table.js';
@@ -65,7 +65,7 @@ function slice(result: RunResult, s: Styles): string[] {
   if (slice === undefined) return [];
   const d = slice.derived;
   return [
-    s.title(`Deployment, derived from a slice of ${slice.simulatedServers} of ${slice.totalServers} chat servers`),
+    s.title(sliceHeading(slice)),
     ...(slice.regionsNotSimulated.length === 0 ? [] : [s.warn(`  ${notSimulatedNote(slice.regionsNotSimulated)}`)]),
     `  chat-server CPU    ${formatPercent(d.cpuUtilisationMean)} (99% CI ${formatPercent(d.cpuUtilisationCi99Low)} to ${formatPercent(d.cpuUtilisationCi99High)})`,
     `  messages in        ${formatFigure(d.messagesInPerSecond)}/s (peak ${formatFigure(result.rates.messagesInPerSecondPeak)}/s)`,

@@ -179,3 +179,12 @@ describe('a --set of the field a command varies (session 13)', () => {
     expect(outcome.err).toMatch(/^error: --set: chatServers=\{perRegion: 3\}: --vary chatServers\.perRegion sets that field/m);
   });
 });
+
+describe('whatif and the seed (session 13)', () => {
+  it('refuses --set seed=N for the variant, which both runs share and which was silently dropped', async () => {
+    const outcome = await cli(['whatif', scenario, '--set', 'seed=7']);
+    expect(outcome.code).toBe(2);
+    expect(outcome.err).toMatch(/^error: --set: seed=7: both runs use one seed, so the variant cannot change it; use --seed N/m);
+    expect(outcome.out).toBe('');
+  });
+});

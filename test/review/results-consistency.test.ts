@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/engine/run-scenario.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
 import { renderRunMarkdown, renderRunText, renderTimeSeriesCsv } from '../../src/report/index.js';
+import { renderRunHtml } from '../../src/report/html/run-html.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { SMALL } from './small-scenario.js';
 
@@ -59,5 +60,31 @@ describe('a run in which no copy reached a device', () => {
     expect(text).toContain('no copy reached a device in the measured window');
     expect(text).not.toMatch(/count\s+mean\s+p50/);
     expect(renderRunMarkdown(result)).toContain('no copy reached a device in the measured window');
+  });
+});
+
+describe('a slice\'s derived figures in every report (session 13)', () => {
+  const twoRegions = ['duration=2s', 'warmup=500ms', 'regions.us={timezone: UTC, users: 2000}', 'links.eu-us={latency: 50ms}', 'fidelity=slice'];
+
+  it('the Markdown and HTML reports title them as derived and give the CPU with its interval', async () => {
+    const result = run([...twoRegions, 'sliceServers=2']);
+    const markdown = renderRunMarkdown(result);
+    expect(markdown).toContain(`## Deployment, derived from a slice of 2 of 4 chat servers`);
+    expect(markdown).toMatch(/\| chat-server CPU \(99% CI\) \| [\d.]+% \([\d.]+% to [\d.]+%\) \|/);
+    expect(markdown).toContain('The sections below describe the slice');
+    const html = await renderRunHtml(result);
+    expect(html).toContain('Deployment, derived from a slice of 2 of 4 chat servers');
+    expect(html).toContain('deliveries / s (deployment, derived)');
+  });
+
+  it('with one simulated server per region the interval is not of zero width', () => {
+    const d = run([...twoRegions, 'sliceServers=2']).slice!.derived;
+    expect(d.cpuUtilisationCi99High).toBeGreaterThan(d.cpuUtilisationCi99Low);
+  });
+
+  it('with a single simulated server nothing bounds it but 0 to 1', () => {
+    const d = run([...twoRegions, 'sliceServers=1']).slice!.derived;
+    expect(d.cpuUtilisationCi99Low).toBe(0);
+    expect(d.cpuUtilisationCi99High).toBe(1);
   });
 });

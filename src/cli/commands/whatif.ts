@@ -61,6 +61,13 @@ export function registerWhatif(program: Command, io: CommandIo = processIo, deps
       if (flags.set.length === 0 && flags.against === undefined) {
         problems.push({ field: '--set', reason: 'nothing to compare: give the variant with --set path=value (repeatable) or --against other.yaml' });
       }
+      // Both sides run on one seed (the variant takes the base's), so a --set of the seed would be
+      // dropped without a word and the report would compare a run with itself.
+      for (const text of flags.set) {
+        if (text.slice(0, Math.max(0, text.indexOf('='))).trim() === 'seed') {
+          problems.push({ field: '--set', reason: `${text}: both runs use one seed, so the variant cannot change it; use --seed N (or --set-both seed=N) to run both on another seed` });
+        }
+      }
       problems.push(...reportPathProblems(flags.report));
       // The base is loaded with the other checks, so a bad --set-both value or --seed is told
       // alongside them (and under --set-both: the scenario layer files override problems as --set).

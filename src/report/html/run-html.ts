@@ -5,7 +5,7 @@
  */
 import { sortedRecord } from '../../metrics/counters.js';
 import type { RunResult, ServerResult } from '../../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows, serverFigureRow } from '../format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading } from '../format.js';
 import { roleCounts, serverView } from '../servers.js';
 import { cpuOverTimeSpec, latencyCdfSpec, latencyOverTimeSpec, serverCpuSpec, throughputOverTimeSpec } from './charts.js';
 import { cards, paragraph, renderPage, section, table, type ColumnAlign } from './page.js';
@@ -60,7 +60,8 @@ export async function renderRunHtml(result: RunResult): Promise<string> {
   body.push(
     cards([
       { label: 'messages delivered', value: formatFigure(m.delivered) },
-      { label: 'deliveries / s', value: formatFigure(result.rates.messagesOutPerSecond) },
+      // In a slice, the rate is the deployment's, derived: said on the card, as the figures beside it are the slice's.
+      { label: result.slice === undefined ? 'deliveries / s' : 'deliveries / s (deployment, derived)', value: formatFigure(result.rates.messagesOutPerSecond) },
       { label: 'latency p50', value: `${formatMs(e.p50Ms)} ms` },
       { label: 'latency p99', value: `${formatMs(e.p99Ms)} ms` },
       { label: 'latency p99.9', value: `${formatMs(e.p999Ms)} ms` },
@@ -112,6 +113,9 @@ export async function renderRunHtml(result: RunResult): Promise<string> {
     ),
   );
 
+  if (result.slice !== undefined) {
+    body.push(section(sliceHeading(result.slice), table(['figure', 'value'], sliceDerivedRows(result), ['left', 'right']), paragraph(SLICE_SECTIONS_NOTE)));
+  }
   body.push(
     section(
       'Messages',
