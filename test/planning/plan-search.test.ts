@@ -127,7 +127,7 @@ describe('planSearch (stand-in runs)', () => {
     const plan = await search(run, { max: 5, seeds: [1] });
     expect(plan.analytic.value).toBeNull();
     expect(plan.answer).toBeNull();
-    expect(plan.confidence).toBe('even chatServers.cores=5, the top of the range, fails an SLO');
+    expect(plan.confidence).toBe('even chatServers.cores=5, the top of the range, fails: cpu<0.7 (0.8)');
   });
 });
 

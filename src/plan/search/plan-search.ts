@@ -230,7 +230,12 @@ function confidenceOf(answer: number | null, input: PlanInput, curve: CurvePoint
   const seeds = input.seeds.length;
   if (answer === null) {
     const top = curve.find((p) => p.value === input.max);
-    return top === undefined ? `no value up to ${input.max} met every SLO` : `even ${input.field}=${input.max}, the top of the range, fails an SLO`;
+    if (top === undefined) return `no value up to ${input.max} met every SLO`;
+    // Which SLOs, and by how much: an SLO the varied field cannot move (a busiest server that is
+    // an offline store, when chat servers are varied) shows as one that stays put.
+    const failing = top.runs.find((r) => !r.pass);
+    const why = failing?.evaluations.filter((e) => !e.pass).map((e) => `${e.slo} (${Number(e.value.toPrecision(4))})`).join(', ');
+    return `even ${input.field}=${input.max}, the top of the range, fails${why ? `: ${why}` : ' an SLO'}`;
   }
   const below = curve.find((p) => p.value === answer - 1);
   const met = `${input.field}=${answer} met every SLO with all ${seeds} seed${seeds === 1 ? '' : 's'}`;
