@@ -112,3 +112,34 @@ export function lastIntervalNote(series: Pick<TimeSeries, 'intervalMs' | 'spanMs
 
 /** Said instead of a latency table of zeros, when no copy reached a device in the measured window. */
 export const NO_LATENCY = 'none: no copy reached a device in the measured window, so there is no latency to report';
+
+/** The time series table's columns, in the Markdown and HTML reports. */
+export const TIME_SERIES_HEADER = ['start (s)', 'sent', 'delivered', 'p50 (ms)', 'p99 (ms)', 'chat cpu', 'connections'];
+
+/**
+ * The time series as table rows, at most `rowsMax` of them (one interval in every `step` when there
+ * are more), and the note that says so; null for an empty series.
+ */
+export function timeSeriesRows(series: TimeSeries, rowsMax: number): { rows: string[][]; note: string } | null {
+  const intervals = series.startMs.length;
+  if (intervals === 0) return null;
+  const step = Math.ceil(intervals / rowsMax);
+  const rows: string[][] = [];
+  for (let i = 0; i < intervals; i += step) {
+    rows.push([
+      formatFigure(series.startMs[i]! / 1000),
+      formatFigure(series.sent[i]!),
+      formatFigure(series.delivered[i]!),
+      formatMs(series.latencyP50Ms[i]!),
+      formatMs(series.latencyP99Ms[i]!),
+      formatPercent(series.cpuUtilisationMean[i]!),
+      formatFigure(series.connections[i]!),
+    ]);
+  }
+  const every = formatSeconds(series.intervalMs / 1000);
+  const note =
+    step === 1
+      ? `${intervals} intervals of ${every}${lastIntervalNote(series)}.`
+      : `${intervals} intervals of ${every}${lastIntervalNote(series)}; one row in every ${step} shown (the CSV has all).`;
+  return { rows, note };
+}

@@ -5,7 +5,7 @@
  */
 import { sortedRecord } from '../metrics/counters.js';
 import type { RunResult, ServerResult } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, messageFigureRows, NO_LATENCY, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows, NO_LATENCY, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from './format.js';
 import { roleCounts, serverView } from './servers.js';
 import { renderMarkdownTable, type Align } from './table.js';
 
@@ -122,29 +122,8 @@ export function renderRunMarkdown(result: RunResult): string {
     );
   }
 
-  const series = result.timeSeries;
-  const intervals = series.startMs.length;
-  if (intervals > 0) {
-    const step = Math.ceil(intervals / MARKDOWN_SERIES_ROWS_MAX);
-    const rows: string[][] = [['start (s)', 'sent', 'delivered', 'p50 (ms)', 'p99 (ms)', 'chat cpu', 'connections']];
-    for (let i = 0; i < intervals; i += step) {
-      rows.push([
-        formatFigure(series.startMs[i]! / 1000),
-        formatFigure(series.sent[i]!),
-        formatFigure(series.delivered[i]!),
-        formatMs(series.latencyP50Ms[i]!),
-        formatMs(series.latencyP99Ms[i]!),
-        formatPercent(series.cpuUtilisationMean[i]!),
-        formatFigure(series.connections[i]!),
-      ]);
-    }
-    const every = formatSeconds(series.intervalMs / 1000);
-    const note =
-      step === 1
-        ? `${intervals} intervals of ${every}${lastIntervalNote(series)}.`
-        : `${intervals} intervals of ${every}${lastIntervalNote(series)}; one row in every ${step} shown (the CSV has all).`;
-    section('Time series', [note, '', ...renderMarkdownTable(rows, ['right', ...Array<Align>(6).fill('right')])]);
-  }
+  const series = timeSeriesRows(result.timeSeries, MARKDOWN_SERIES_ROWS_MAX);
+  if (series !== null) section('Time series', [series.note, '', ...renderMarkdownTable([TIME_SERIES_HEADER, ...series.rows], ['right', ...Array<Align>(6).fill('right')])]);
 
   const meta = result.meta;
   section('Run', [

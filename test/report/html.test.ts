@@ -42,7 +42,7 @@ describe('renderRunHtml', () => {
     for (const title of ['End-to-end latency CDF', 'CPU utilisation over time', 'Latency over time', 'Throughput over time', 'CPU utilisation by server']) {
       expect(texts).toContain(title);
     }
-    for (const axis of ['latency (ms, log scale)', 'share of messages delivered within', 'simulated time (s, interval start)', 'mean chat-server CPU', 'latency (ms)', 'messages / s', 'CPU utilisation']) {
+    for (const axis of ['latency (ms, log scale)', 'share of copies delivered within', 'simulated time (s, interval start)', 'mean chat-server CPU', 'latency (ms)', 'messages / s', 'CPU utilisation']) {
       expect(texts).toContain(axis);
     }
     // The CDF's markers carry the summary's figures, the subtitle the count, mean and max.

@@ -88,3 +88,15 @@ describe('a slice\'s derived figures in every report (session 13)', () => {
     expect(d.cpuUtilisationCi99High).toBe(1);
   });
 });
+
+describe('the HTML report (session 13)', () => {
+  it('names the busiest server on its card and has the time series as a table, as the Markdown does', async () => {
+    const result = run(['duration=2s', 'warmup=500ms']);
+    const busiest = [...result.servers].sort((a, b) => b.cpuUtilisation - a.cpuUtilisation)[0]!;
+    const html = await renderRunHtml(result);
+    expect(html).toContain(`busiest server CPU (${busiest.id})`);
+    expect(html).toContain('<h2>Time series</h2>');
+    expect(html).toContain('2 intervals of 1s, the last 500ms.');
+    expect(renderRunMarkdown(result)).toContain('2 intervals of 1s, the last 500ms.');
+  });
+});

@@ -168,7 +168,7 @@ export function latencyCdfSpec(summary: LatencySummary): TopLevelSpec | null {
     scale: log ? { type: 'log' as const, nice: false } : { zero: false },
     axis: log ? { title: 'latency (ms, log scale)', values: logTicks(lowMs, highMs), format: ',~r' } : { title: 'latency (ms)' },
   };
-  const y = { field: 'fraction', type: 'quantitative' as const, scale: { domain: [0, 1] }, axis: { title: 'share of messages delivered within', format: '.0%' } };
+  const y = { field: 'fraction', type: 'quantitative' as const, scale: { domain: [0, 1] }, axis: { title: 'share of copies delivered within', format: '.0%' } };
   const position = log
     ? (v: number) => (Math.log(v) - Math.log(lowMs)) / (Math.log(highMs) - Math.log(lowMs) || 1)
     : (v: number) => (v - lowMs) / (highMs - lowMs || 1);

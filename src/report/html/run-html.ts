@@ -5,7 +5,8 @@
  */
 import { sortedRecord } from '../../metrics/counters.js';
 import type { RunResult, ServerResult } from '../../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading } from '../format.js';
+import { MARKDOWN_SERIES_ROWS_MAX } from '../markdown.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from '../format.js';
 import { roleCounts, serverView } from '../servers.js';
 import { cpuOverTimeSpec, latencyCdfSpec, latencyOverTimeSpec, serverCpuSpec, throughputOverTimeSpec } from './charts.js';
 import { cards, paragraph, renderPage, section, table, type ColumnAlign } from './page.js';
@@ -52,7 +53,8 @@ function serverTables(result: RunResult): string[] {
 export async function renderRunHtml(result: RunResult): Promise<string> {
   const e = result.latency.endToEnd;
   const m = result.messages;
-  const busiest = Math.max(0, ...result.servers.map((s) => s.cpuUtilisation));
+  // The busiest server of any role: named on its card, as it may be a directory or an offline store.
+  const busiest = result.servers.reduce<ServerResult | null>((top, s) => (top === null || s.cpuUtilisation > top.cpuUtilisation ? s : top), null);
   const body: string[] = [];
   if (result.partial) {
     body.push(paragraph(`Partial: the run was cut short (${result.stoppedBy}); figures cover the simulated time so far.`, 'warning'));
@@ -65,7 +67,7 @@ export async function renderRunHtml(result: RunResult): Promise<string> {
       { label: 'latency p50', value: `${formatMs(e.p50Ms)} ms` },
       { label: 'latency p99', value: `${formatMs(e.p99Ms)} ms` },
       { label: 'latency p99.9', value: `${formatMs(e.p999Ms)} ms` },
-      { label: 'busiest server CPU', value: formatPercent(busiest) },
+      { label: busiest === null ? 'busiest server CPU' : `busiest server CPU (${busiest.id})`, value: formatPercent(busiest?.cpuUtilisation ?? 0) },
       { label: 'dropped', value: formatFigure(m.dropped) },
     ]),
   );
@@ -144,6 +146,10 @@ export async function renderRunHtml(result: RunResult): Promise<string> {
         ),
       ),
     );
+  }
+  const series = timeSeriesRows(result.timeSeries, MARKDOWN_SERIES_ROWS_MAX);
+  if (series !== null) {
+    body.push(section('Time series', paragraph(series.note), table(TIME_SERIES_HEADER, series.rows, Array<ColumnAlign>(7).fill('right'))));
   }
   const operations = Object.entries(sortedRecord(result.operations));
   if (operations.length > 0) {
