@@ -4,26 +4,18 @@
  * naming the flag the user typed and the value they typed, exit 2, never a stack trace; and it is
  * refused before any simulation runs (every case here returns in milliseconds).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cli, STACK_LINE } from './cli-capture.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cli, smallScenarioPerTest, STACK_LINE } from './cli-capture.js';
 import { parseSlos } from '../../src/plan/search/slo.js';
-import { SMALL } from './small-scenario.js';
 
 
+const temp = smallScenarioPerTest('chatscale-review-planning-');
 let dir = '';
 let scenario = '';
-
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chatscale-review-planning-'));
-  scenario = join(dir, 'small.yaml');
-  writeFileSync(scenario, SMALL);
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
+  dir = temp.dir();
+  scenario = temp.scenario();
 });
 
 

@@ -3,11 +3,10 @@
  * a hang, found by probing the CLI: a region named __proto__, an alias in --set, delays too long for
  * the simulated clock, and output folders that cannot be written in.
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cli, STACK_LINE, type CliOutcome } from './cli-capture.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cli, smallScenarioPerTest, STACK_LINE, type CliOutcome } from './cli-capture.js';
 import { makeFolders } from '../../src/cli/output-path.js';
 import { runPartsOnThreads } from '../../src/engine/part-threads.js';
 import { partsOf } from '../../src/engine/run-scenario.js';
@@ -17,17 +16,12 @@ import { createRunPool } from '../../src/sweep/pool.js';
 import { SMALL } from './small-scenario.js';
 
 
+const temp = smallScenarioPerTest('chatscale-review-s13-');
 let dir = '';
 let scenario = '';
-
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chatscale-review-s13-'));
-  scenario = join(dir, 'small.yaml');
-  writeFileSync(scenario, SMALL);
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
+  dir = temp.dir();
+  scenario = temp.scenario();
 });
 
 

@@ -6,26 +6,19 @@
  * Tests marked `it.fails` document a defect that still exists (the assertion is the behaviour the
  * brief asks for); when the defect is fixed, vitest reports them and the marker comes off.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cli, STACK_LINE } from './cli-capture.js';
-import { SMALL } from './small-scenario.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cli, smallScenarioPerTest, STACK_LINE } from './cli-capture.js';
 
 
 
+const temp = smallScenarioPerTest('chatscale-review-cli-');
 let dir = '';
 let scenario = '';
-
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chatscale-review-cli-'));
-  scenario = join(dir, 'small.yaml');
-  writeFileSync(scenario, SMALL);
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
+  dir = temp.dir();
+  scenario = temp.scenario();
 });
 
 

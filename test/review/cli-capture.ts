@@ -3,8 +3,12 @@
  * for the review tests of bad input: exit code, stdout and stderr. `cwd`, when given, is the
  * working directory for the call (restored after it).
  */
-import { vi } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { main } from '../../src/cli/program.js';
+import { SMALL } from './small-scenario.js';
 
 export interface CliOutcome {
   code: number;
@@ -37,4 +41,22 @@ export async function cli(args: string[], cwd?: string): Promise<CliOutcome> {
     process.exitCode = exitCodeBefore;
     vi.restoreAllMocks();
   }
+}
+
+/**
+ * A fresh folder per test holding SMALL as small.yaml: `dir()` and `scenario()` read them. Mocks of
+ * stdout and stderr are restored after each test, even one that failed inside `cli`.
+ */
+export function smallScenarioPerTest(prefix: string): { dir: () => string; scenario: () => string } {
+  let dir = '';
+  let scenario = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    scenario = join(dir, 'small.yaml');
+    writeFileSync(scenario, SMALL);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  return { dir: () => dir, scenario: () => scenario };
 }
