@@ -99,7 +99,8 @@ export interface PartLink {
   id: string;
   from: string;
   to: string;
-  unlimited: boolean;
+  /** Per direction; null for an unlimited link (a region's LAN, or `bandwidth: unlimited`). */
+  bandwidthBitsPerSecond: number | null;
   busyNs: number;
   bytes: number;
   messages: number;
@@ -373,7 +374,7 @@ function* measure(
       id: l.id,
       from: l.from,
       to: l.to,
-      unlimited: l.bandwidthBitsPerSecond === null,
+      bandwidthBitsPerSecond: l.bandwidthBitsPerSecond,
       busyNs: busyNsUntil(l.busyNs, l.freeAtNs, nowNs, deployment.measuredWindow),
       bytes: l.bytes,
       messages: l.messages,

@@ -50,6 +50,9 @@ export interface LinkResult {
   id: string;
   from: string;
   to: string;
+  /** Per direction; null when unlimited (a region's LAN, or a link with `bandwidth: unlimited`). */
+  bandwidthBitsPerSecond: number | null;
+  /** Busy share of the bandwidth in the measured window; 0 when unlimited (reports say "unlimited"). */
   utilisation: number;
   bytes: number;
   messages: number;

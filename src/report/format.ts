@@ -3,9 +3,9 @@
  * column (latencies, percentages), so a column lines up; thousands separators on counts. Every
  * figure goes through metrics/rounding.ts first, so a report shows what the JSON holds.
  */
-import type { RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
+import type { LinkResult, RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
 import { roundFigure } from '../metrics/rounding.js';
-import { formatBytes, formatCount, formatDurationNs } from '../scenario/format-units.js';
+import { formatBitsPerSecond, formatBytes, formatCount, formatDurationNs } from '../scenario/format-units.js';
 
 export { formatBytes, formatCount };
 
@@ -112,6 +112,29 @@ export function lastIntervalNote(series: Pick<TimeSeries, 'intervalMs' | 'spanMs
 
 /** Said instead of a latency table of zeros, when no copy reached a device in the measured window. */
 export const NO_LATENCY = 'none: no copy reached a device in the measured window, so there is no latency to report';
+
+/** The links table's columns, in every report. */
+export const LINK_HEADER = ['id', 'from', 'to', 'bandwidth', 'utilisation', 'bytes', 'messages', 'lost'];
+export const LINK_ALIGN = ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'] as const;
+export const LINK_UTILISATION_COLUMN = 4;
+
+/**
+ * One link's row (the id as given, formatted by the caller). An unlimited link has no utilisation
+ * to show: the JSON's 0 would read as an idle link, so the cell says "unlimited".
+ */
+export function linkRow(link: LinkResult, id: string): string[] {
+  const unlimited = link.bandwidthBitsPerSecond === null;
+  return [
+    id,
+    link.from,
+    link.to,
+    formatBitsPerSecond(link.bandwidthBitsPerSecond),
+    unlimited ? 'unlimited' : formatPercent(link.utilisation),
+    formatBytes(link.bytes),
+    formatFigure(link.messages),
+    formatFigure(link.lost),
+  ];
+}
 
 /** The time series table's columns, in the Markdown and HTML reports. */
 export const TIME_SERIES_HEADER = ['start (s)', 'sent', 'delivered', 'p50 (ms)', 'p99 (ms)', 'chat cpu', 'connections'];

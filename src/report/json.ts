@@ -58,7 +58,7 @@ const ratesShape: { fields: Record<keyof RatesResult, 'leaf'> } = {
 };
 
 const linkShape: { fields: Record<keyof LinkResult, 'leaf'> } = {
-  fields: { id: 'leaf', from: 'leaf', to: 'leaf', utilisation: 'leaf', bytes: 'leaf', messages: 'leaf', lost: 'leaf' },
+  fields: { id: 'leaf', from: 'leaf', to: 'leaf', bandwidthBitsPerSecond: 'leaf', utilisation: 'leaf', bytes: 'leaf', messages: 'leaf', lost: 'leaf' },
 };
 
 const timeSeriesShape: { fields: Record<keyof TimeSeries, 'leaf'> } = {

@@ -5,7 +5,7 @@
  */
 import { sortedRecord } from '../metrics/counters.js';
 import type { RunResult, ServerResult } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows, NO_LATENCY, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, LINK_ALIGN, LINK_HEADER, linkRow, messageFigureRows, NO_LATENCY, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from './format.js';
 import { roleCounts, serverView } from './servers.js';
 import { renderMarkdownTable, type Align } from './table.js';
 
@@ -97,19 +97,8 @@ export function renderRunMarkdown(result: RunResult): string {
     section(
       'Links',
       renderMarkdownTable(
-        [
-          ['id', 'from', 'to', 'utilisation', 'bytes', 'messages', 'lost'],
-          ...result.links.map((link) => [
-            `\`${link.id}\``,
-            link.from,
-            link.to,
-            formatPercent(link.utilisation),
-            formatBytes(link.bytes),
-            formatFigure(link.messages),
-            formatFigure(link.lost),
-          ]),
-        ],
-        ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
+        [LINK_HEADER, ...result.links.map((link) => linkRow(link, `\`${link.id}\``))],
+        [...LINK_ALIGN],
       ),
     );
   }

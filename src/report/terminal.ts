@@ -7,7 +7,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { sortedRecord } from '../metrics/counters.js';
 import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, NO_LATENCY, notSimulatedNote, simulatedRatesOf, sliceHeading } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, lastIntervalNote, LINK_ALIGN, LINK_HEADER, LINK_UTILISATION_COLUMN, linkRow, NO_LATENCY, notSimulatedNote, simulatedRatesOf, sliceHeading } from './format.js';
 import { roleCounts, serverView, type ServerGroup } from './servers.js';
 import { sparkline } from './sparkline.js';
 import { renderTable, type Cell } from './table.js';
@@ -176,21 +176,16 @@ function servers(list: readonly ServerResult[], s: Styles): string[] {
 function links(list: readonly LinkResult[], s: Styles): string[] {
   if (list.length === 0) return [];
   const rows: Cell[][] = [
-    ['id', 'from', 'to', 'utilisation', 'bytes', 'messages', 'lost'],
-    ...list.map((link) => [
-      link.id,
-      link.from,
-      link.to,
-      cpuCell(link.utilisation, s),
-      formatBytes(link.bytes),
-      formatFigure(link.messages),
-      countCell(link.lost, s, true),
-    ]),
+    LINK_HEADER,
+    ...list.map((link): Cell[] => {
+      const row: Cell[] = linkRow(link, link.id);
+      // Colour a limited link's utilisation as a CPU's, and its losses.
+      if (link.bandwidthBitsPerSecond !== null) row[LINK_UTILISATION_COLUMN] = cpuCell(link.utilisation, s);
+      row[row.length - 1] = countCell(link.lost, s, true);
+      return row;
+    }),
   ];
-  return [
-    s.title('Links'),
-    ...renderTable(rows, { align: ['left', 'left', 'left', 'right', 'right', 'right', 'right'], headerStyle: s.dim }),
-  ];
+  return [s.title('Links'), ...renderTable(rows, { align: [...LINK_ALIGN], headerStyle: s.dim })];
 }
 
 function operations(record: Readonly<Record<string, number>>, s: Styles): string[] {

@@ -55,6 +55,9 @@ describe('renderRunHtml', () => {
     // Headline cards and tables hold the result's figures.
     expect(html).toContain('<div class="label">latency p99</div><div class="value">67.903 ms</div>');
     expect(html).toContain('<td>deliveries to devices</td><td class="num">2,600,000</td>');
+    // A link's bandwidth, and "unlimited" rather than an idle-looking 0.0% for a LAN.
+    expect(html).toMatch(/<td>eu-in<\/td>.*?<td class="num">10Gbps<\/td><td class="num">12\.5%<\/td>/);
+    expect(html).toMatch(/<td>eu-lan<\/td>.*?<td class="num">unlimited<\/td><td class="num">unlimited<\/td>/);
     expect(html).toContain('<title>chatscale run: fixture-two-regions</title>');
   });
 

@@ -24,7 +24,9 @@ describe('renderRunMarkdown', () => {
     expect(lines).toContain('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     expect(lines).toContain('| 1,999,000 | 62.297 | 61.834 | 64.120 | 67.903 | 71.550 | 80.127 |');
     expect(lines).toContain('| `in-chat-1` | chat | in | 16 | 53.0% | 3.5GiB | 151,000 | 16 | 1.75 | 1,210,000 | 12 |');
-    expect(lines).toContain('| `eu-in` | eu | in | 12.5% | 1.15GiB | 150,000 | 3 |');
+    expect(lines).toContain('| `eu-in` | eu | in | 10Gbps | 12.5% | 1.15GiB | 150,000 | 3 |');
+    // An unlimited link has no utilisation: the JSON's 0 is not shown as an idle 0.0%.
+    expect(lines).toContain('| `eu-lan` | eu | eu | unlimited | unlimited | 94.2MiB | 400,000 | 0 |');
     expect(lines).toContain('| `ack` | 2,600,000 |');
     expect(lines).toContain('5 intervals of 2s.');
     expect(lines).toContain('| 4 | 420,000 | 419,900 | 62.100 | 70.100 | 49.0% | 302,000 |');

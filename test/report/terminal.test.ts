@@ -35,9 +35,10 @@ Servers (8: 4 chat, 2 directory, 2 offlineStore)
   in-store-0      offlineStore  in          8  10.0%         8GiB            0           1       0.063       1,700        0
 
 Links
-  id     from  to  utilisation    bytes  messages  lost
-  eu-in  eu    in        12.5%  1.15GiB   150,000     3
-  in-eu  in    eu         6.3%   589MiB    75,000     0
+  id      from  to  bandwidth  utilisation    bytes  messages  lost
+  eu-in   eu    in     10Gbps        12.5%  1.15GiB   150,000     3
+  in-eu   in    eu     10Gbps         6.3%   589MiB    75,000     0
+  eu-lan  eu    eu  unlimited    unlimited  94.2MiB   400,000     0
 
 Operations
   ack           2,600,000

@@ -6,7 +6,7 @@
 import { sortedRecord } from '../../metrics/counters.js';
 import type { RunResult, ServerResult } from '../../metrics/run-result.js';
 import { MARKDOWN_SERIES_ROWS_MAX } from '../markdown.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, messageFigureRows, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from '../format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, LINK_ALIGN, LINK_HEADER, linkRow, messageFigureRows, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from '../format.js';
 import { roleCounts, serverView } from '../servers.js';
 import { cpuOverTimeSpec, latencyCdfSpec, latencyOverTimeSpec, serverCpuSpec, throughputOverTimeSpec } from './charts.js';
 import { cards, paragraph, renderPage, section, table, type ColumnAlign } from './page.js';
@@ -140,9 +140,9 @@ export async function renderRunHtml(result: RunResult): Promise<string> {
       section(
         'Links',
         table(
-          ['id', 'from', 'to', 'utilisation', 'bytes', 'messages', 'lost'],
-          result.links.map((l) => [l.id, l.from, l.to, formatPercent(l.utilisation), formatBytes(l.bytes), formatFigure(l.messages), formatFigure(l.lost)]),
-          ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
+          LINK_HEADER,
+          result.links.map((l) => linkRow(l, l.id)),
+          [...LINK_ALIGN],
         ),
       ),
     );
