@@ -17,6 +17,10 @@ export function describeInput(input: unknown): string {
   if (input === undefined) return 'nothing';
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';
+  // YAML tags that make objects of other kinds: `!!binary`, `!!set`, `!!timestamp`.
+  if (ArrayBuffer.isView(input)) return 'binary data (!!binary)';
+  if (input instanceof Set) return 'a set (!!set)';
+  if (input instanceof Date) return 'a date';
   if (typeof input === 'object') return 'a mapping';
   if (typeof input === 'string') return quoteShort(input);
   if (typeof input === 'number' && Number.isNaN(input)) return 'not a number (.nan)';

@@ -178,6 +178,14 @@ describe('files and values the reader used to describe poorly', () => {
     expectOneLine(outcome, /regions\.eu\.users: .*got not a number \(\.nan\)$/);
   });
 
+  it.each([
+    ['!!binary', 'seed: !!binary aGVsbG8=', /seed: expected a non-negative integer, got binary data \(!!binary\)$/],
+    ['!!set', 'seed: !!set { a, b }', /seed: expected a non-negative integer, got a set \(!!set\)$/],
+  ])('a value tagged %s is named as what it is, not "a mapping"', async (_tag, line, reason) => {
+    const outcome = await validateText('tagged.yaml', `name: a\n${line}\nregions: { eu: { users: 10, timezone: UTC } }\n`);
+    expectOneLine(outcome, reason);
+  });
+
   it('an empty scenario name on the command line says so', async () => {
     expectOneLine(await cli(['run', '']), /got an empty name$/);
   });
