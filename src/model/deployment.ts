@@ -507,12 +507,8 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
       // nicBusyNs counts only inside the measured window already (measured-window.ts).
     }
     for (const service of [...this.directories, ...this.offlineStores]) service.resetStatistics();
-    for (const link of this.links) {
-      link.bytes = 0;
-      link.messages = 0;
-      link.lost = 0;
-      // link.busyNs counts only inside the measured window already (measured-window.ts).
-    }
+    // A link's busy time, bytes, messages and losses count only inside the measured window already
+    // (measured-window.ts, linkArrivalNs).
   }
 
   /** Memory the routing cores hold now, summed over servers (tables and stored messages). */
@@ -918,15 +914,21 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
     return Math.round((bytes * 8 * NS_PER_S) / link.bandwidthBitsPerSecond!);
   }
 
-  /** When a frame that leaves on a link at `departNs` arrives (its latency, a retransmission if lost); counts it. */
+  /**
+   * When a frame that leaves on a link at `departNs` arrives (its latency, a retransmission if lost);
+   * counts it if it leaves inside the measured window, as the link's busy time counts (a frame
+   * booked in warm-up behind a NIC's queue may leave in the window, and one booked late may leave
+   * after it: counted at booking instead, its bytes disagreed with the busy time).
+   */
   private linkArrivalNs(link: LinkCounters, departNs: number, bytes: number): number {
     let arriveNs = departNs + Math.round(link.latency.sample(this.rngNet));
+    const counted = departNs >= this.measuredWindow.startNs && departNs < this.measuredWindow.endNs;
     if (link.lossFraction > 0 && this.rngNet.nextFloat() < link.lossFraction) {
       // A lost segment is resent after a retransmission timeout; TCP delivers it late, not never.
       arriveNs += Math.max(RETRANSMIT_MIN_NS, 2 * (arriveNs - departNs));
-      if (this.measuring) link.lost++;
+      if (counted) link.lost++;
     }
-    if (this.measuring) {
+    if (counted) {
       link.bytes += bytes;
       link.messages++;
     }

@@ -77,4 +77,17 @@ describe('utilisation of saturated resources in a run', () => {
     for (const server of chat) expect(server.nicUtilisation).toBeLessThanOrEqual(1);
     for (const link of result.links) expect(link.utilisation).toBeLessThanOrEqual(1);
   });
+
+  it("a link's bytes are those it carried in the window, as its busy time: behind a slow NIC they agree", () => {
+    // Frames behind a NIC at its limit reach the link long after they were booked; counted at
+    // booking, the links had their bytes with next to no busy time.
+    const result = run(['regions.us={timezone: America/New_York, users: 2000}', 'links.eu-us={latency: 40ms, bandwidth: 100Mbps}', 'chatServers.nic=40Mbps']);
+    const measuredSeconds = result.simulatedSeconds - 0.5; // warmup=500ms (run)
+    const limited = result.links.filter((link) => link.bandwidthBitsPerSecond !== null && link.messages > 10);
+    expect(limited.length).toBeGreaterThan(0);
+    for (const link of limited) {
+      const carried = (link.bytes * 8) / (link.bandwidthBitsPerSecond! * measuredSeconds);
+      expect(Math.abs(carried - link.utilisation)).toBeLessThanOrEqual(0.05 * link.utilisation + 1e-6);
+    }
+  });
 });
