@@ -37,7 +37,7 @@ export type CostOp = (typeof COST_OPS)[number];
 export const COST_OP_DESCRIPTIONS: Record<CostOp, string> = {
   route: "per message, at the sender's chat server: accept it from the device, look up the recipients, forward it",
   deliver: "per message and recipient device, at that device's chat server: push it down the device's connection",
-  fanout: "per extra recipient device of a group message, at the sender's chat server: one more copy",
+  fanout: "per copy queued for a device (each device of a message's recipients, the sender's other devices, and receipts back to the sender's devices), at that device's home chat server",
   ack: "per ack from a device (message received by the device), at the device's chat server",
   receipt: "per delivery or read receipt, at the chat server that relays it back to the sender",
   store: "per message kept for an offline device, at that device's chat server",
@@ -46,7 +46,7 @@ export const COST_OP_DESCRIPTIONS: Record<CostOp, string> = {
   connect: 'per session start (handshake, register in the directory), at the chat server the device connects to',
   disconnect: 'per session end, at the chat server the device was connected to',
   groupChange: "per group membership change, at the changing member's chat server",
-  senderKey: "per sender-key distribution message (group encryption setup), at the sender's chat server",
+  senderKey: "per copy of a group message that carries its sender's key (group encryption setup: a device's first message to the group), at the receiving device's home chat server",
 };
 
 /**
