@@ -8,10 +8,11 @@ import type { ExecResult } from '../../src/bench/peer.js';
 import { formatFigure, registerBench, type BenchIo } from '../../src/cli/commands/bench.js';
 import { BadInputError } from '../../src/cli/errors.js';
 
-function harness(options: { tty?: boolean; peer?: ExecResult } = {}) {
+function harness(options: { tty?: boolean; peer?: ExecResult; pinRefusal?: string } = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const execCalls: string[][] = [];
+  const pinned: number[] = [];
   let nowMs = 0;
   const io: BenchIo = {
     out: (text) => out.push(text),
@@ -23,11 +24,15 @@ function harness(options: { tty?: boolean; peer?: ExecResult } = {}) {
       return options.peer ?? { status: null, stdout: '', stderr: '', error: { code: 'ENOENT', message: 'spawn ENOENT' } };
     },
     peersDir: '/peers',
+    pinToCpu: (cpu) => {
+      pinned.push(cpu);
+      return options.pinRefusal ?? null;
+    },
   };
   const program = new Command().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
   registerBench(program, io);
   const run = (...args: string[]) => program.parse(['bench', ...args], { from: 'user' });
-  return { run, out, err, execCalls };
+  return { run, out, err, execCalls, pinned };
 }
 
 describe('chatscale bench', () => {
@@ -140,6 +145,37 @@ describe('chatscale bench', () => {
     const problems = (error as BadInputError).problems;
     expect(problems.map((p) => p.reason.split(' (')[0])).toEqual(['unknown case "hold-1e4"', 'unknown case "mm1"']);
     expect(problems[0]!.reason).toContain('known: hold-1e3, hold-1e5, hold-1e6, reference-mm1');
+    expect(h.out).toEqual([]);
+  });
+
+  it('--cpu binds the run (and so the peer it starts) to that CPU before any case, and says so', () => {
+    const h = harness();
+    h.run('--json', '--quick', '--case', 'hold-1e3', '--cpu', '1');
+    expect(h.pinned).toEqual([1]);
+    const report = JSON.parse(h.out[0]!) as { cases: unknown[]; cpu: number };
+    expect(Object.keys(report)).toEqual(['cases', 'cpu']);
+    expect(report.cpu).toBe(1);
+    const text = harness();
+    text.run('--quick', '--case', 'hold-1e3', '--cpu', '0');
+    expect(text.out[0]!.split('\n')[0]).toBe('bound to CPU 0, the peer too');
+  });
+
+  it.each([
+    [['--cpu', 'x'], 'expected a CPU number (0, 1, ...), got "x"', []],
+    [['--cpu', '-1'], 'expected a CPU number (0, 1, ...), got "-1"', []],
+    [['--cpu', '1.5'], 'expected a CPU number (0, 1, ...), got "1.5"', []],
+    [['--cpu', '9'], 'taskset refused CPU 9: Invalid argument', [9]],
+  ])('refuses %j as bad input, one line at --cpu, running nothing', (args, reason, pinned) => {
+    const h = harness({ pinRefusal: 'taskset refused CPU 9: Invalid argument' });
+    let error: unknown;
+    try {
+      h.run('--quick', '--case', 'hold-1e3', ...args);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as BadInputError).problems).toEqual([{ field: '--cpu', reason }]);
+    expect(h.pinned).toEqual(pinned);
     expect(h.out).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 /**
- * `chatscale bench [--json] [--case NAME...] [--quick] [--peer]`: how fast this machine simulates.
+ * `chatscale bench [--json] [--case NAME...] [--quick] [--peer] [--cpu N]`: how fast this machine simulates.
  * Runs the cases registered in src/bench/cases.ts (hold model at 10^3, 10^5 and 10^6 pending events,
  * reference-mm1, the routing core alone) and prints a table, or with --json exactly one object
  * `{"cases":[{"name": ..., ...figures}]}`. --peer also runs the SimPy peer beside reference-mm1.
@@ -31,6 +31,8 @@ export interface BenchIo {
   memoryBytes?: () => number;
   rssBytes?: () => number;
   gc?: () => void;
+  /** Binds this process (every thread) and so the peer it starts to one CPU; the reason when it cannot. */
+  pinToCpu?: (cpu: number) => string | null;
 }
 
 /** The SimPy peer at scale 1 takes 10-20 s; allow a slow, loaded machine ten times that. */
@@ -46,6 +48,22 @@ const spawnExec: PeerExec = (program, args): ExecResult => {
     ...(error === undefined ? {} : { error: { ...(error.code === undefined ? {} : { code: error.code }), message: error.message } }),
   };
 };
+
+/**
+ * Binds every thread of this process to one CPU with util-linux's taskset (Node has no call for it);
+ * children started afterwards (the peer) inherit the binding. Why: this machine's two vCPUs run at
+ * different speeds (BENCHMARKS.md, session 14: a loop 19% slower on one for node, 60% for CPython),
+ * so an unbound comparison measured where the scheduler put each process as much as the code.
+ */
+function pinWithTaskset(cpu: number): string | null {
+  if (process.platform !== 'linux') return `binding to a CPU needs Linux (taskset); this is ${process.platform}`;
+  const result = spawnSync('taskset', ['--all-tasks', '--pid', '--cpu-list', String(cpu), String(process.pid)], { encoding: 'utf8' });
+  const code = (result.error as (Error & { code?: string }) | undefined)?.code;
+  if (code === 'ENOENT') return 'taskset (util-linux) is not installed';
+  if (result.error !== undefined) return `taskset failed: ${result.error.message}`;
+  if (result.status !== 0) return `taskset refused CPU ${cpu}: ${(result.stderr ?? '').trim().split('\n')[0] ?? ''}`.trimEnd();
+  return null;
+}
 
 /** ../shared/peers from the repository root, unless CHATSCALE_PEERS_DIR says otherwise. */
 function defaultPeersDir(): string {
@@ -84,6 +102,7 @@ function processIo(): BenchIo {
     },
     rssBytes: () => process.memoryUsage.rss(),
     ...(typeof gc === 'function' ? { gc } : {}),
+    pinToCpu: pinWithTaskset,
   };
 }
 
@@ -92,6 +111,7 @@ interface BenchOptions {
   case?: string[];
   quick?: boolean;
   peer?: boolean;
+  cpu?: string;
 }
 
 function withSeparators(value: number): string {
@@ -152,13 +172,22 @@ export function registerBench(program: Command, io?: BenchIo): void {
     .option('--case <names...>', `run only these cases (default: all): ${BENCH_CASES.map((c) => c.name).join(', ')}`)
     .option('--quick', 'small sizes for a CI smoke test (seconds; figures only indicative)')
     .option('--peer', 'also run the SimPy peer (../shared/peers) beside reference-mm1 and report the speed ratio')
+    .option('--cpu <n>', 'run on this CPU only, the peer too (Linux, taskset): a like-for-like ratio on a machine whose CPUs differ in speed')
     .action((options: BenchOptions) => {
       const { cases, unknown } = selectCases(options.case);
       if (unknown.length > 0) {
         const known = BENCH_CASES.map((c) => c.name).join(', ');
         throw new BadInputError(unknown.map((name) => ({ field: '--case', reason: `unknown case "${name}" (known: ${known})` })));
       }
+      const cpu = options.cpu === undefined ? null : Number(options.cpu);
+      if (cpu !== null && !(Number.isSafeInteger(cpu) && cpu >= 0 && /^\d+$/.test(options.cpu!.trim()))) {
+        throw new BadInputError([{ field: '--cpu', reason: `expected a CPU number (0, 1, ...), got "${options.cpu}"` }]);
+      }
       const env = io ?? processIo();
+      if (cpu !== null) {
+        const refused = env.pinToCpu === undefined ? 'binding to a CPU is not available here' : env.pinToCpu(cpu);
+        if (refused !== null) throw new BadInputError([{ field: '--cpu', reason: refused }]);
+      }
       const quick = options.quick === true;
       const report = runBench({
         cases,
@@ -170,7 +199,7 @@ export function registerBench(program: Command, io?: BenchIo): void {
         ...(env.rssBytes === undefined ? {} : { rssBytes: env.rssBytes }),
         ...(options.peer === true ? { runPeer: (model, scale) => runPeer(model, scale, { exec: env.exec, peersDir: env.peersDir }) } : {}),
       });
-      if (options.json === true) env.out(`${JSON.stringify(report)}\n`);
-      else env.out(renderBenchText(report, checkTargets(report)));
+      if (options.json === true) env.out(`${JSON.stringify(cpu === null ? report : { ...report, cpu })}\n`);
+      else env.out(`${cpu === null ? '' : `bound to CPU ${cpu}, the peer too\n`}${renderBenchText(report, checkTargets(report))}`);
     });
 }
