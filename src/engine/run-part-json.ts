@@ -9,7 +9,11 @@ import type { ResolvedScenario } from '../scenario/resolved.js';
 import type { RunPart } from './run-part.js';
 import { VERSION } from './version.js';
 
-export const RUN_PARTS_FORMAT = 'chatscale-run-parts-v1';
+/**
+ * v2 (session 14): links carry their bandwidth, and count bytes by when a frame leaves the link.
+ * A v1 file from an older chatscale is refused by name rather than merged into a wrong report.
+ */
+export const RUN_PARTS_FORMAT = 'chatscale-run-parts-v2';
 
 export type RunPartJson = Omit<RunPart, 'latency'> & { latency: LatencyHistogramJson };
 

@@ -189,7 +189,7 @@ describe('run --shard and merge (CLI)', () => {
     expect(merged.err).toBe('');
     expect(merged.code).toBe(0);
     expect(withoutMeta(JSON.parse(merged.out) as RunResult)).toBe(withoutMeta(JSON.parse(single.out) as RunResult));
-    expect(readFileSync(join(dir, 'part0.json'), 'utf8')).toMatch(/^\{"format":"chatscale-run-parts-v1"/);
+    expect(readFileSync(join(dir, 'part0.json'), 'utf8')).toMatch(/^\{"format":"chatscale-run-parts-v2"/);
   });
 
   it('refuses bad shard flags with one line each and exit code 2, writing nothing', async () => {

@@ -116,6 +116,12 @@ describe('analytic operation counts', () => {
     expect(counts.senderKey).toBeGreaterThan(0.5);
   });
 
+  it('nobody online: no messages and no drains, so no CPU (the backlog waits for logins that never come)', () => {
+    const estimate = estimateLoad(scenarioOf(MIXED, ['workload.online.share=0%']));
+    for (const region of estimate.regions) expect(region.utilisation).toBe(0);
+    expect(estimate.operationCountsPerMessage.drain).toBe(0);
+  });
+
   it('first touches: all of them when the key is cold, fewer as the window runs on', () => {
     expect(firstTouchShare(0, 0, 10)).toBe(1);
     expect(firstTouchShare(1e-9, 1, 5)).toBeCloseTo(1, 6);

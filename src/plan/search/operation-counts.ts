@@ -129,6 +129,9 @@ export function estimateOperations(scenario: ResolvedScenario): { messagesPerSec
       devicesOfAwaySum += fraction * k * Math.pow(1 - p, k);
       othersOffline += fraction * k * Math.pow(1 - p, k - 1);
     }
+    // Nobody online means everybody away, exactly: the device shares sum to 1 only within rounding
+    // (0.7 + 0.2 + 0.1), and a present share of 1e-16 would send the whole offered rate.
+    if (!(p > 0)) away = 1;
     const present = 1 - away;
     const devicesOfPresent = present > 0 ? (devices - devicesOfAwaySum) / present : devices;
     const offlineOfPresent = present > 0 ? Math.max(0, (devices * (1 - p) - devicesOfAwaySum) / present) : 0;
@@ -394,7 +397,8 @@ export function estimateOperations(scenario: ResolvedScenario): { messagesPerSec
       // 1 / loginRate), that time capped by the retention and the copies by messagesPerDeviceMax:
       // perDevice / loginRate x (1 - e^(-cap x loginRate)), cap = min(retention, max / perDevice).
       const capS = Math.min(retentionS, perDevice > 0 ? perDeviceMax / perDevice : Infinity);
-      const kept = s.loginRate > 0 ? -Math.expm1(-capS * s.loginRate) : 1;
+      // No logins (nobody online, or everybody): nothing is drained, the limit of the above at 0.
+      const kept = s.loginRate > 0 ? -Math.expm1(-capS * s.loginRate) : 0;
       const drains = s.users * devices * (1 - s.p) * perDevice * kept * s.backlogShare;
       if (!(drains > 0)) return;
       add(q, 'drain', drains);
