@@ -41,13 +41,21 @@
 // faults, 74.4 and 82.4 s, before, and 578,036 and 581,296 faults, 68.5 and 75.2 s, after,
 // interleaved (session 14; peak RSS level, 1.9 to 2.0 GB). What a process frees stays in it for
 // its next allocation: RSS stays near its peak, which is what the memory guard budgets anyway.
-// Setting either tunable yourself wins.
+// Setting either tunable yourself wins (in GLIBC_TUNABLES, or as MALLOC_TRIM_THRESHOLD_ or
+// MALLOC_TOP_PAD_, which GLIBC_TUNABLES would otherwise override; MALLOC_MMAP_THRESHOLD_ likewise).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const HUGE_PAGES_TUNABLE = 'glibc.malloc.hugetlb=1';
-/** Tunables the launcher adds beside the huge pages, each unless the environment already sets it. */
-const MALLOC_TUNABLES = ['glibc.malloc.mmap_threshold=2097152', 'glibc.malloc.trim_threshold=2147483648', 'glibc.malloc.top_pad=67108864'];
+/**
+ * Tunables the launcher adds beside the huge pages, each unless the environment already sets it,
+ * in GLIBC_TUNABLES or by glibc's older variable for it (which GLIBC_TUNABLES would override).
+ */
+const MALLOC_TUNABLES = [
+  { tunable: 'glibc.malloc.mmap_threshold=2097152', variable: 'MALLOC_MMAP_THRESHOLD_' },
+  { tunable: 'glibc.malloc.trim_threshold=2147483648', variable: 'MALLOC_TRIM_THRESHOLD_' },
+  { tunable: 'glibc.malloc.top_pad=67108864', variable: 'MALLOC_TOP_PAD_' },
+];
 const SEMI_SPACE_FLAG = '--max-semi-space-size=64';
 const tunables = process.env.GLIBC_TUNABLES ?? '';
 
@@ -60,7 +68,8 @@ function glibcHasHugePagesTunable() {
 }
 
 if (process.platform === 'linux' && !tunables.includes('glibc.malloc.hugetlb') && glibcHasHugePagesTunable()) {
-  const added = [HUGE_PAGES_TUNABLE, ...MALLOC_TUNABLES.filter((tunable) => !tunables.includes(tunable.split('=')[0]))];
+  const userSets = ({ tunable, variable }) => tunables.includes(tunable.split('=')[0]) || process.env[variable] !== undefined;
+  const added = [HUGE_PAGES_TUNABLE, ...MALLOC_TUNABLES.filter((entry) => !userSets(entry)).map((entry) => entry.tunable)];
   const env = { ...process.env, GLIBC_TUNABLES: [...(tunables === '' ? [] : [tunables]), ...added].join(':') };
   const semiSpaceGiven = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('semi-space-size'));
   const v8Flags = semiSpaceGiven ? [] : [SEMI_SPACE_FLAG];
