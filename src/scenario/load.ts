@@ -9,6 +9,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type * as z from 'zod';
 import { LineCounter, parseDocument } from 'yaml';
 import { crossCheck } from './cross-checks.js';
+import { describeInput } from './fields.js';
 import type { DistributionValidators } from './distributions.js';
 import { issueToProblems, type PathProblem } from './issues.js';
 import { applyOverrides, OVERRIDE_FILE, owningOverride, parseOverride, type Override } from './overrides.js';
@@ -196,6 +197,10 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
   const result = schema.safeParse(data);
   const pathProblems: PathProblem[] = reservedKeyProblems(data);
   const reservedPaths = new Set(pathProblems.map((problem) => problem.path.join('\u0000')));
+  const tagged = taggedValues(data);
+  const belowTagged = (path: readonly PropertyKey[], orAt: boolean) =>
+    tagged.some((t) => (orAt ? path.length >= t.path.length : path.length > t.path.length) && t.path.every((key, i) => path[i] === key));
+  const tagProblems: PathProblem[] = [];
   if (!result.success) {
     // One value can fail several checks (1e20 is neither a safe integer nor under the maximum);
     // the user gets one line for it: the last check's, which is the most specific.
@@ -207,9 +212,18 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
         byPath.set(key, problem);
       }
     }
-    for (const [key, problem] of byPath) if (!reservedPaths.has(key)) pathProblems.push(problem);
+    for (const [key, problem] of byPath) if (!reservedPaths.has(key) && !belowTagged(problem.path, false)) pathProblems.push(problem);
   }
-  for (const cross of crossCheck(data)) pathProblems.push({ path: cross.path, reason: cross.reason, pointAt: cross.pointAt ?? 'value' });
+  // A tagged value where the schema said nothing (a set or bytes taken for a mapping) gets its own
+  // line; where the schema said what it expected, that line stands.
+  for (const t of tagged) {
+    const key = t.path.join('\u0000');
+    if (!pathProblems.some((problem) => problem.path.join('\u0000') === key)) tagProblems.push({ path: t.path, reason: `got ${describeInput(t.value)}, which no scenario field takes; write a plain mapping, list or value`, pointAt: 'value' });
+  }
+  pathProblems.push(...tagProblems);
+  for (const cross of crossCheck(data)) {
+    if (!belowTagged(cross.path, true)) pathProblems.push({ path: cross.path, reason: cross.reason, pointAt: cross.pointAt ?? 'value' });
+  }
   pathProblems.push(...checkProfile(data, baseDir));
 
   const seen = new Set<string>();
@@ -229,6 +243,27 @@ export function loadScenario(source: ScenarioSource, overrides: readonly string[
 
   if (problems.length > 0 || !result.success) return { ok: false, problems: sorted(problems) };
   return { ok: true, scenario: resolveScenario(result.data, { baseDir }), raw: data, file };
+}
+
+/**
+ * Values that YAML tags make into something other than a mapping, a list or a plain value
+ * (`!!set`, `!!binary`, `!!timestamp`, `!!omap` as a Map), at any depth. The schema takes a Set or
+ * a byte array for a mapping (an object either way): `costs: !!set {route}` passed as an empty
+ * table, and `chatServers: !!binary AAAA` gave one "unknown field" per byte.
+ */
+function taggedValues(data: unknown): Array<{ path: PropertyKey[]; value: unknown }> {
+  const found: Array<{ path: PropertyKey[]; value: unknown }> = [];
+  const pending: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: data, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (value instanceof Set || value instanceof Map || value instanceof Date || ArrayBuffer.isView(value)) {
+      found.push({ path, value });
+      continue;
+    }
+    for (const key of Object.keys(value)) if (key !== '__proto__') pending.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+  }
+  return found;
 }
 
 /**

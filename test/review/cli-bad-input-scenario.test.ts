@@ -181,6 +181,9 @@ describe('files and values the reader used to describe poorly', () => {
   it.each([
     ['!!binary', 'seed: !!binary aGVsbG8=', /seed: expected a non-negative integer, got binary data \(!!binary\)$/],
     ['!!set', 'seed: !!set { a, b }', /seed: expected a non-negative integer, got a set \(!!set\)$/],
+    // Where a mapping goes, a set or bytes used to pass as an empty mapping, or give a line per byte.
+    ['!!binary (a mapping)', 'chatServers: !!binary AAAA', /chatServers: got binary data \(!!binary\), which no scenario field takes; write a plain mapping, list or value$/],
+    ['!!set (a mapping)', 'costs: !!set { route }', /costs: got a set \(!!set\), which no scenario field takes; write a plain mapping, list or value$/],
   ])('a value tagged %s is named as what it is, not "a mapping"', async (_tag, line, reason) => {
     const outcome = await validateText('tagged.yaml', `name: a\n${line}\nregions: { eu: { users: 10, timezone: UTC } }\n`);
     expectOneLine(outcome, reason);
