@@ -95,7 +95,10 @@ export function resultFigures(result: ResultInput): Figure[] {
   add('servers.dropped.sum', sum(servers.map((s) => s.dropped)), 'loss');
 
   const links = result.links;
-  const linkUtil = links.map((l) => l.utilisation);
+  // Utilisation is of a bandwidth: an unlimited link (a region's LAN) has none, and its 0 would
+  // pull the mean down as if it were an idle link. (Results from before bandwidthBitsPerSecond
+  // lack the field and count every link, as they did.)
+  const linkUtil = links.filter((l) => l.bandwidthBitsPerSecond !== null).map((l) => l.utilisation);
   add('links.count', links.length, 'info');
   add('links.utilisation.max', max(linkUtil), 'utilisation');
   add('links.utilisation.mean', mean(linkUtil), 'utilisation');

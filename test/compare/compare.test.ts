@@ -42,6 +42,9 @@ describe('resultFigures', () => {
       'servers.offlineStore.cpuUtilisation.mean',
     ]);
     expect(figures.get('links.utilisation.max')!.value).toBe(0.125);
+    // The mean is over the links with a bandwidth: the unlimited eu-lan (0) is not an idle link.
+    expect(figures.get('links.utilisation.mean')!.value).toBeCloseTo((0.125 + 0.0625) / 2, 12);
+    expect(figures.get('links.count')!.value).toBe(3);
     expect(figures.get('links.lost.sum')).toMatchObject({ value: 3, kind: 'loss' });
     expect(figures.get('operations.route')).toMatchObject({ value: 2_000_000, kind: 'info' });
     expect(figures.get('meta.wallSeconds')).toMatchObject({ value: 1.25, kind: 'meta' });
