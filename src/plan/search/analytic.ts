@@ -11,7 +11,7 @@
  * Messages per second follow the online share for per-user rates. Devices connect to their
  * user's home server, so a device's pushes, acks, stores and drains run there.
  *
- * Per message sent (the comments in operation-counts.ts say where each happens in the core):
+ * Per message sent (the comments in operation-tally.ts and delivery-tally.ts say where each happens in the core):
  * - at the sender's home: `route` and a server ack (priced `ack`; its push is free), and a copy
  *   to each of the sender's other devices;
  * - per device copy (one-to-one: every device of the recipient; group: every device of every
