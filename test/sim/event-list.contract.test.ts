@@ -101,6 +101,35 @@ describe.each(implementations)('event list contract: %s', (_name, make) => {
     }
   });
 
+  it("matches a sorted oracle with a handful pending (the bucket list's tiny mode), ties and earlier sequence numbers included", () => {
+    // 0 to 12 events pending, so the bucket list enters and leaves its tiny mode (at most 8) again
+    // and again, and 60,000 pushes walk its sorted run to the end many times (compaction). Equal
+    // times and a put-back's older sequence number exercise the insertion's tie order.
+    const rand = lcg(4);
+    const list = make();
+    const pending: Ev[] = [];
+    let seq = 1_000;
+    let now = 0;
+    for (let step = 0; step < 60_000; step++) {
+      const target = Math.floor(step / 3_000) % 2 === 0 ? 3 : 10;
+      if (pending.length < target && (rand() < 0.6 || pending.length === 0)) {
+        const r = rand();
+        const t = r < 0.2 ? now : now + Math.floor(rand() * 1e6);
+        // One push in twenty takes a sequence number below every one given so far, as a put-back does.
+        const ev = { t, seq: rand() < 0.05 ? -step : seq++, kind: step % 5, arg: step };
+        pending.push(ev);
+        list.push(ev.t, ev.seq, ev.kind, ev.arg);
+      } else {
+        pending.sort(byTimeThenSeq);
+        const expected = pending.shift()!;
+        expect(list.pop()).toBe(true);
+        expect([list.poppedTimeNs, list.poppedSeq, list.poppedKind, list.poppedArg]).toEqual([expected.t, expected.seq, expected.kind, expected.arg]);
+        now = expected.t;
+      }
+    }
+    expect(list.size).toBe(pending.length);
+  });
+
   it('is reusable after clear()', () => {
     const list = make();
     for (let i = 0; i < 1000; i++) list.push(1000 - i, i, 0, i);
