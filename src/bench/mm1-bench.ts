@@ -119,9 +119,9 @@ export function mm1Bench(customers: number, clock: WallClockMs, options: Mm1Benc
     if (customer - firstNotDeparted >= arrivedNsRing.length) growRing(customer);
     arrivedNsRing[customer & (arrivedNsRing.length - 1)] = sim.nowNs;
     server.arrive(customer, Math.round(serviceRng.nextExponential() * meanServiceNs));
-    if (++next < customers) sim.scheduleAt(arrivals.nextArrivalNs(sim.nowNs), arriveKind, 0);
+    if (++next < customers) arrivals.scheduleNext(sim, arriveKind, 0);
   });
-  sim.scheduleAt(arrivals.nextArrivalNs(0), arriveKind, 0);
+  arrivals.scheduleNext(sim, arriveKind, 0);
   const outcome = sim.run({ maxEvents: 2 * customers + 1 });
   const elapsedMs = clock() - startMs;
   if (outcome.stoppedBy !== 'empty' || done + server.drops !== customers) {

@@ -5,6 +5,7 @@
  * asked after (when the gap rounds to 0 ns) but is never before it.
  */
 import type { RandomStream } from './random.js';
+import type { Simulator } from './simulator.js';
 
 const NS_PER_S = 1e9;
 /** Past this time integer nanoseconds are no longer exact. */
@@ -47,6 +48,20 @@ export class ConstantRatePoissonProcess {
   /** The next arrival time (integer ns) at or after afterNs. */
   nextArrivalNs(afterNs: number): number {
     return afterNs + Math.round(this.rng.nextExponential() * this.meanGapNs);
+  }
+
+  /**
+   * Schedules `kind(arg)` at the next arrival after now: the arrival nextArrivalNs(sim.nowNs) gives,
+   * from the same draw. Why a method of the process: an event handler that draws the gap itself
+   * and schedules the event inlines both the exponential draw and the kernel's push, more than V8
+   * inlines into one function (920 bytes of bytecode), and whichever call is left over boxes a
+   * double (the draw's result, or the time passed to the push) on the heap at every arrival. Here
+   * the draw and the push are inlined in this method's own code and only small integers cross the
+   * call: reference-mm1 made 33 bytes of garbage per customer before, under 3 after, and ran 2 to 4%
+   * faster (session 15).
+   */
+  scheduleNext(sim: Simulator, kind: number, arg: number): void {
+    sim.scheduleAt(sim.nowNs + Math.round(this.rng.nextExponential() * this.meanGapNs), kind, arg);
   }
 }
 

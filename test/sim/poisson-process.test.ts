@@ -6,6 +6,7 @@ import {
   ThinnedPoissonProcess,
 } from '../../src/sim/poisson-process.js';
 import { RandomStreams } from '../../src/sim/random.js';
+import { Simulator } from '../../src/sim/simulator.js';
 import { chiSquare, chiSquareLimit, expectMeanNear, expectVarianceNear, moments, SIGMAS, streamFor } from './random-stats.js';
 
 const NS_PER_S = 1e9;
@@ -54,6 +55,23 @@ describe('constant-rate Poisson', () => {
     const m = moments(gaps);
     expectMeanNear(m, 500_000, 500_000 ** 2);
     expectVarianceNear(m, 500_000 ** 2);
+  });
+
+  it('scheduleNext fires the event at the times nextArrivalNs gives, from the same draws', () => {
+    const expected = new ConstantRatePoissonProcess(streamFor('poisson-next'), 50);
+    const times: number[] = [];
+    for (let t = 0, i = 0; i < 1000; i++) times.push((t = expected.nextArrivalNs(t)));
+    const sim = new Simulator();
+    const process = new ConstantRatePoissonProcess(streamFor('poisson-next'), 50);
+    const fired: Array<[number, number]> = [];
+    const kind = sim.register('arrival', (arg) => {
+      fired.push([sim.nowNs, arg]);
+      if (fired.length < 1000) process.scheduleNext(sim, kind, arg + 1);
+    });
+    process.scheduleNext(sim, kind, 7);
+    sim.run();
+    expect(fired.map(([t]) => t)).toEqual(times);
+    expect(fired.map(([, arg]) => arg)).toEqual(times.map((_, i) => 7 + i));
   });
 
   it('nextPoissonArrivalNs gives the same law as the class', () => {
