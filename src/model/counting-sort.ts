@@ -11,10 +11,15 @@ export interface KeyOrder {
   readonly start: Uint32Array;
 }
 
-/** Orders items by their key, each an integer in [0, keyCount). */
+/** Orders items by their key, each an integer in [0, keyCount) (a RangeError otherwise). */
 export function orderByKey(keys: ArrayLike<number>, keyCount: number): KeyOrder {
   const start = new Uint32Array(keyCount + 1);
-  for (let i = 0; i < keys.length; i++) start[keys[i]! + 1]!++;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    // A typed array drops a write out of range without a word: a bad key would go unseen.
+    if (!(key >= 0 && key < keyCount)) throw new RangeError(`orderByKey: key ${key} at ${i} is outside [0, ${keyCount})`);
+    start[key + 1]!++;
+  }
   for (let key = 1; key <= keyCount; key++) start[key]! += start[key - 1]!;
   const next = start.slice(0, keyCount);
   const order = new Uint32Array(keys.length);

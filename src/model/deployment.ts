@@ -470,11 +470,13 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
 
   /**
    * Connects the devices online at time 0 to their home, in the order of their user's record in
-   * its table (a user's devices together, in the order met), so that the inserts walk the table:
-   * global-2025's slice connects 11 M devices into tables of 268 MB, and in the order met nearly
-   * every insert missed the cache and the TLB (6 s of its setup, session 5). The outcome does not
-   * depend on the order, but for the connection ids the core hands out. Whatever a connect sends
-   * (nothing, at its home) is dropped: this is the state at time 0.
+   * its table, by runs of 32 home slots (SLOT_RUN_SHIFT; a user's devices together, in the order
+   * met within a run), so that the inserts walk the table: global-2025's slice connects 11 M devices
+   * into tables of 268 MB, and in the order met nearly every insert missed the cache and the TLB (6 s
+   * of its setup, session 5). The outcome does not depend on the order, but for the connection ids
+   * the core hands out, and for which devices a server refuses should it fill up (devicesMax, 12 M
+   * by default, far above any shipped scenario's). Whatever a connect sends (nothing, at its home)
+   * is dropped: this is the state at time 0.
    */
   private warmConnect(server: ServerState, deviceKeys: Float64Array, devs: Uint32Array): void {
     const core = server.core;

@@ -53,6 +53,9 @@ const FAR_SAMPLE_MAX = 1024;
 const TINY_MAX = 8;
 /** TINY_MAX events in doubles of the run. */
 const TINY_MAX_DOUBLES = TINY_MAX * EVENT_STRIDE;
+// insertTiny writes the event stride as the literal 4 (it says why); this stops the module from
+// loading, rather than misplacing events, should the stride ever change.
+if (EVENT_STRIDE !== 4) throw new Error(`bucket event list: insertTiny assumes an event stride of 4, not ${EVENT_STRIDE}`);
 /** Small mode turns tiny once its heap is down to this many events (hysteresis against TINY_MAX). */
 const TINY_ENTER_MAX = 4;
 /** Above this many pending events the list leaves small mode for buckets (see enterSmallMode). */

@@ -25,6 +25,17 @@ describe('orderByKey', () => {
     expect(start[100]).toBe(keys.length);
   });
 
+  it('gives an empty range to a key between others that no item has', () => {
+    const { order, start } = orderByKey([0, 3, 3], 5);
+    expect([...order]).toEqual([0, 1, 2]);
+    expect([...start]).toEqual([0, 1, 1, 1, 3, 3]);
+  });
+
+  it('refuses a key out of range rather than dropping it', () => {
+    expect(() => orderByKey([0, 5], 5)).toThrow(/key 5 at 1 is outside \[0, 5\)/);
+    expect(() => orderByKey([-1], 5)).toThrow(RangeError);
+  });
+
   it('handles no items', () => {
     const { order, start } = orderByKey(new Int32Array(0), 3);
     expect(order.length).toBe(0);

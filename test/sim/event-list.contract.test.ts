@@ -31,6 +31,22 @@ function drain(list: EventList): Ev[] {
 
 const byTimeThenSeq = (a: Ev, b: Ev) => a.t - b.t || a.seq - b.seq;
 
+/** Pushes `ev` onto the list and onto the oracle's pending events. */
+function pushBoth(list: EventList, pending: Ev[], ev: Ev): void {
+  pending.push(ev);
+  list.push(ev.t, ev.seq, ev.kind, ev.arg);
+}
+
+/** Pops the list and checks it against the oracle's earliest pending event, which it removes and returns. */
+function popAgainstOracle(list: EventList, pending: Ev[]): Ev {
+  pending.sort(byTimeThenSeq);
+  const expected = pending.shift()!;
+  expect(list.peekTimeNs()).toBe(expected.t);
+  expect(list.pop()).toBe(true);
+  expect([list.poppedTimeNs, list.poppedSeq, list.poppedKind, list.poppedArg]).toEqual([expected.t, expected.seq, expected.kind, expected.arg]);
+  return expected;
+}
+
 const implementations: Array<[string, () => EventList]> = [
   ['binary heap', () => new BinaryHeapEventList(16)],
   ['bucket ladder', () => new BucketEventList()],
@@ -86,23 +102,16 @@ describe.each(implementations)('event list contract: %s', (_name, make) => {
     let now = 0;
     for (let step = 0; step < 30_000; step++) {
       if (rand() < 0.55 || pending.length === 0) {
-        const ev = { t: now + Math.floor(rand() * rand() * 1e7), seq: seq++, kind: 3, arg: step };
-        pending.push(ev);
-        list.push(ev.t, ev.seq, ev.kind, ev.arg);
+        pushBoth(list, pending, { t: now + Math.floor(rand() * rand() * 1e7), seq: seq++, kind: 3, arg: step });
       } else {
-        pending.sort(byTimeThenSeq);
-        const expected = pending.shift()!;
-        expect(list.peekTimeNs()).toBe(expected.t);
-        expect(list.pop()).toBe(true);
-        expect([list.poppedTimeNs, list.poppedSeq, list.poppedArg]).toEqual([expected.t, expected.seq, expected.arg]);
-        now = expected.t;
+        now = popAgainstOracle(list, pending).t;
       }
       expect(list.size).toBe(pending.length);
     }
   });
 
   it("matches a sorted oracle with a handful pending (the bucket list's tiny mode), ties and earlier sequence numbers included", () => {
-    // 0 to 12 events pending, so the bucket list enters and leaves its tiny mode (at most 8) again
+    // 0 to 10 events pending, so the bucket list enters and leaves its tiny mode (at most 8) again
     // and again, and 60,000 pushes walk its sorted run to the end many times (compaction). Equal
     // times and a put-back's older sequence number exercise the insertion's tie order.
     const rand = lcg(4);
@@ -116,18 +125,12 @@ describe.each(implementations)('event list contract: %s', (_name, make) => {
         const r = rand();
         const t = r < 0.2 ? now : now + Math.floor(rand() * 1e6);
         // One push in twenty takes a sequence number below every one given so far, as a put-back does.
-        const ev = { t, seq: rand() < 0.05 ? -step : seq++, kind: step % 5, arg: step };
-        pending.push(ev);
-        list.push(ev.t, ev.seq, ev.kind, ev.arg);
+        pushBoth(list, pending, { t, seq: rand() < 0.05 ? -step : seq++, kind: step % 5, arg: step });
       } else {
-        pending.sort(byTimeThenSeq);
-        const expected = pending.shift()!;
-        expect(list.pop()).toBe(true);
-        expect([list.poppedTimeNs, list.poppedSeq, list.poppedKind, list.poppedArg]).toEqual([expected.t, expected.seq, expected.kind, expected.arg]);
-        now = expected.t;
+        now = popAgainstOracle(list, pending).t;
       }
+      expect(list.size).toBe(pending.length);
     }
-    expect(list.size).toBe(pending.length);
   });
 
   it('is reusable after clear()', () => {
