@@ -44,6 +44,21 @@ describe('chatscale validate', () => {
     expect(stdout).toContain("  time       roughly 32 s (16 s to 64 s) on a 2-core machine like the project's: setup 2 s, simulation 28 s");
   });
 
+  test('lines the regions up in a column as wide as the longest name, with a space after it', async () => {
+    const { code, stdout } = await run(['validate', 'scenarios/global-2025.yaml']);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines).toContain('  regions    5: 3,000,000,000 users, 3,720,000,000 devices (1.24 per user), 805 chat servers, 51,520 cores, placement hash');
+    // "southeast_asia" and "north_america" are longer than the usual nine-character column.
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}southeast_asia Asia\/Jakarta \(UTC\+07:00\), 300,000,000 users/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}emea {11}Europe\/Berlin \(UTC\+01:00\)/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}north_america {2}America\/New_York/));
+    // The second line of each region starts in the same column as its first line's time zone.
+    const second = lines.filter((line) => /^ +access /.test(line));
+    expect(second.length).toBe(5);
+    for (const line of second) expect(line.indexOf('access')).toBe(4 + 'southeast_asia '.length);
+  });
+
   test('says what a sliced run needs with two of its parts at once, as run admits it', async () => {
     const { code, stdout } = await run(['validate', 'scenarios/global-2025.yaml', '--json']);
     expect(code).toBe(0);

@@ -61,15 +61,17 @@ export function renderValidation(scenario: ResolvedScenario, estimate: Footprint
       (scenario.maxEvents === null ? '' : `, at most ${formatCount(scenario.maxEvents)} events`),
   );
   lines.push(
-    `  regions    ${scenario.regions.length}: ${formatCount(totals.users)} users, ${formatCount(totals.devices)} devices (${formatCount(workload.devicesPerUserMean)} per user), ${totals.chatServers} chat servers, ${totals.cores} cores, placement ${scenario.placement}`,
+    `  regions    ${scenario.regions.length}: ${formatCount(totals.users)} users, ${formatCount(totals.devices)} devices (${formatCount(workload.devicesPerUserMean)} per user), ${formatCount(totals.chatServers)} chat servers, ${formatCount(totals.cores)} cores, placement ${scenario.placement}`,
   );
+  // The names' column: as wide as the longest name and a space (global-2025's run to 14 characters).
+  const regionColumn = Math.max(9, ...scenario.regions.map((region) => region.name.length + 1));
   for (const region of scenario.regions) {
     const servers = region.chatServers;
     lines.push(
-      `    ${region.name.padEnd(9)}${region.timezone} (${offset(region.utcOffsetMinutes)}), ${formatCount(region.users)} users, ${servers.count} servers x ${servers.cores} cores, ${formatBytes(servers.memoryBytes)}, NIC ${formatBitsPerSecond(servers.nicBitsPerSecond)}, hop ${withMean(servers.interServerLatencyNs, formatDurationNs)}`,
+      `    ${region.name.padEnd(regionColumn)}${region.timezone} (${offset(region.utcOffsetMinutes)}), ${formatCount(region.users)} users, ${servers.count} servers x ${servers.cores} cores, ${formatBytes(servers.memoryBytes)}, NIC ${formatBitsPerSecond(servers.nicBitsPerSecond)}, hop ${withMean(servers.interServerLatencyNs, formatDurationNs)}`,
     );
     lines.push(
-      `    ${''.padEnd(9)}access ${withMean(region.accessLatencyNs, formatDurationNs)} one way; online ${formatFraction(region.online.fractionMean)} of users on average (${formatFraction(Math.min(...region.online.fractionByLocalHour))} to ${formatFraction(Math.max(...region.online.fractionByLocalHour))} over the day), sessions ${formatDurationNs(region.online.sessionMeanNs)}`,
+      `    ${''.padEnd(regionColumn)}access ${withMean(region.accessLatencyNs, formatDurationNs)} one way; online ${formatFraction(region.online.fractionMean)} of users on average (${formatFraction(Math.min(...region.online.fractionByLocalHour))} to ${formatFraction(Math.max(...region.online.fractionByLocalHour))} over the day), sessions ${formatDurationNs(region.online.sessionMeanNs)}`,
     );
   }
   if (scenario.links.length === 0) lines.push('  links      none (one region)');
