@@ -37,6 +37,21 @@ function pushBoth(list: EventList, pending: Ev[], ev: Ev): void {
   list.push(ev.t, ev.seq, ev.kind, ev.arg);
 }
 
+/**
+ * Runs `steps` steps against a sorted oracle: at each, `next(step, now, pendingCount)` gives an
+ * event to push, or null to pop (checked against the oracle's earliest); the sizes must agree.
+ */
+function runAgainstOracle(list: EventList, steps: number, next: (step: number, now: number, pendingCount: number) => Ev | null): void {
+  const pending: Ev[] = [];
+  let now = 0;
+  for (let step = 0; step < steps; step++) {
+    const ev = next(step, now, pending.length);
+    if (ev !== null) pushBoth(list, pending, ev);
+    else now = popAgainstOracle(list, pending).t;
+    expect(list.size).toBe(pending.length);
+  }
+}
+
 /** Pops the list and checks it against the oracle's earliest pending event, which it removes and returns. */
 function popAgainstOracle(list: EventList, pending: Ev[]): Ev {
   pending.sort(byTimeThenSeq);
@@ -96,18 +111,10 @@ describe.each(implementations)('event list contract: %s', (_name, make) => {
 
   it('matches a sorted oracle when pushes and pops interleave at random', () => {
     const rand = lcg(3);
-    const list = make();
-    const pending: Ev[] = [];
     let seq = 0;
-    let now = 0;
-    for (let step = 0; step < 30_000; step++) {
-      if (rand() < 0.55 || pending.length === 0) {
-        pushBoth(list, pending, { t: now + Math.floor(rand() * rand() * 1e7), seq: seq++, kind: 3, arg: step });
-      } else {
-        now = popAgainstOracle(list, pending).t;
-      }
-      expect(list.size).toBe(pending.length);
-    }
+    runAgainstOracle(make(), 30_000, (step, now, pendingCount) =>
+      rand() < 0.55 || pendingCount === 0 ? { t: now + Math.floor(rand() * rand() * 1e7), seq: seq++, kind: 3, arg: step } : null,
+    );
   });
 
   it("matches a sorted oracle with a handful pending (the bucket list's tiny mode), ties and earlier sequence numbers included", () => {
@@ -115,22 +122,14 @@ describe.each(implementations)('event list contract: %s', (_name, make) => {
     // and again, and 60,000 pushes walk its sorted run to the end many times (compaction). Equal
     // times and a put-back's older sequence number exercise the insertion's tie order.
     const rand = lcg(4);
-    const list = make();
-    const pending: Ev[] = [];
     let seq = 1_000;
-    let now = 0;
-    for (let step = 0; step < 60_000; step++) {
+    runAgainstOracle(make(), 60_000, (step, now, pendingCount) => {
       const target = Math.floor(step / 3_000) % 2 === 0 ? 3 : 10;
-      if (pending.length < target && (rand() < 0.6 || pending.length === 0)) {
-        const r = rand();
-        const t = r < 0.2 ? now : now + Math.floor(rand() * 1e6);
-        // One push in twenty takes a sequence number below every one given so far, as a put-back does.
-        pushBoth(list, pending, { t, seq: rand() < 0.05 ? -step : seq++, kind: step % 5, arg: step });
-      } else {
-        now = popAgainstOracle(list, pending).t;
-      }
-      expect(list.size).toBe(pending.length);
-    }
+      if (!(pendingCount < target && (rand() < 0.6 || pendingCount === 0))) return null;
+      const t = rand() < 0.2 ? now : now + Math.floor(rand() * 1e6);
+      // One push in twenty takes a sequence number below every one given so far, as a put-back does.
+      return { t, seq: rand() < 0.05 ? -step : seq++, kind: step % 5, arg: step };
+    });
   });
 
   it('is reusable after clear()', () => {
