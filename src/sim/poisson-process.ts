@@ -57,13 +57,12 @@ export class ConstantRatePoissonProcess {
    * inlines into one function (920 bytes of bytecode), and whichever call is left over boxes a
    * double (the draw's result, or the time passed to the push) on the heap at every arrival. Here
    * the draw and the push are inlined in this method's own code and only small integers cross the
-   * call: reference-mm1 made 33 bytes of garbage per customer before, under 3 after, and ran 2 to 4%
-   * faster (session 15). The formula is nextArrivalNs's, written out on purpose: calling
-   * nextArrivalNs here made this method small enough for V8 to inline into the handler again, and
-   * the 33 bytes per customer came back (checked with the sampling heap profiler, session 15).
+   * call. reference-mm1 made 33 to 35 bytes of garbage per customer before; with this, 3 in five
+   * processes of eight and 19 in the other three, as V8's inlining choices vary from process to
+   * process (sampling heap profiler; session 15).
    */
   scheduleNext(sim: Simulator, kind: number, arg: number): void {
-    sim.scheduleAt(sim.nowNs + Math.round(this.rng.nextExponential() * this.meanGapNs), kind, arg);
+    sim.scheduleAt(this.nextArrivalNs(sim.nowNs), kind, arg);
   }
 }
 
