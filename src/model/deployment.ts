@@ -40,7 +40,7 @@ import { MessageTable } from './message-table.js';
 import { Population } from './population.js';
 import { DenseSessionDirectory } from './dense-directory.js';
 import { ServerPorts, type ServerPortsHost } from './server-ports.js';
-import { FramePool, SlotPool } from './transit.js';
+import { FramePool, NumberRows, SlotPool } from './transit.js';
 import { onlineFractionAtNs } from './online-fraction.js';
 import { OutsideWorld, type OutsideHost } from './outside-world.js';
 import { Workload, type WorkloadHost } from './workload.js';
@@ -127,6 +127,12 @@ interface PendingRead {
   senderKey: number;
   senderSeq: number;
 }
+/** A PendingRead's fields in its row of `Deployment.reads`. */
+const READ_DEVICE_KEY = 0;
+const READ_DEV = 1;
+const READ_SENDER_KEY = 2;
+const READ_SENDER_SEQ = 3;
+const READ_WIDTH = 4;
 
 export interface DeploymentObserver {
   /** A message copy reached a device: latency from the client's send, and whether it was counted. */
@@ -267,7 +273,11 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
   private readonly hops = new FramePool<ServerFrame>();
   private readonly jobs = new SlotPool<CpuJob>();
   private readonly spareJobs: CpuJob[] = [];
-  private readonly reads = new SlotPool<PendingRead>();
+  /**
+   * Reads to come, as numbers (READ_*): a read waits up to a minute, and as an object it outlived
+   * one or two scavenges and was copied and promoted (session 16).
+   */
+  private readonly reads = new NumberRows(READ_WIDTH);
   /** The reads of copies delivered before the run (read-history.ts), and its stream. */
   private readonly readHistory = new ReadHistory<PendingRead>(READ_WINDOW_NS);
   private readonly rngReadHistory: RandomStream;
@@ -299,7 +309,7 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
     this.rngReads = streams.stream('reads');
     this.rngReadHistory = streams.stream('read-history');
     this.readHistoryFeed = new ReadHistoryFeed(sim, 'device.read-history', this.readHistory, this.rngReadHistory, (read, atNs) =>
-      this.sim.scheduleAt(atNs, this.kindRead, this.reads.put({ ...read })),
+      this.sim.scheduleAt(atNs, this.kindRead, this.putRead(read.deviceKey, read.dev, read.senderKey, read.senderSeq)),
     );
     this.rngNet = streams.stream('network');
     this.rngSession = streams.stream('sessions');
@@ -924,11 +934,20 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
    * in a slice a link carries the slice's share of its load, so its queue is not the cluster's.
    */
   sendHopAfter(delayNs: number, from: number, to: number, frame: ServerFrame): void {
+    this.sim.scheduleAt(this.hopArrivalAfterNs(delayNs, from, to, frame.bytes), this.kindHop, this.hops.put(from, to, frame));
+  }
+
+  /**
+   * `sendHopAfter`'s link accounting for a frame of `bytes` leaving `delayNs` from now, without the
+   * frame: when it arrives. The caller schedules the arrival and hands the frame over then
+   * (`deliverHop`).
+   */
+  hopArrivalAfterNs(delayNs: number, from: number, to: number, bytes: number): number {
     const link = this.linkBetween(from, to);
-    const txNs = link.bandwidthBitsPerSecond !== null ? this.linkTxNs(link, frame.bytes) : 0;
+    const txNs = link.bandwidthBitsPerSecond !== null ? this.linkTxNs(link, bytes) : 0;
     const departNs = this.sim.nowNs + Math.round(delayNs) + txNs;
     link.busyNs += overlapNs(departNs - txNs, departNs, this.measuredWindow);
-    this.sim.scheduleAt(this.linkArrivalNs(link, departNs, frame.bytes), this.kindHop, this.hops.put(from, to, frame));
+    return this.linkArrivalNs(link, departNs, bytes);
   }
 
   private linkBetween(from: number, to: number): LinkCounters {
@@ -975,9 +994,13 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
   private onHop(slot: number): void {
     const hops = this.hops;
     hops.take(slot);
-    const to = hops.b;
+    this.deliverHop(hops.a, hops.b, hops.ref!);
+  }
+
+  /** A frame from server `from` arrives at server `to` (simulated) now. */
+  deliverHop(from: number, to: number, frame: ServerFrame): void {
     this.beginCore();
-    this.servers[to]!.core.onServerFrame(hops.a, hops.ref!);
+    this.servers[to]!.core.onServerFrame(from, frame);
     this.endCore(to);
   }
 
@@ -1108,9 +1131,8 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
   private maybeRead(deviceKey: number, env: Envelope, dev: number): void {
     // A recipient (not the sender's own other device) reads it within a minute, or not in this run.
     if (env.kind === DeviceKind.Message && userOf(deviceKey) !== userOf(env.from) && this.rngReads.nextFloat() < this.scenario.workload.read.within60sFraction) {
-      const read = { deviceKey, dev, senderKey: env.from, senderSeq: env.ref };
-      this.readHistory.note(read, this.sim.nowNs, this.rngReadHistory);
-      this.sim.scheduleIn(this.rngReads.nextFloat() * READ_WINDOW_NS, this.kindRead, this.reads.put(read));
+      if (this.sim.nowNs < this.readHistory.windowNs) this.readHistory.note({ deviceKey, dev, senderKey: env.from, senderSeq: env.ref }, this.sim.nowNs, this.rngReadHistory);
+      this.sim.scheduleIn(this.rngReads.nextFloat() * READ_WINDOW_NS, this.kindRead, this.putRead(deviceKey, dev, env.from, env.ref));
     }
   }
 
@@ -1144,8 +1166,25 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
     this.onMessageLost(deviceKey, clientSeq);
   }
 
-  private onRead(slot: number): void {
-    const { deviceKey, dev, senderKey, senderSeq } = this.reads.take(slot);
+  private putRead(deviceKey: number, dev: number, senderKey: number, senderSeq: number): number {
+    const row = this.reads.alloc();
+    const values = this.reads.values;
+    const at = row * READ_WIDTH;
+    values[at + READ_DEVICE_KEY] = deviceKey;
+    values[at + READ_DEV] = dev;
+    values[at + READ_SENDER_KEY] = senderKey;
+    values[at + READ_SENDER_SEQ] = senderSeq;
+    return row;
+  }
+
+  private onRead(row: number): void {
+    const values = this.reads.values;
+    const at = row * READ_WIDTH;
+    const deviceKey = values[at + READ_DEVICE_KEY]!;
+    const dev = values[at + READ_DEV]!;
+    const senderKey = values[at + READ_SENDER_KEY]!;
+    const senderSeq = values[at + READ_SENDER_SEQ]!;
+    this.reads.free(row);
     if (this.deviceOnline[dev] === 0) return;
     this.sendUp(deviceKey, dev, readFrame(++this.deviceI32[this.clients.record(dev) * DEVICE_I32_STRIDE + DEV_CLIENT_SEQ]!, senderKey, senderSeq), 0);
     if (this.measuring) this.counters.reads++;

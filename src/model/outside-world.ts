@@ -23,6 +23,7 @@ import type { Simulator } from '../sim/simulator.js';
 import { onlineFractionAtNs } from './online-fraction.js';
 import type { Population } from './population.js';
 import { ReadHistory, ReadHistoryFeed } from './read-history.js';
+import { NumberRows } from './transit.js';
 
 /** Salt of the hash that keys a (group, sender device) pair. */
 const SALT_SENDER_KEY = 0x5e4d;
@@ -33,6 +34,10 @@ const READ_WINDOW_NS = 60e9;
 export interface OutsideHost {
   /** Sends a frame over the links from server `from` (outside) to server `to` (inside), `delayNs` from now. */
   sendHopAfter(delayNs: number, from: number, to: number, frame: ServerFrame): void;
+  /** `sendHopAfter`'s link accounting for a frame of `bytes`, without the frame: when it arrives. */
+  hopArrivalAfterNs(delayNs: number, from: number, to: number, bytes: number): number;
+  /** Hands a frame from `from` to the simulated server `to`, now (at an arrival `hopArrivalAfterNs` gave). */
+  deliverHop(from: number, to: number, frame: ServerFrame): void;
   /** The share of a user's region online now. */
   onlineFractionOf(user: number): number;
   /** One-way access latency of a user's region, drawn. */
@@ -138,6 +143,13 @@ interface OutsideRead {
   toKey: number;
   ref: number;
 }
+/** An OutsideRead's fields in its row of `OutsideWorld.readsInFlight`. */
+const READ_FROM_HOME = 0;
+const READ_TO_HOME = 1;
+const READ_READER_KEY = 2;
+const READ_TO_KEY = 3;
+const READ_REF = 4;
+const READ_WIDTH = 5;
 
 export class OutsideWorld {
   /** 1 for a server simulated in full, 0 for one this class stands in for. */
@@ -151,6 +163,13 @@ export class OutsideWorld {
   private readonly readHistory = new ReadHistory<OutsideRead>(READ_WINDOW_NS);
   private readonly historyRng: RandomStream;
   private readonly readHistoryFeed: ReadHistoryFeed<OutsideRead>;
+  /**
+   * Read receipts on their way in (READ_*), until they arrive: a read comes up to a minute after
+   * its delivery, and its envelope and frame, made when it was sent, outlived a scavenge or two and
+   * were copied and promoted (session 16). They are made at its arrival now.
+   */
+  private readonly readsInFlight = new NumberRows(READ_WIDTH);
+  private readonly kindReadArrives: number;
   /** receive's scratch for a group's members (nothing keeps it past the call). */
   private readonly membersScratch: number[] = [];
   /** Client sequence numbers of devices homed outside, for the messages they send in. */
@@ -184,8 +203,9 @@ export class OutsideWorld {
     this.readShare = scenario.workload.read.within60sFraction;
     this.simulatedCount = this.simulated.reduce((a, b) => a + b, 0);
     this.readHistoryFeed = new ReadHistoryFeed(sim, 'outside.read-history', this.readHistory, historyRng, (read, atNs) =>
-      this.emitReadFrame(atNs - this.sim.nowNs, read),
+      this.emitReadFrame(atNs - this.sim.nowNs, read.fromHome, read.toHome, read.readerKey, read.toKey, read.ref),
     );
+    this.kindReadArrives = sim.register('outside.read-arrives', (row) => this.onReadArrives(row));
   }
 
   get isSlice(): boolean {
@@ -324,19 +344,40 @@ export class OutsideWorld {
     this.emitAfter(delayNs, fromHome, toHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, insideUser, receipt, null, null, receipt.bytes + this.headerBytes));
     if (this.rng.nextFloat() < this.readShare) {
       const readNs = delayNs + this.rng.nextFloat() * READ_WINDOW_NS + this.host.meanCostNs('route');
-      this.emitRead(readNs, { fromHome, toHome, readerKey: outsideDeviceKey, toKey: to, ref });
+      this.emitRead(readNs, fromHome, toHome, outsideDeviceKey, to, ref);
     }
   }
 
   /** A read receipt from a device outside into the slice, after `delayNs` (noted during the warm-up). */
-  private emitRead(delayNs: number, read: OutsideRead): void {
-    this.readHistory.note(read, this.sim.nowNs, this.historyRng);
-    this.emitReadFrame(delayNs, read);
+  private emitRead(delayNs: number, fromHome: number, toHome: number, readerKey: number, toKey: number, ref: number): void {
+    if (this.sim.nowNs < this.readHistory.windowNs) this.readHistory.note({ fromHome, toHome, readerKey, toKey, ref }, this.sim.nowNs, this.historyRng);
+    this.emitReadFrame(delayNs, fromHome, toHome, readerKey, toKey, ref);
   }
 
-  private emitReadFrame(delayNs: number, read: OutsideRead): void {
-    const env = new Envelope(DeviceKind.Receipt, read.readerKey, read.toKey, read.ref, ReceiptType.Read, DEFAULT_WIRE.receiptBytes);
-    this.emitAfter(delayNs, read.fromHome, read.toHome, new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, userOf(read.toKey), env, null, null, env.bytes + this.headerBytes));
+  /** Sends a read receipt in: its link time now, its frame at its arrival (onReadArrives). */
+  private emitReadFrame(delayNs: number, fromHome: number, toHome: number, readerKey: number, toKey: number, ref: number): void {
+    const arriveNs = this.host.hopArrivalAfterNs(Math.max(0, delayNs), fromHome, toHome, DEFAULT_WIRE.receiptBytes + this.headerBytes);
+    const row = this.readsInFlight.alloc();
+    const values = this.readsInFlight.values;
+    const at = row * READ_WIDTH;
+    values[at + READ_FROM_HOME] = fromHome;
+    values[at + READ_TO_HOME] = toHome;
+    values[at + READ_READER_KEY] = readerKey;
+    values[at + READ_TO_KEY] = toKey;
+    values[at + READ_REF] = ref;
+    this.sim.scheduleAt(arriveNs, this.kindReadArrives, row);
+  }
+
+  private onReadArrives(row: number): void {
+    const values = this.readsInFlight.values;
+    const at = row * READ_WIDTH;
+    const toKey = values[at + READ_TO_KEY]!;
+    const env = new Envelope(DeviceKind.Receipt, values[at + READ_READER_KEY]!, toKey, values[at + READ_REF]!, ReceiptType.Read, DEFAULT_WIRE.receiptBytes);
+    const frame = new ServerFrame(ServerKind.ToUser, NO_DEVICE, 0, userOf(toKey), env, null, null, env.bytes + this.headerBytes);
+    const fromHome = values[at + READ_FROM_HOME]!;
+    const toHome = values[at + READ_TO_HOME]!;
+    this.readsInFlight.free(row);
+    this.host.deliverHop(fromHome, toHome, frame);
   }
 
   /** At the warm-up's end: starts filling in the read receipts of messages delivered outside before the run (read-history.ts). */
@@ -370,7 +411,7 @@ export class OutsideWorld {
       // receipt from the device, if it is still online then, after its route cost at its home.
       if (env.kind === DeviceKind.Message && this.rng.nextFloat() < this.readShare && this.rng.nextFloat() < online) {
         const readNs = delayNs + this.rng.nextFloat() * READ_WINDOW_NS + this.host.meanCostNs('route');
-        this.emitRead(readNs, { fromHome: recipientHome, toHome: senderHome, readerKey: recipientUser * 8 + slot, toKey: env.from, ref: env.ref });
+        this.emitRead(readNs, recipientHome, senderHome, recipientUser * 8 + slot, env.from, env.ref);
       }
     }
   }

@@ -109,3 +109,49 @@ export class FramePool<T> {
     for (let i = this.refs.length; i < size; i++) this.refs.push(null);
   }
 }
+
+/**
+ * Rows of `width` numbers in one Float64Array, recycled through a free stack: for things that wait
+ * long in the kernel (a read due up to a minute after its delivery), which as objects would outlive
+ * a scavenge or two and be copied and promoted. `alloc` returns a row; its numbers are
+ * `values[row * width + i]` (read `values` after `alloc`, which may replace it) until `free(row)`.
+ */
+export class NumberRows {
+  readonly width: number;
+  values: Float64Array;
+  private freeRows = new Int32Array(1024);
+  private freeCount = 0;
+  private used = 0;
+  private live = 0;
+
+  constructor(width: number) {
+    if (!Number.isInteger(width) || width < 1) throw new RangeError(`NumberRows: width must be a positive integer, got ${width}`);
+    this.width = width;
+    this.values = new Float64Array(1024 * width);
+  }
+
+  alloc(): number {
+    this.live++;
+    if (this.freeCount > 0) return this.freeRows[--this.freeCount]!;
+    if (this.used * this.width === this.values.length) this.grow();
+    return this.used++;
+  }
+
+  free(row: number): void {
+    this.freeRows[this.freeCount++] = row;
+    this.live--;
+  }
+
+  get size(): number {
+    return this.live;
+  }
+
+  private grow(): void {
+    const values = new Float64Array(this.values.length * 2);
+    values.set(this.values);
+    this.values = values;
+    const free = new Int32Array(this.freeRows.length * 2);
+    free.set(this.freeRows);
+    this.freeRows = free;
+  }
+}

@@ -1,10 +1,13 @@
 /**
- * The compact in-memory offline store: per-device FIFO lists in one shared envelope pool, with
- * (head, tail, count) per device in an inline hash table. No object per device or per entry
- * beyond the envelope itself (which is shared by every device that received the same message).
+ * The compact in-memory offline store: per-device FIFO lists of envelopes stored by value in one
+ * shared table of rows (envelope-rows.ts), with (head, tail, count) per device in an inline hash
+ * table. No object per device or per entry: `append` copies the envelope's fields, and `peek`,
+ * `shift` and the callbacks get a new Envelope equal to the one appended (as from a store that
+ * serialises its entries), so the stored messages, most of them waiting for a device that is
+ * offline, are nothing for the garbage collector to copy.
  * Bounds: `deviceCapacity` per device and `totalCapacity` overall; `append` refuses beyond them.
  */
-import { EnvelopePool, NIL } from '../envelope-pool.js';
+import { EnvelopeRows } from '../envelope-rows.js';
 import type { Envelope } from '../frames.js';
 import { StoreResult, type OfflineStore } from '../ports.js';
 import { EMPTY_KEY, RecordTable } from '../record-table.js';
@@ -13,6 +16,8 @@ const Q_HEAD = 1;
 const Q_TAIL = 2;
 const Q_COUNT = 3;
 const Q_STRIDE = 4;
+/** The end of a list. */
+const NIL = -1;
 
 export interface OfflineStoreOptions {
   /** Entries per device (default 10,000). */
@@ -28,7 +33,7 @@ export class MemoryOfflineStore implements OfflineStore {
   readonly deviceCapacity: number;
   readonly totalCapacity: number;
   private readonly queues = new RecordTable(Q_STRIDE, 64);
-  private readonly pool = new EnvelopePool(256);
+  private readonly rows = new EnvelopeRows(256);
   private total = 0;
   /** Where the next expiry sweep resumes, as a record offset. */
   private sweepCursor = 0;
@@ -52,10 +57,10 @@ export class MemoryOfflineStore implements OfflineStore {
       return StoreResult.DeviceFull;
     }
     const queue = this.queues.records;
-    const index = this.pool.alloc(env);
+    const index = this.rows.alloc(env);
     const tail = queue[offset + Q_TAIL]!;
     if (tail === NIL) queue[offset + Q_HEAD] = index;
-    else this.pool.next[tail] = index;
+    else this.rows.next[tail] = index;
     queue[offset + Q_TAIL] = index;
     queue[offset + Q_COUNT]!++;
     this.total++;
@@ -70,9 +75,9 @@ export class MemoryOfflineStore implements OfflineStore {
       this.queues.records[offset + Q_TAIL] = NIL;
     }
     const queue = this.queues.records;
-    const index = this.pool.alloc(env);
+    const index = this.rows.alloc(env);
     const head = queue[offset + Q_HEAD]!;
-    this.pool.next[index] = head;
+    this.rows.next[index] = head;
     if (head === NIL) queue[offset + Q_TAIL] = index;
     queue[offset + Q_HEAD] = index;
     queue[offset + Q_COUNT]!++;
@@ -82,7 +87,8 @@ export class MemoryOfflineStore implements OfflineStore {
   peek(deviceKey: number): Envelope | undefined {
     const offset = this.queues.find(deviceKey);
     if (offset < 0) return undefined;
-    return this.pool.items[this.queues.records[offset + Q_HEAD]!] ?? undefined;
+    const head = this.queues.records[offset + Q_HEAD]!;
+    return head === NIL ? undefined : this.rows.envelopeAt(head);
   }
 
   shift(deviceKey: number): Envelope | undefined {
@@ -130,8 +136,7 @@ export class MemoryOfflineStore implements OfflineStore {
       const deviceKey = queue[offset]!;
       if (deviceKey !== EMPTY_KEY) {
         while (removed < maxEntries && queue[offset + Q_COUNT]! > 0) {
-          const head = this.pool.items[queue[offset + Q_HEAD]!]!;
-          if (head.atNs > cutoffNs) break;
+          if (this.rows.atNsOf(queue[offset + Q_HEAD]!) > cutoffNs) break;
           onExpired(deviceKey, this.popHead(offset));
           removed++;
         }
@@ -150,9 +155,9 @@ export class MemoryOfflineStore implements OfflineStore {
   private popHead(offset: number): Envelope {
     const queue = this.queues.records;
     const index = queue[offset + Q_HEAD]!;
-    const env = this.pool.items[index]!;
-    const next = this.pool.next[index]!;
-    this.pool.release(index);
+    const env = this.rows.envelopeAt(index);
+    const next = this.rows.next[index]!;
+    this.rows.release(index);
     queue[offset + Q_HEAD] = next;
     if (next === NIL) queue[offset + Q_TAIL] = NIL;
     queue[offset + Q_COUNT]!--;
