@@ -11,6 +11,8 @@
  * Offsets returned by `find` and `insert` are valid only until the next `insert` or `remove`
  * (both may move records). Callers re-find after either.
  */
+import { largeBuffer } from './large-buffers.js';
+
 // Exported bindings are cells that V8 reloads and checks at every use, even inside their own module,
 // so the hot code here uses module-local names (EMPTY, slotFor) and exports aliases.
 const EMPTY = -1;
@@ -64,7 +66,8 @@ const LARGE_ALLOCATION_OFFSET_BYTES = 16;
 function allocateRecords(capacity: number, stride: number): Float64Array {
   const recordBytes = stride * 8;
   const skewBytes = CACHE_LINE_BYTES % recordBytes === 0 ? (CACHE_LINE_BYTES - LARGE_ALLOCATION_OFFSET_BYTES) % recordBytes : 0;
-  return new Float64Array(new ArrayBuffer(capacity * recordBytes + skewBytes), skewBytes, capacity * stride).fill(EMPTY);
+  // A recycled buffer (large-buffers.ts) need not be zeroed: fill writes every record.
+  return new Float64Array(largeBuffer(capacity * recordBytes + skewBytes, false), skewBytes, capacity * stride).fill(EMPTY);
 }
 
 export class RecordTable {

@@ -9,6 +9,7 @@
  * src/engine/assemble-run.ts turns the parts into the results contract, the same way whichever
  * way they ran, so a merge is byte for byte what one machine produces.
  */
+import { openBufferSession } from '../core/large-buffers.js';
 import { OP_COUNT } from '../core/ops.js';
 import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
 import type { ServerResult } from '../metrics/run-result.js';
@@ -205,20 +206,30 @@ class LatencyRecorder implements DeploymentObserver {
   }
 }
 
+/**
+ * The part in a buffer session (src/core/large-buffers.ts): its device tables reuse the memory the
+ * part before it on this thread used, already faulted in. Nothing the part returns holds one of
+ * those buffers (the RunPart is counts, sums and histograms of its own), so the session ends with it.
+ */
 function* runPartSteps(scenario: ResolvedScenario, part: PartSelector, options: RunOptions): Generator<void, RunPart> {
-  const wallStartMs = (options.wallClockMs ?? (() => 0))();
-  const sim = new Simulator();
-  const streams = partStreams(scenario.seed, part);
-  const latency = new LatencyHistogram();
-  const intervalLatency = new LatencyHistogram();
-  const deployment = new Deployment(
-    scenario,
-    sim,
-    streams,
-    new LatencyRecorder(latency, intervalLatency),
-    part,
-  );
-  return yield* measure(scenario, part, options, sim, deployment, latency, intervalLatency, wallStartMs);
+  const buffers = openBufferSession();
+  try {
+    const wallStartMs = (options.wallClockMs ?? (() => 0))();
+    const sim = new Simulator();
+    const streams = partStreams(scenario.seed, part);
+    const latency = new LatencyHistogram();
+    const intervalLatency = new LatencyHistogram();
+    const deployment = new Deployment(
+      scenario,
+      sim,
+      streams,
+      new LatencyRecorder(latency, intervalLatency),
+      part,
+    );
+    return yield* measure(scenario, part, options, sim, deployment, latency, intervalLatency, wallStartMs, () => buffers.dropSpares());
+  } finally {
+    buffers.close();
+  }
 }
 
 function* measure(
@@ -230,11 +241,14 @@ function* measure(
   latency: LatencyHistogram,
   intervalLatency: LatencyHistogram,
   wallStartMs: number,
+  /** Called once the deployment has started (its large tables made). */
+  onStarted: () => void,
 ): Generator<void, RunPart> {
   const wallClockMs = options.wallClockMs ?? (() => 0);
   const rssBytes = options.rssBytes ?? (() => 0);
   let rssPeak = rssBytes();
   deployment.start();
+  onStarted();
   const setupWallSeconds = (wallClockMs() - wallStartMs) / 1000;
 
   const intervalNs = scenario.output.timeSeriesIntervalNs;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EnvelopePool, NIL } from '../../src/core/envelope-pool.js';
-import { Envelope, NumMap, RecordTable } from '../../src/core/index.js';
+import { EnvelopeRows } from '../../src/core/envelope-rows.js';
+import { DeviceKind, Envelope, NumMap, RecordTable } from '../../src/core/index.js';
 
 describe('RecordTable', () => {
   it('stores records inline, grows, and keeps every key after growth', () => {
@@ -74,5 +75,30 @@ describe('EnvelopePool', () => {
     expect(pool.alloc(env)).toBe(b);
     expect(pool.used).toBe(3);
     expect(new Set([a, b, c]).size).toBe(3);
+  });
+});
+
+describe('EnvelopeRows', () => {
+  it('stores envelopes by value, reuses freed rows and keeps every row through growth', () => {
+    const rows = new EnvelopeRows(2);
+    const made = [0, 1, 2, 3, 4].map((i) => {
+      const env = new Envelope(DeviceKind.Message, 2 ** 40 + i, 2 ** 33 + i, 2 ** 45 + i, i, 100 + i);
+      env.seq = 2 ** 35 + i;
+      env.atNs = 2 ** 50 + i;
+      return env;
+    });
+    const indices = made.map((env) => rows.alloc(env));
+    expect(rows.capacity).toBe(8);
+    expect(rows.used).toBe(5);
+    indices.forEach((row, i) => {
+      const back = rows.envelopeAt(row);
+      expect(back).not.toBe(made[i]);
+      expect({ ...back }).toEqual({ ...made[i]! });
+      expect(rows.atNsOf(row)).toBe(2 ** 50 + i);
+      expect(rows.next[row]).toBe(-1);
+    });
+    rows.release(indices[1]!);
+    expect(rows.alloc(made[4]!)).toBe(indices[1]);
+    expect({ ...rows.envelopeAt(indices[1]!) }).toEqual({ ...made[4]! });
   });
 });

@@ -29,6 +29,18 @@ export function storeContract(name: string, make: (deviceCapacity: number, total
       expect(store.size()).toBe(0);
     });
 
+    it('gives back every field of an entry as appended', () => {
+      const store = make(10, 100);
+      const stored = new Envelope(DeviceKind.GroupMessage, 2 ** 40 + 3, 2 ** 33 + 5, 2 ** 45 + 7, 1, 321);
+      stored.seq = 2 ** 35 + 9;
+      stored.atNs = 2 ** 52 - 1;
+      store.append(8, stored);
+      store.prepend(8, env(1));
+      expect(store.shift(8)?.seq).toBe(1);
+      expect({ ...store.peek(8) }).toEqual({ ...stored });
+      expect({ ...store.shift(8) }).toEqual({ ...stored });
+    });
+
     it('puts entries back at the front in the order given', () => {
       const store = make(10, 100);
       store.append(8, env(5));
