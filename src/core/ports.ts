@@ -67,7 +67,10 @@ export const StoreResult = { Stored: 0, DeviceFull: 1, StoreFull: 2 } as const;
  * offline, and whatever exceeds a connected device's push window. Bounded: at most
  * `deviceCapacity` entries per device and `totalCapacity` overall; `append` refuses beyond
  * that (the core counts and reports the drop). Entries leave by `shift` (delivery), by `expire`
- * (time to live, using `Envelope.atNs`) or by `removeDevice`.
+ * (time to live, using `Envelope.atNs`) or by `removeDevice`. A store may keep entries by value, as
+ * one that serialises them must (the in-memory one does, memory/offline-store.ts): what `peek`,
+ * `shift` and the callbacks give back equals what was appended, field for field, but need not be
+ * the same object. The core relies on nothing else.
  */
 export interface OfflineStore {
   readonly deviceCapacity: number;
