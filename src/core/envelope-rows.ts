@@ -1,6 +1,6 @@
 /**
  * Envelopes stored by value: each row holds an envelope's eight fields in one Float64Array (64
- * bytes, a cache line), rows are linked into singly linked FIFO lists through `next`, and freed
+ * bytes), rows are linked into singly linked FIFO lists through `next`, and freed
  * rows are reused. What an offline store keeps is then no object at all to the garbage
  * collector: an envelope that waits minutes for its device to come back costs a scavenge nothing,
  * whereas as an object (with its four boxed doubles) it was copied once or twice and promoted. In

@@ -119,7 +119,8 @@ export const DropReason = {
 
 /**
  * A frame for a device. One object is shared by every device at one home that receives the same
- * message, so a group fan-out allocates one envelope per home, not one per device. `seq` is the
+ * message, so a group fan-out allocates one envelope per home, not one per device (an offline
+ * store may keep a copy instead: see OfflineStore). `seq` is the
  * mailbox sequence, assigned once per envelope per home from a counter that only grows, so each
  * device sees strictly increasing sequences; `atNs` is when the home queued it (for the TTL).
  * The host must treat envelopes as read-only.

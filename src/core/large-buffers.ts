@@ -13,6 +13,11 @@
  * and notes what it hands out for the next. Outside a session, or while two are open at once (two
  * pieces interleaved on one thread: nothing is recycled then), it is a plain `new ArrayBuffer`.
  * Buffers below LARGE_BYTES are never recycled: the allocator keeps small ones warm anyway.
+ *
+ * The contract is the host's: nothing made in a session (a RecordTable, a NumMap, a ChatServer)
+ * may be used after it closes, or it would share its memory with the next session's tables.
+ * runPart keeps it: what it returns holds no table. What a session leaves as spares is held until
+ * the next session drops it (or the thread ends): after a run of parts, the last part's tables.
  */
 
 /** Buffers of at least this many bytes are recycled. */
@@ -80,6 +85,18 @@ export function largeBuffer(bytes: number, zeroed = true): ArrayBuffer {
   }
   handedOut.push(buffer);
   return buffer;
+}
+
+/**
+ * Says a buffer from `largeBuffer` is no longer used before its session ends (a table that grew into
+ * a new one): the session forgets it, so the garbage collector frees it as it would have without
+ * recycling, rather than its being held to the session's end and handed on.
+ */
+export function releaseLargeBuffer(buffer: ArrayBufferLike): void {
+  const at = handedOut.lastIndexOf(buffer as ArrayBuffer);
+  if (at < 0) return;
+  handedOut[at] = handedOut[handedOut.length - 1]!;
+  handedOut.pop();
 }
 
 /** Bytes held as spares between sessions (tests, memory estimates). */

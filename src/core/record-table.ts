@@ -11,7 +11,7 @@
  * Offsets returned by `find` and `insert` are valid only until the next `insert` or `remove`
  * (both may move records). Callers re-find after either.
  */
-import { largeBuffer } from './large-buffers.js';
+import { largeBuffer, releaseLargeBuffer } from './large-buffers.js';
 
 // Exported bindings are cells that V8 reloads and checks at every use, even inside their own module,
 // so the hot code here uses module-local names (EMPTY, slotFor) and exports aliases.
@@ -215,6 +215,7 @@ export class RecordTable {
       for (let field = 0; field < stride; field++) records[target + field] = old[offset + field]!;
     }
     this.records = records;
+    releaseLargeBuffer(old.buffer);
   }
 }
 

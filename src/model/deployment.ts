@@ -557,7 +557,7 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
   }
 
   inFlight(): { messages: number; frames: number } {
-    return { messages: this.messages.size, frames: this.upFrames.size + this.downFrames.size + this.hops.size + this.jobs.size + this.heldPushCount + this.heldHopCount };
+    return { messages: this.messages.size, frames: this.upFrames.size + this.downFrames.size + this.hops.size + this.outside.readsInFlightCount + this.jobs.size + this.heldPushCount + this.heldHopCount };
   }
 
   // ---------------------------------------------------------------------------------------------

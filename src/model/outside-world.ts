@@ -208,6 +208,11 @@ export class OutsideWorld {
     this.kindReadArrives = sim.register('outside.read-arrives', (row) => this.onReadArrives(row));
   }
 
+  /** Read receipts sent into the slice that have not arrived yet. */
+  get readsInFlightCount(): number {
+    return this.readsInFlight.size;
+  }
+
   get isSlice(): boolean {
     return this.simulatedCount < this.simulated.length;
   }

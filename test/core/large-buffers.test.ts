@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { LARGE_BYTES, largeBuffer, openBufferSession, spareBytes } from '../../src/core/large-buffers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LARGE_BYTES, largeBuffer, openBufferSession, releaseLargeBuffer, spareBytes } from '../../src/core/large-buffers.js';
+import { RecordTable } from '../../src/core/record-table.js';
 
 /** Runs `use` in a session of its own and closes it. */
 function inSession<T>(use: () => T): T {
@@ -12,6 +13,9 @@ function inSession<T>(use: () => T): T {
 }
 
 describe('largeBuffer', () => {
+  // The spares are the thread's: a session that takes nothing leaves none, whatever ran before.
+  beforeEach(() => inSession(() => undefined));
+
   it('hands a session the buffers the session before it used, zeroed, best fit first', () => {
     const [big, small] = inSession(() => {
       const bigBuffer = largeBuffer(4 * LARGE_BYTES);
@@ -77,5 +81,47 @@ describe('largeBuffer', () => {
     expect(spareBytes()).toBe(LARGE_BYTES);
     inSession(() => undefined);
     expect(spareBytes()).toBe(0);
+  });
+
+  it('forgets a buffer released before its session ends (a table that grew out of it)', () => {
+    inSession(() => {
+      const outgrown = largeBuffer(2 * LARGE_BYTES);
+      largeBuffer(LARGE_BYTES);
+      releaseLargeBuffer(outgrown);
+      releaseLargeBuffer(new ArrayBuffer(8)); // not handed out: nothing happens
+    });
+    expect(spareBytes()).toBe(LARGE_BYTES);
+  });
+
+  it('gives a record table a longer, dirty buffer that it uses as if new, and lets go of what it outgrows', () => {
+    const model = new Map<number, number>();
+    inSession(() => {
+      const first = new RecordTable(4, 100_000); // 3.2 MB of records
+      for (let key = 0; key < 50_000; key++) first.records[first.insert(key * 7) + 1] = key;
+    });
+    const held = spareBytes();
+    expect(held).toBeGreaterThanOrEqual(100_000 * 32);
+    let lastBytes = 0;
+    inSession(() => {
+      const table = new RecordTable(2, 70_000); // 1.1 MB: takes the 3.2 MB spare
+      expect(spareBytes()).toBe(0);
+      for (let key = 0; key < 50_000; key++) expect(table.find(key * 7)).toBe(-1);
+      // Past its load bound it grows into fresh buffers, releasing the ones it outgrew.
+      for (let i = 0; i < 200_000; i++) {
+        const key = (i * 2_654_435_761) % 1_000_003;
+        table.records[table.insert(key) + 1] = i;
+        model.set(key, i);
+        if (i % 3 === 0) {
+          table.remove(key);
+          model.delete(key);
+        }
+      }
+      expect(table.size).toBe(model.size);
+      for (const [key, value] of model) expect(table.records[table.find(key) + 1]).toBe(value);
+      expect(table.records.length).toBeGreaterThan(2 * 70_000 * 2); // it grew twice at least
+      lastBytes = table.records.buffer.byteLength;
+    });
+    // What the session kept for the next is the table's last buffer alone, not the ones it outgrew.
+    expect(spareBytes()).toBe(lastBytes);
   });
 });
