@@ -56,9 +56,19 @@ export interface BenchCase {
 /** Full and --quick hold counts: 5 M holds is about half a second at the 10 M/s target. */
 const HOLDS = 5_000_000;
 const HOLDS_QUICK = 200_000;
-/** reference-mm1's untimed warm-up run (see the case). */
-const MM1_WARMUP_CUSTOMERS = 100_000;
-const MM1_WARMUP_CUSTOMERS_QUICK = 10_000;
+/** reference-mm1's untimed warm-up: customers per warm-up run (see the case). */
+const MM1_WARMUP_CUSTOMERS = 50_000;
+const MM1_WARMUP_CUSTOMERS_QUICK = 5_000;
+/**
+ * reference-mm1's warm-up rounds, each a run on the ladder and one on the heap, as a timed round.
+ * Why two: each run builds its model afresh, so its handlers are new closures, and the code V8
+ * optimised during the first run had inlined the old ones. The second run deoptimises on them
+ * ("wrong call target", then a heap run's "insufficient type feedback" in the shared kernel) and
+ * re-optimises for any closure. That recompiling, about 80 ms on the pinned CPU, fell inside the
+ * first timed round: 5.8 to 6.4 M customers/s against 8.1 to 8.5 in the rounds after it, even after
+ * a warm-up of a million customers on one model (session 17, `taskset -c 1`).
+ */
+const MM1_WARMUP_ROUNDS = 2;
 /** reference-mm1's timed runs (each on the ladder and then the heap); the figure is their median. */
 const MM1_TIMED_RUNS = 5;
 const MM1_TIMED_RUNS_QUICK = 2;
@@ -125,14 +135,19 @@ export const BENCH_CASES: readonly BenchCase[] = [
       // the full model, each built from nothing like the peer's, and the median is the figure. Why
       // not one timed run: a run takes about 0.15 s, and V8's tiering was still finishing inside
       // the first ones (5.9 M/s, then 6.3 to 7.5 M/s in the same process: BENCHMARKS.md, session
-      // 4), so one run measured the compiler as much as the kernel. The first timed run is reported
-      // beside the median (firstRunCustomersPerWallSecond). The SimPy peer is timed cold: CPython
-      // has no JIT to warm.
-      const warmupCustomers = context.quick ? MM1_WARMUP_CUSTOMERS_QUICK : MM1_WARMUP_CUSTOMERS;
+      // 4), so one run measured the compiler as much as the kernel. The warm-up is rounds of a
+      // ladder run and a heap run, as the timed rounds are (MM1_WARMUP_ROUNDS says why two). The
+      // first timed run is reported beside the median (firstRunCustomersPerWallSecond). The SimPy
+      // peer is timed cold: CPython has no JIT to warm.
+      const warmupRunCustomers = context.quick ? MM1_WARMUP_CUSTOMERS_QUICK : MM1_WARMUP_CUSTOMERS;
+      const warmupCustomers = warmupRunCustomers * 2 * MM1_WARMUP_ROUNDS;
       const timedRuns = context.quick ? MM1_TIMED_RUNS_QUICK : MM1_TIMED_RUNS;
       const peerScale = MM1_PEER.scale(context.quick);
       context.progress?.(`reference-mm1: ${warmupCustomers} customers untimed (warm-up)`);
-      mm1Bench(warmupCustomers, context.nowMs, { seed: 2 });
+      for (let round = 0; round < MM1_WARMUP_ROUNDS; round++) {
+        mm1Bench(warmupRunCustomers, context.nowMs, { seed: 2 + round });
+        mm1Bench(warmupRunCustomers, context.nowMs, { seed: 2 + round, eventList: new BinaryHeapEventList() });
+      }
       const ladderRates: number[] = [];
       const heapRates: number[] = [];
       const peerRuns: PeerResult[] = [];

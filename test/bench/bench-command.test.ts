@@ -61,7 +61,7 @@ describe('chatscale bench', () => {
     const h = harness({ tty: true });
     h.run('--json', '--quick', '--case', 'reference-mm1');
     expect(h.err).toEqual([
-      'reference-mm1: 10000 customers untimed (warm-up)\n',
+      'reference-mm1: 20000 customers untimed (warm-up)\n',
       'reference-mm1: 50000 customers, bucket ladder (1 of 2)\n', 'reference-mm1: 50000 customers, binary heap (1 of 2)\n',
       'reference-mm1: 50000 customers, bucket ladder (2 of 2)\n', 'reference-mm1: 50000 customers, binary heap (2 of 2)\n']);
     const report = JSON.parse(h.out.join('')) as { cases: Array<Record<string, number>> };
