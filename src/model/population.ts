@@ -7,7 +7,7 @@ import type { ImplicitPopulation } from '../core/memory/implicit-directory.js';
 import type { ResolvedRegion, ResolvedScenario } from '../scenario/resolved.js';
 import { hash64FloatBelow, hash64Uint32 } from '../sim/random.js';
 import { FeistelPermutation } from './feistel-permutation.js';
-import { groupSlots, regionGroups, userOfSlot, type RegionGroups } from './group-slots.js';
+import { groupSlots, regionGroups, usersOfSlots, type RegionGroups } from './group-slots.js';
 import { AffinePermutation } from './permutation.js';
 
 /** Groups a user belongs to on average; with the mean group size it sets the number of groups. */
@@ -38,6 +38,8 @@ export class Population implements ImplicitPopulation {
   readonly regionGroups: RegionGroups[];
   /** Group id to home: perm(id) mod servers. */
   private readonly groupHomes: FeistelPermutation;
+  /** groupMembers' scratch: the user of each slot of the group, repeats included. */
+  private slotUsers = new Float64Array(64);
 
   constructor(scenario: ResolvedScenario) {
     this.seed = scenario.seed >>> 0;
@@ -179,8 +181,11 @@ export class Population implements ImplicitPopulation {
     // Repeats (rare) are dropped: found by scanning the members so far in a small group (most are),
     // which is quicker than making a Set, and by a Set in a large one.
     const seen = size > MEMBERS_SCANNED_MAX ? new Set<number>() : null;
+    if (this.slotUsers.length < size) this.slotUsers = new Float64Array(Math.max(size, 2 * this.slotUsers.length));
+    const slotUsers = this.slotUsers;
+    usersOfSlots(region, firstSlot, size, slotUsers);
     for (let i = 0; i < size; i++) {
-      const user = userOfSlot(region, firstSlot + i);
+      const user = slotUsers[i]!;
       if (seen === null ? !members.includes(user) : !seen.has(user)) {
         seen?.add(user);
         members.push(user);

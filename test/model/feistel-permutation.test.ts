@@ -38,6 +38,20 @@ describe('FeistelPermutation', () => {
     }
   });
 
+  it('forwardOfRun gives what forward gives for a run of values, odd counts and cycle walks included', () => {
+    for (const n of [1, 2, 5, 65_537, 1_000_001, 3e9]) {
+      const perm = new FeistelPermutation(n, 11);
+      // Runs at the start, in the middle and at the very end of [0, n), of odd and even lengths.
+      for (const [first, count] of [[0, Math.min(n, 7)], [Math.floor(n / 3), Math.min(n - Math.floor(n / 3), 1_024)], [n - Math.min(n, 5), Math.min(n, 5)], [0, 0]] as const) {
+        const out = new Float64Array(count + 1).fill(-1);
+        perm.forwardOfRun(first, count, out);
+        const wrong = Array.from({ length: count }, (_, i) => first + i).filter((x, i) => out[i] !== perm.forward(x));
+        expect(wrong).toEqual([]);
+        expect(out[count]).toBe(-1);
+      }
+    }
+  });
+
   it('sends consecutive ranks to servers with no arithmetic pattern: the first 7,000 ranks fill 7 servers as chance does', () => {
     // Under an affine map the step between consecutive ranks' servers is constant; here the servers
     // of ranks x and x + 1 are independent, so each step value 0..6 turns up about 1,000 times.

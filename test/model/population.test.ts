@@ -1,7 +1,7 @@
 /** The implicit population's placement can be run backwards: a server's users, and only them. */
 import { describe, expect, it } from 'vitest';
 import { Population } from '../../src/model/population.js';
-import { groupOfSlot, slotCountOf, slotOfUser } from '../../src/model/group-slots.js';
+import { groupOfSlot, groupSlots, slotCountOf, slotOfUser, userOfSlot, usersOfSlots } from '../../src/model/group-slots.js';
 import { loadScenario } from '../../src/scenario/index.js';
 
 function population(placement: string) {
@@ -63,6 +63,22 @@ describe('groups', () => {
       const members = people.groupMembers(g);
       expect(new Set(members.map((u) => people.regionOf(u).index)).size).toBe(1);
     }
+  });
+
+  it('lists a group\'s slots the same two at a time (usersOfSlots) as one by one (userOfSlot)', () => {
+    let wrong = 0;
+    let slots = 0;
+    for (let i = 0; i < 2_000; i++) {
+      const g = Math.floor(((i * 0.6180339887498949) % 1) * people.groups);
+      const region = [...people.regionGroups].reverse().find((r) => r.groupIdFirst <= g)!;
+      const { size, firstSlot } = groupSlots(region, g - region.groupIdFirst);
+      const out = new Float64Array(size);
+      usersOfSlots(region, firstSlot, size, out);
+      for (let k = 0; k < size; k++) if (out[k] !== userOfSlot(region, firstSlot + k)) wrong++;
+      slots += size;
+    }
+    expect(wrong).toBe(0);
+    expect(slots).toBeGreaterThan(2_000);
   });
 
   it('have distinct members, all of the group\'s region, spread evenly over it', () => {
