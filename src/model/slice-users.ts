@@ -9,6 +9,7 @@
  * probability weight 2^b (at least 1/2) or else redrawn in that bucket: exact for any skew s. The
  * table is 8 bytes a user: its position and its weight.
  */
+import { largeBuffer } from '../core/large-buffers.js';
 import type { RandomStream } from '../sim/random.js';
 import type { FeistelPermutation } from './feistel-permutation.js';
 
@@ -72,8 +73,11 @@ export class SliceUserSampler {
     // Every weight is at least n^-s (n the permutation's size), which bounds the buckets.
     const buckets = Math.ceil(-Math.log2(Math.pow(ranks.ranks.n, -ranks.skew))) + 2;
     this.bucketTop = Float64Array.from({ length: buckets + 1 }, (_, b) => 2 ** -b);
-    const weightOf = new Float32Array(this.count);
-    const bucketOf = new Uint16Array(this.count);
+    // Every array here is written in full before it is read, so a recycled buffer need not be
+    // zeroed (large-buffers.ts: a part reuses the memory of the part before it on its thread, whose
+    // fresh pages cost a fault each; global-2025's two samplers take 100 MB a part).
+    const weightOf = new Float32Array(largeBuffer(this.count * 4, false), 0, this.count);
+    const bucketOf = new Uint16Array(largeBuffer(this.count * 2, false), 0, this.count);
     const counts = new Float64Array(buckets);
     const weights = new Float64Array(buckets);
     const skewOverLn2 = ranks.skew / Math.LN2;
@@ -107,9 +111,9 @@ export class SliceUserSampler {
     }
     this.weight = total;
     const next = this.bucketStart.slice(0, buckets);
-    const buffer = new ArrayBuffer(this.count * 8);
-    this.positions = new Uint32Array(buffer);
-    this.weights = new Float32Array(buffer);
+    const buffer = largeBuffer(this.count * 8, false);
+    this.positions = new Uint32Array(buffer, 0, 2 * this.count);
+    this.weights = new Float32Array(buffer, 0, 2 * this.count);
     for (let i = 0; i < this.count; i++) {
       const j = next[bucketOf[i]!]!++;
       this.positions[2 * j] = first + i;

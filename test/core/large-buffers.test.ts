@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LARGE_BYTES, largeBuffer, openBufferSession, releaseLargeBuffer, spareBytes } from '../../src/core/large-buffers.js';
+import { LARGE_BYTES, largeBuffer, openBufferSession, releaseLargeBuffer, sizeClassOf, spareBytes } from '../../src/core/large-buffers.js';
 import { RecordTable } from '../../src/core/record-table.js';
 
 /** Runs `use` in a session of its own and closes it. */
@@ -37,6 +37,22 @@ describe('largeBuffer', () => {
       expect(fresh).not.toBe(big);
       expect(fresh).not.toBe(small);
     });
+  });
+
+  it('makes a new buffer in a session up to a sixteenth longer, so the next session\'s slightly larger request fits it', () => {
+    expect(sizeClassOf(LARGE_BYTES)).toBe(LARGE_BYTES);
+    expect(sizeClassOf(LARGE_BYTES + 1)).toBe(LARGE_BYTES + LARGE_BYTES / 16);
+    expect(sizeClassOf(30_000_000)).toBe(30_408_704); // 29 steps of 2^24 / 16
+    for (const bytes of [LARGE_BYTES + 1, 3_000_001, 29_600_000, 123_456_789]) {
+      expect(sizeClassOf(bytes)).toBeGreaterThanOrEqual(bytes);
+      expect(sizeClassOf(bytes)).toBeLessThanOrEqual(bytes * (1 + 1 / 16));
+    }
+    // A table of 29.6 MB in one part, then of 30 MB in the next (a slice with 1.4% more users).
+    const first = inSession(() => largeBuffer(29_600_000));
+    expect(first.byteLength).toBe(sizeClassOf(29_600_000));
+    inSession(() => expect(largeBuffer(30_000_000)).toBe(first));
+    // Outside a session the length is as asked.
+    expect(largeBuffer(29_600_000).byteLength).toBe(29_600_000);
   });
 
   it('leaves a recycled buffer as it was when asked not to zero it', () => {
