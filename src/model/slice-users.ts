@@ -13,6 +13,17 @@ import { largeBuffer } from '../core/large-buffers.js';
 import type { RandomStream } from '../sim/random.js';
 import type { FeistelPermutation } from './feistel-permutation.js';
 
+/**
+ * How far (relatively) fround(exp(-s ln rank)) can be from the closed form of rank^-s that
+ * weightOf32 tries first: Math.log and Math.exp are each within an ulp (fdlibm's bounds, which V8
+ * keeps), so for ranks below 2^36 (ln rank < 25, an ulp 3.6e-15) and s of 1/2 or 1 (exact products)
+ * the two differ by at most 4e-15 of the value; 2e-14 leaves a margin of five.
+ */
+const CLOSED_FORM_BAND = 2e-14;
+/** Reads a float32's exponent: the bucket's first guess when no logarithm was taken. */
+const FLOAT32_CELL = new Float32Array(1);
+const FLOAT32_BITS = new Uint32Array(FLOAT32_CELL.buffer);
+
 /** A rejection loop this long fails with probability below 2^-64 (each round keeps at least half). */
 const ROUNDS_MAX = 64;
 /** Users whose ranks are found together (two scratch arrays of this many doubles). */
@@ -81,6 +92,9 @@ export class SliceUserSampler {
     const counts = new Float64Array(buckets);
     const weights = new Float64Array(buckets);
     const skewOverLn2 = ranks.skew / Math.LN2;
+    // rank^-1/2 is 1 / sqrt(rank), and rank^-1 is 1 / rank: both correctly rounded, with no exp or
+    // log (0: no closed form). The shipped scenarios' activity skew is 1/2.
+    const closedForm = ranks.skew === 0.5 ? 1 : ranks.skew === 1 ? 2 : 0;
     // Ranks a chunk at a time (FeistelPermutation.inverseOfEach: two inverses overlap).
     const locals = new Float64Array(Math.min(RANK_CHUNK, this.count));
     const rankLess1 = new Float64Array(locals.length);
@@ -90,11 +104,23 @@ export class SliceUserSampler {
       ranks.ranks.inverseOfEach(locals, rankLess1, chunk);
       for (let j = 0; j < chunk; j++) {
         const i = start + j;
-        // rank^-s as exp(-s ln rank): half the cost of Math.pow, tens of millions of times; and its
-        // bucket from the same logarithm, -log2(w) = s ln(rank) / ln 2, without a log2 of w.
-        const lnRank = Math.log(rankLess1[j]! + 1);
-        const w = Math.fround(Math.exp(-ranks.skew * lnRank));
-        const b = this.bucketNear(w, Math.floor(skewOverLn2 * lnRank));
+        const rank = rankLess1[j]! + 1;
+        let w: number;
+        let guess: number;
+        // The closed form first, where the skew has one (see weightOf32), and the bucket guessed from
+        // the weight's exponent; else rank^-s as exp(-s ln rank): half the cost of Math.pow, tens
+        // of millions of times, and its bucket from the same logarithm, -log2(w) = s ln(rank) / ln 2.
+        const closed = closedForm === 0 ? -1 : weightOf32(closedForm === 1 ? 1 / Math.sqrt(rank) : 1 / rank);
+        if (closed >= 0) {
+          w = closed;
+          FLOAT32_CELL[0] = w;
+          guess = 126 - (FLOAT32_BITS[0]! >>> 23);
+        } else {
+          const lnRank = Math.log(rank);
+          w = Math.fround(Math.exp(-ranks.skew * lnRank));
+          guess = Math.floor(skewOverLn2 * lnRank);
+        }
+        const b = this.bucketNear(w, guess);
         weightOf[i] = w;
         bucketOf[i] = b;
         counts[b]++;
@@ -165,4 +191,14 @@ export class SliceUserSampler {
     while (b < top.length - 2 && w <= top[b + 1]!) b++;
     return b;
   }
+}
+
+/**
+ * `value` rounded to float32 when every double within CLOSED_FORM_BAND of it rounds to the same
+ * float32, so that fround(exp(-s ln rank)) is that float32 too; else -1 (a value within the band of
+ * a float32 rounding boundary, about one rank in three million: the caller takes the exp).
+ */
+function weightOf32(value: number): number {
+  const low = Math.fround(value * (1 - CLOSED_FORM_BAND));
+  return low === Math.fround(value * (1 + CLOSED_FORM_BAND)) ? low : -1;
 }

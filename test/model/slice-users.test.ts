@@ -43,6 +43,24 @@ describe('SliceUserSampler', () => {
     expect(chi2).toBeLessThan(58.3);
   });
 
+  it.each([0.5, 1, 0.7])('sums the same float32 weights, bucket by bucket, as fround(exp(-s ln rank)) gives at skew %s', (skew) => {
+    // At skews 1/2 and 1 the sampler takes the closed form (1 / sqrt(rank), 1 / rank) where it
+    // rounds to the same float32 as the exp would: its total must be the one the exp gives, to the bit.
+    const n = 3e9;
+    const ranks = new FeistelPermutation(n, 2025);
+    const users = Float64Array.from({ length: 300_000 }, (_, i) => Math.floor(i * 9_973.3));
+    const sampler = new SliceUserSampler(users, 0, users.length, { ranks, firstUserId: 0, skew });
+    const buckets = new Float64Array(80);
+    for (const user of users) {
+      const w = Math.fround(Math.exp(-skew * Math.log(ranks.inverse(user) + 1)));
+      let b = 0;
+      while (w <= 2 ** -(b + 1)) b++;
+      buckets[b] += w;
+    }
+    const total = buckets.reduce((sum, w) => sum + w, 0);
+    expect(sampler.weight).toBe(total);
+  });
+
   it('draws uniformly without a table when the run has no ranks, and only from its own range', () => {
     const users = sliceOf(100);
     const sampler = new SliceUserSampler(users, 10, 30, null);
