@@ -65,6 +65,6 @@ const samplerMs = best(() => {
 
 console.log(`FeistelPermutation.forward       ${forwardNs.toFixed(1)} ns a value`);
 console.log(`FeistelPermutation.inverseOfEach ${inverseOfEachNs.toFixed(1)} ns a value`);
-console.log(`FeistelPermutation.forwardOfRun  ${forwardOfRunNs.toFixed(1)} ns a value (runs of 16)`);
+console.log(`FeistelPermutation.forwardOfRun  ${Number.isNaN(forwardOfRunNs) ? 'n/a' : forwardOfRunNs.toFixed(1)} ns a value (runs of 16)`);
 console.log(`SliceUserSampler, ${SLICE_USERS} users, skew 1/2: ${samplerMs.toFixed(0)} ms to build`);
 if (!Number.isFinite(sink)) console.log('(unreachable: keeps the results alive)');

@@ -15,12 +15,12 @@ import type { FeistelPermutation } from './feistel-permutation.js';
 
 /**
  * How far (relatively) fround(exp(-s ln rank)) can be from the closed form of rank^-s that
- * weightOf32 tries first: Math.log and Math.exp are each within an ulp (fdlibm's bounds, which V8
+ * rankWeight32 tries first: Math.log and Math.exp are each within an ulp (fdlibm's bounds, which V8
  * keeps), so for ranks below 2^36 (ln rank < 25, an ulp 3.6e-15) and s of 1/2 or 1 (exact products)
  * the two differ by at most 4e-15 of the value; 2e-14 leaves a margin of five.
  */
 const CLOSED_FORM_BAND = 2e-14;
-/** Reads a float32's exponent: the bucket's first guess when no logarithm was taken. */
+/** Reads a float32's exponent: the first guess at a weight's bucket. */
 const FLOAT32_CELL = new Float32Array(1);
 const FLOAT32_BITS = new Uint32Array(FLOAT32_CELL.buffer);
 
@@ -91,10 +91,7 @@ export class SliceUserSampler {
     const bucketOf = new Uint16Array(largeBuffer(this.count * 2, false), 0, this.count);
     const counts = new Float64Array(buckets);
     const weights = new Float64Array(buckets);
-    const skewOverLn2 = ranks.skew / Math.LN2;
-    // rank^-1/2 is 1 / sqrt(rank), and rank^-1 is 1 / rank: both correctly rounded, with no exp or
-    // log (0: no closed form). The shipped scenarios' activity skew is 1/2.
-    const closedForm = ranks.skew === 0.5 ? 1 : ranks.skew === 1 ? 2 : 0;
+    const skew = ranks.skew;
     // Ranks a chunk at a time (FeistelPermutation.inverseOfEach: two inverses overlap).
     const locals = new Float64Array(Math.min(RANK_CHUNK, this.count));
     const rankLess1 = new Float64Array(locals.length);
@@ -104,23 +101,11 @@ export class SliceUserSampler {
       ranks.ranks.inverseOfEach(locals, rankLess1, chunk);
       for (let j = 0; j < chunk; j++) {
         const i = start + j;
-        const rank = rankLess1[j]! + 1;
-        let w: number;
-        let guess: number;
-        // The closed form first, where the skew has one (see weightOf32), and the bucket guessed from
-        // the weight's exponent; else rank^-s as exp(-s ln rank): half the cost of Math.pow, tens
-        // of millions of times, and its bucket from the same logarithm, -log2(w) = s ln(rank) / ln 2.
-        const closed = closedForm === 0 ? -1 : weightOf32(closedForm === 1 ? 1 / Math.sqrt(rank) : 1 / rank);
-        if (closed >= 0) {
-          w = closed;
-          FLOAT32_CELL[0] = w;
-          guess = 126 - (FLOAT32_BITS[0]! >>> 23);
-        } else {
-          const lnRank = Math.log(rank);
-          w = Math.fround(Math.exp(-ranks.skew * lnRank));
-          guess = Math.floor(skewOverLn2 * lnRank);
-        }
-        const b = this.bucketNear(w, guess);
+        const w = rankWeight32(rankLess1[j]! + 1, skew);
+        // The bucket guessed from the weight's float32 exponent: w in [2^(e-127), 2^(e-126)) is in
+        // bucket 126 - e, or 127 - e when it is that power of two (bucketNear steps to it).
+        FLOAT32_CELL[0] = w;
+        const b = this.bucketNear(w, 126 - (FLOAT32_BITS[0]! >>> 23));
         weightOf[i] = w;
         bucketOf[i] = b;
         counts[b]++;
@@ -191,6 +176,22 @@ export class SliceUserSampler {
     while (b < top.length - 2 && w <= top[b + 1]!) b++;
     return b;
   }
+}
+
+/**
+ * rank^-skew rounded to float32, exactly as `Math.fround(Math.exp(-skew * Math.log(rank)))` gives
+ * it: the table's weight of a rank. exp(-s ln rank) is half the cost of Math.pow, and is taken tens
+ * of millions of times in a slice's setup; at skews 1/2 and 1 (the shipped scenarios' activity skew
+ * is 1/2) the closed form, 1 / sqrt(rank) or 1 / rank, both correctly rounded, stands in for it
+ * wherever it rounds to the same float32 (weightOf32), which is all but about one rank in three
+ * million, and costs neither the log nor the exp.
+ */
+export function rankWeight32(rank: number, skew: number): number {
+  if (skew === 0.5 || skew === 1) {
+    const closed = weightOf32(skew === 0.5 ? 1 / Math.sqrt(rank) : 1 / rank);
+    if (closed >= 0) return closed;
+  }
+  return Math.fround(Math.exp(-skew * Math.log(rank)));
 }
 
 /**

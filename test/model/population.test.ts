@@ -81,6 +81,29 @@ describe('groups', () => {
     expect(slots).toBeGreaterThan(2_000);
   });
 
+  it('lists the members of groups larger than its scratch, first slots first, repeats dropped', () => {
+    const result = loadScenario('scenarios/quickstart.yaml', ['workload.groups.size.max=600']);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const big = new Population(result.scenario);
+    let large = 0;
+    let wrong = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const g = Math.floor(((i * 0.6180339887498949) % 1) * big.groups);
+      const region = [...big.regionGroups].reverse().find((r) => r.groupIdFirst <= g)!;
+      const { size, firstSlot } = groupSlots(region, g - region.groupIdFirst);
+      if (size > 64) large++;
+      const expected: number[] = [];
+      for (let k = 0; k < size; k++) {
+        const user = userOfSlot(region, firstSlot + k);
+        if (!expected.includes(user)) expected.push(user);
+      }
+      const members = big.groupMembers(g);
+      if (members.length !== expected.length || members.some((user, k) => user !== expected[k])) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(large).toBeGreaterThan(10);
+  });
+
   it('have distinct members, all of the group\'s region, spread evenly over it', () => {
     // Every member of 20,000 groups taken across the ids, by which tenth of its region it falls in.
     const tenths = new Array<number>(10).fill(0);

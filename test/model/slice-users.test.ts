@@ -1,7 +1,7 @@
 /** Drawing a slice's users by the Zipf weight of their rank, and the rates of the direct streams. */
 import { describe, expect, it } from 'vitest';
 import { FeistelPermutation } from '../../src/model/feistel-permutation.js';
-import { SliceUserSampler } from '../../src/model/slice-users.js';
+import { rankWeight32, SliceUserSampler } from '../../src/model/slice-users.js';
 import { RandomStreams } from '../../src/sim/random.js';
 
 /** Users 0..n-1 of a population of `population`, every third one (a slice's users are scattered). */
@@ -41,6 +41,17 @@ describe('SliceUserSampler', () => {
     }
     // 29 degrees of freedom: the 99.9% point is 58.3.
     expect(chi2).toBeLessThan(58.3);
+  });
+
+  it.each([0.5, 1, 0.7])('weighs a rank as fround(exp(-s ln rank)) does, to the bit, at skew %s', (skew) => {
+    // The ranks nearest a float32 rounding boundary, where 1 / sqrt(rank) or 1 / rank falls back
+    // to the exp (found by search: 1,943,110 and 2,259,982 at 1/2, 2,294,945 and 2,796,203 at 1),
+    // their neighbours, small ranks, and ranks spread up to 2^36.
+    const ranks = [1, 2, 3, 4, 1_943_110, 2_259_982, 2_294_945, 2_796_203, 4_533_827, 4_589_890];
+    for (const r of [...ranks]) ranks.push(r + 1, Math.max(1, r - 1));
+    for (let i = 0; i < 200_000; i++) ranks.push(1 + Math.floor(((i * 0.6180339887498949) % 1) * 2 ** (6 + (i % 31))));
+    const wrong = ranks.filter((r) => rankWeight32(r, skew) !== Math.fround(Math.exp(-skew * Math.log(r))));
+    expect(wrong).toEqual([]);
   });
 
   it.each([0.5, 1, 0.7])('sums the same float32 weights, bucket by bucket, as fround(exp(-s ln rank)) gives at skew %s', (skew) => {
