@@ -11,7 +11,8 @@
  * (L, R) -> (R, (L + F(R)) mod m) with F a keyed hash, then cycle walking back into [0, n). As m^2
  * is below n + 2 sqrt(n) + 1, a walk is needed with probability under 3 / sqrt(n); the old
  * power-of-two Feistel (sessions 1 to 4) walked up to four times when n was just above a power of 4.
- * About 54 ns a call on distinct values here (encrypt says why it has no branch).
+ * About 40 ns a call on distinct values here (scripts/permutation-timing.mjs; encrypt says why it
+ * has no branch).
  */
 import { hash64Uint32 } from '../sim/random.js';
 
@@ -145,7 +146,8 @@ export class FeistelPermutation {
   /**
    * One pass of the rounds. Each round's sum is brought back into [0, m) without a branch: as a
    * branch it went either way at random, and its mispredictions took a third of a permutation's time
-   * (forward 85 ns, now 54; inverseOfEach 50 ns a value, now 35; session 17). l and r are below
+   * (scripts/permutation-timing.mjs: forward 64 to 67 ns, now 39 to 41; inverseOfEach 52 ns a value,
+   * now 31; session 17). l and r are below
    * m <= 2^18, so the sums are int32s and `d + (m & (d >> 31))` adds m exactly when d is negative.
    */
   private encrypt(x: number): number {

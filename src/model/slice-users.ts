@@ -86,7 +86,7 @@ export class SliceUserSampler {
     this.bucketTop = Float64Array.from({ length: buckets + 1 }, (_, b) => 2 ** -b);
     // Every array here is written in full before it is read, so a recycled buffer need not be
     // zeroed (large-buffers.ts: a part reuses the memory of the part before it on its thread, whose
-    // fresh pages cost a fault each; global-2025's two samplers take 100 MB a part).
+    // fresh pages cost a fault each; global-2025's sender table takes 52 MB a part).
     const weightOf = new Float32Array(largeBuffer(this.count * 4, false), 0, this.count);
     const bucketOf = new Uint16Array(largeBuffer(this.count * 2, false), 0, this.count);
     const counts = new Float64Array(buckets);
