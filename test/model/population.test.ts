@@ -4,6 +4,13 @@ import { Population } from '../../src/model/population.js';
 import { groupOfSlot, groupSlots, slotCountOf, slotOfUser, userOfSlot, usersOfSlots } from '../../src/model/group-slots.js';
 import { loadScenario } from '../../src/scenario/index.js';
 
+/** The i-th of a spread of groups (golden-ratio steps over the ids): its id, region and slots. */
+function groupAt(people: Population, i: number) {
+  const g = Math.floor(((i * 0.6180339887498949) % 1) * people.groups);
+  const region = [...people.regionGroups].reverse().find((r) => r.groupIdFirst <= g)!;
+  return { g, region, ...groupSlots(region, g - region.groupIdFirst) };
+}
+
 function population(placement: string) {
   const result = loadScenario('scenarios/quickstart.yaml', [`chatServers.placement=${placement}`]);
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
@@ -69,9 +76,7 @@ describe('groups', () => {
     let wrong = 0;
     let slots = 0;
     for (let i = 0; i < 2_000; i++) {
-      const g = Math.floor(((i * 0.6180339887498949) % 1) * people.groups);
-      const region = [...people.regionGroups].reverse().find((r) => r.groupIdFirst <= g)!;
-      const { size, firstSlot } = groupSlots(region, g - region.groupIdFirst);
+      const { region, size, firstSlot } = groupAt(people, i);
       const out = new Float64Array(size);
       usersOfSlots(region, firstSlot, size, out);
       for (let k = 0; k < size; k++) if (out[k] !== userOfSlot(region, firstSlot + k)) wrong++;
@@ -88,9 +93,7 @@ describe('groups', () => {
     let large = 0;
     let wrong = 0;
     for (let i = 0; i < 3_000; i++) {
-      const g = Math.floor(((i * 0.6180339887498949) % 1) * big.groups);
-      const region = [...big.regionGroups].reverse().find((r) => r.groupIdFirst <= g)!;
-      const { size, firstSlot } = groupSlots(region, g - region.groupIdFirst);
+      const { g, region, size, firstSlot } = groupAt(big, i);
       if (size > 64) large++;
       const expected: number[] = [];
       for (let k = 0; k < size; k++) {
