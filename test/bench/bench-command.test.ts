@@ -5,10 +5,10 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { ExecResult } from '../../src/bench/peer.js';
-import { formatFigure, registerBench, type BenchIo } from '../../src/cli/commands/bench.js';
+import { formatFigure, registerBench, UNBOUND_PEER_NOTE, type BenchIo } from '../../src/cli/commands/bench.js';
 import { BadInputError } from '../../src/cli/errors.js';
 
-function harness(options: { tty?: boolean; peer?: ExecResult; pinRefusal?: string } = {}) {
+function harness(options: { tty?: boolean; peer?: ExecResult; pinRefusal?: string; cpuCount?: number } = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const execCalls: string[][] = [];
@@ -24,6 +24,7 @@ function harness(options: { tty?: boolean; peer?: ExecResult; pinRefusal?: strin
       return options.peer ?? { status: null, stdout: '', stderr: '', error: { code: 'ENOENT', message: 'spawn ENOENT' } };
     },
     peersDir: '/peers',
+    ...(options.cpuCount === undefined ? {} : { cpuCount: options.cpuCount }),
     pinToCpu: (cpu) => {
       pinned.push(cpu);
       return options.pinRefusal ?? null;
@@ -158,6 +159,22 @@ describe('chatscale bench', () => {
     const text = harness();
     text.run('--quick', '--case', 'hold-1e3', '--cpu', '0');
     expect(text.out[0]!.split('\n')[0]).toBe('bound to CPU 0, the peer too');
+  });
+
+  it('says when a ratio to the peer comes from runs on whichever CPUs the scheduler gave, and only then', () => {
+    const firstLine = (args: string[], cpuCount: number) => {
+      const h = harness({ cpuCount });
+      h.run('--quick', '--case', 'hold-1e3', ...args);
+      return h.out[0]!.split('\n')[0];
+    };
+    expect(firstLine(['--peer'], 2)).toBe(UNBOUND_PEER_NOTE);
+    expect(firstLine(['--peer', '--cpu', '1'], 2)).toBe('bound to CPU 1, the peer too');
+    expect(firstLine(['--peer'], 1)).not.toBe(UNBOUND_PEER_NOTE);
+    expect(firstLine([], 2)).not.toBe(UNBOUND_PEER_NOTE);
+    // --json stays one object.
+    const json = harness({ cpuCount: 2 });
+    json.run('--json', '--quick', '--case', 'hold-1e3', '--peer');
+    expect(Object.keys(JSON.parse(json.out[0]!) as object)).toEqual(['cases']);
   });
 
   it.each([

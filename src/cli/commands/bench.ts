@@ -8,6 +8,7 @@
  * to runBench (src/bench), and renders the data it returns.
  */
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -33,7 +34,17 @@ export interface BenchIo {
   gc?: () => void;
   /** Binds this process (every thread) and so the peer it starts to one CPU; the reason when it cannot. */
   pinToCpu?: (cpu: number) => string | null;
+  /** CPUs the process may run on: with more than one, an unbound ratio to the peer says it is one. */
+  cpuCount?: number;
 }
+
+/**
+ * The first line of a text report with the peer and no --cpu on a machine of several CPUs. Why: on a
+ * machine whose CPUs differ in speed (this project's two vCPUs did, by a third, for minutes at a
+ * time), ours and the peer's runs land wherever the scheduler puts them, and reference-mm1's ratio
+ * read 39.8x and 74.3x within a minute (BENCHMARKS.md, session 17); bound to one CPU, 50.5 to 59.8x.
+ */
+export const UNBOUND_PEER_NOTE = 'not bound to a CPU: ours and the peer may run on CPUs of different speeds (--cpu N binds both)';
 
 /** The SimPy peer at scale 1 takes 10-20 s; allow a slow, loaded machine ten times that. */
 const PEER_TIMEOUT_MS = 300_000;
@@ -103,6 +114,7 @@ function processIo(): BenchIo {
     rssBytes: () => process.memoryUsage.rss(),
     ...(typeof gc === 'function' ? { gc } : {}),
     pinToCpu: pinWithTaskset,
+    cpuCount: availableParallelism(),
   };
 }
 
@@ -200,6 +212,10 @@ export function registerBench(program: Command, io?: BenchIo): void {
         ...(options.peer === true ? { runPeer: (model, scale) => runPeer(model, scale, { exec: env.exec, peersDir: env.peersDir }) } : {}),
       });
       if (options.json === true) env.out(`${JSON.stringify(cpu === null ? report : { ...report, cpu })}\n`);
-      else env.out(`${cpu === null ? '' : `bound to CPU ${cpu}, the peer too\n`}${renderBenchText(report, checkTargets(report))}`);
+      else {
+        const unboundPeer = cpu === null && options.peer === true && (env.cpuCount ?? 1) > 1;
+        const binding = cpu !== null ? `bound to CPU ${cpu}, the peer too\n` : unboundPeer ? `${UNBOUND_PEER_NOTE}\n` : '';
+        env.out(`${binding}${renderBenchText(report, checkTargets(report))}`);
+      }
     });
 }
