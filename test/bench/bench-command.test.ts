@@ -8,7 +8,7 @@ import type { ExecResult } from '../../src/bench/peer.js';
 import { formatFigure, registerBench, UNBOUND_PEER_NOTE, type BenchIo } from '../../src/cli/commands/bench.js';
 import { BadInputError } from '../../src/cli/errors.js';
 
-function harness(options: { tty?: boolean; peer?: ExecResult; pinRefusal?: string; cpuCount?: number } = {}) {
+function harness(options: { tty?: boolean; peer?: ExecResult; pinRefusal?: string; cpuCount?: number; currentCpu?: number | null } = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const execCalls: string[][] = [];
@@ -25,6 +25,7 @@ function harness(options: { tty?: boolean; peer?: ExecResult; pinRefusal?: strin
     },
     peersDir: '/peers',
     ...(options.cpuCount === undefined ? {} : { cpuCount: options.cpuCount }),
+    ...(options.currentCpu === undefined ? {} : { currentCpu: () => options.currentCpu ?? null }),
     pinToCpu: (cpu) => {
       pinned.push(cpu);
       return options.pinRefusal ?? null;
@@ -167,7 +168,8 @@ describe('chatscale bench', () => {
       h.run('--quick', '--case', 'hold-1e3', ...args);
       return h.out[0]!.split('\n')[0];
     };
-    expect(firstLine(['--peer'], 2)).toBe(UNBOUND_PEER_NOTE);
+    expect(firstLine(['--peer'], 2)).toBe(UNBOUND_PEER_NOTE); // the harness cannot tell its CPU
+    expect(firstLine(['--peer', '--cpu', 'none'], 2)).toBe(UNBOUND_PEER_NOTE);
     expect(firstLine(['--peer', '--cpu', '1'], 2)).toBe('bound to CPU 1, the peer too');
     expect(firstLine(['--peer'], 1)).not.toBe(UNBOUND_PEER_NOTE);
     expect(firstLine([], 2)).not.toBe(UNBOUND_PEER_NOTE);
@@ -177,10 +179,41 @@ describe('chatscale bench', () => {
     expect(Object.keys(JSON.parse(json.out[0]!) as object)).toEqual(['cases']);
   });
 
+  it('with --peer and no --cpu, binds to the CPU it is on (one of several), the peer too; --cpu none does not', () => {
+    const h = harness({ cpuCount: 2, currentCpu: 1 });
+    h.run('--quick', '--case', 'hold-1e3', '--peer');
+    expect(h.pinned).toEqual([1]);
+    expect(h.out[0]!.split('\n')[0]).toBe('bound to CPU 1 (the one it started on), the peer too; --cpu none runs unbound');
+    const json = harness({ cpuCount: 2, currentCpu: 0 });
+    json.run('--json', '--quick', '--case', 'hold-1e3', '--peer');
+    expect(json.pinned).toEqual([0]);
+    expect(JSON.parse(json.out[0]!) as object).toMatchObject({ cpu: 0 });
+    const none = harness({ cpuCount: 2, currentCpu: 1 });
+    none.run('--json', '--quick', '--case', 'hold-1e3', '--peer', '--cpu', 'none');
+    expect(none.pinned).toEqual([]);
+    expect(Object.keys(JSON.parse(none.out[0]!) as object)).toEqual(['cases']);
+    // Nothing to bind for: no peer, or one CPU.
+    for (const [args, cpuCount] of [[[], 2], [['--peer'], 1]] as const) {
+      const unbound = harness({ cpuCount, currentCpu: 1 });
+      unbound.run('--quick', '--case', 'hold-1e3', ...args);
+      expect(unbound.pinned).toEqual([]);
+    }
+  });
+
+  it('runs unbound, and says so, when the default binding cannot be made; that is not bad input', () => {
+    const h = harness({ cpuCount: 2, currentCpu: 1, pinRefusal: 'taskset (util-linux) is not installed' });
+    h.run('--quick', '--case', 'hold-1e3', '--peer');
+    expect(h.pinned).toEqual([1]);
+    expect(h.out[0]!.split('\n')[0]).toBe(UNBOUND_PEER_NOTE);
+    const json = harness({ cpuCount: 2, currentCpu: 1, pinRefusal: 'no' });
+    json.run('--json', '--quick', '--case', 'hold-1e3', '--peer');
+    expect(Object.keys(JSON.parse(json.out[0]!) as object)).toEqual(['cases']);
+  });
+
   it.each([
-    [['--cpu', 'x'], 'expected a CPU number (0, 1, ...), got "x"', []],
-    [['--cpu', '-1'], 'expected a CPU number (0, 1, ...), got "-1"', []],
-    [['--cpu', '1.5'], 'expected a CPU number (0, 1, ...), got "1.5"', []],
+    [['--cpu', 'x'], 'expected a CPU number (0, 1, ...) or none, got "x"', []],
+    [['--cpu', '-1'], 'expected a CPU number (0, 1, ...) or none, got "-1"', []],
+    [['--cpu', '1.5'], 'expected a CPU number (0, 1, ...) or none, got "1.5"', []],
     [['--cpu', '9'], 'taskset refused CPU 9: Invalid argument', [9]],
   ])('refuses %j as bad input, one line at --cpu, running nothing', (args, reason, pinned) => {
     const h = harness({ pinRefusal: 'taskset refused CPU 9: Invalid argument' });

@@ -1,5 +1,5 @@
 /**
- * `chatscale bench [--json] [--case NAME...] [--quick] [--peer] [--cpu N]`: how fast this machine simulates.
+ * `chatscale bench [--json] [--case NAME...] [--quick] [--peer] [--cpu N|none]`: how fast this machine simulates.
  * Runs the cases registered in src/bench/cases.ts (hold model at 10^3, 10^5 and 10^6 pending events,
  * reference-mm1, the routing core alone) and prints a table, or with --json exactly one object
  * `{"cases":[{"name": ..., ...figures}]}`. --peer also runs the SimPy peer beside reference-mm1.
@@ -8,6 +8,7 @@
  * to runBench (src/bench), and renders the data it returns.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -34,17 +35,23 @@ export interface BenchIo {
   gc?: () => void;
   /** Binds this process (every thread) and so the peer it starts to one CPU; the reason when it cannot. */
   pinToCpu?: (cpu: number) => string | null;
-  /** CPUs the process may run on: with more than one, an unbound ratio to the peer says it is one. */
+  /** CPUs the process may run on: with more than one, --peer binds to one unless told not to. */
   cpuCount?: number;
+  /** The CPU this process is running on now, or null where that cannot be read. */
+  currentCpu?: () => number | null;
 }
 
 /**
- * The first line of a text report with the peer and no --cpu on a machine of several CPUs. Why: on a
- * machine whose CPUs differ in speed (this project's two vCPUs did, by a third, for minutes at a
- * time), ours and the peer's runs land wherever the scheduler puts them, and reference-mm1's ratio
- * read 39.8x and 74.3x within a minute (BENCHMARKS.md, session 17); bound to one CPU, 50.5 to 59.8x.
+ * The first line of a text report with the peer, unbound, on a machine of several CPUs (--cpu none,
+ * or a default binding that could not be made). Why it matters: on a machine whose CPUs differ in
+ * speed (this project's two vCPUs did, by a third, for minutes at a time), ours and the peer's runs
+ * land wherever the scheduler puts them, and reference-mm1's ratio read 39.8x and 74.3x within a
+ * minute (BENCHMARKS.md, session 17); bound to one CPU, 50.5 to 59.8x.
  */
 export const UNBOUND_PEER_NOTE = 'not bound to a CPU: ours and the peer may run on CPUs of different speeds (--cpu N binds both)';
+
+/** --cpu's value: a CPU number, `none`, or not given. */
+type CpuRequest = { kind: 'cpu'; cpu: number } | { kind: 'none' } | { kind: 'default' };
 
 /** The SimPy peer at scale 1 takes 10-20 s; allow a slow, loaded machine ten times that. */
 const PEER_TIMEOUT_MS = 300_000;
@@ -74,6 +81,22 @@ function pinWithTaskset(cpu: number): string | null {
   if (result.error !== undefined) return `taskset failed: ${result.error.message}`;
   if (result.status !== 0) return `taskset refused CPU ${cpu}: ${(result.stderr ?? '').trim().split('\n')[0] ?? ''}`.trimEnd();
   return null;
+}
+
+/**
+ * The CPU this process last ran on, from /proc/self/stat (field 39, "processor"); null where there is
+ * no such file. The command name in field 2 may hold spaces and parentheses, so fields are counted
+ * from the last ')'.
+ */
+function cpuFromProcStat(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpu = Number(fields[39 - 3]);
+    return Number.isSafeInteger(cpu) && cpu >= 0 ? cpu : null;
+  } catch {
+    return null;
+  }
 }
 
 /** ../shared/peers from the repository root, unless CHATSCALE_PEERS_DIR says otherwise. */
@@ -115,6 +138,7 @@ function processIo(): BenchIo {
     ...(typeof gc === 'function' ? { gc } : {}),
     pinToCpu: pinWithTaskset,
     cpuCount: availableParallelism(),
+    currentCpu: cpuFromProcStat,
   };
 }
 
@@ -124,6 +148,40 @@ interface BenchOptions {
   quick?: boolean;
   peer?: boolean;
   cpu?: string;
+}
+
+function parseCpu(text: string | undefined): CpuRequest {
+  if (text === undefined) return { kind: 'default' };
+  if (text.trim() === 'none') return { kind: 'none' };
+  const cpu = Number(text);
+  if (!(Number.isSafeInteger(cpu) && cpu >= 0 && /^\d+$/.test(text.trim()))) {
+    throw new BadInputError([{ field: '--cpu', reason: `expected a CPU number (0, 1, ...) or none, got "${text}"` }]);
+  }
+  return { kind: 'cpu', cpu };
+}
+
+/**
+ * Binds the run as --cpu asks; returns the CPU bound to, or null. A CPU given and refused is bad
+ * input. Without --cpu, a run with the peer on a machine of several CPUs binds to the CPU it is on
+ * (why: UNBOUND_PEER_NOTE); where that cannot be read or made it runs unbound, and the report says so.
+ */
+function bindAsAsked(request: CpuRequest, peer: boolean, env: BenchIo): number | null {
+  if (request.kind === 'none') return null;
+  if (request.kind === 'cpu') {
+    const refused = env.pinToCpu === undefined ? 'binding to a CPU is not available here' : env.pinToCpu(request.cpu);
+    if (refused !== null) throw new BadInputError([{ field: '--cpu', reason: refused }]);
+    return request.cpu;
+  }
+  if (!peer || (env.cpuCount ?? 1) <= 1 || env.pinToCpu === undefined) return null;
+  const here = env.currentCpu?.() ?? null;
+  if (here === null) return null;
+  return env.pinToCpu(here) === null ? here : null;
+}
+
+/** The text report's first line: how the run was bound, when that matters. */
+function bindingLine(request: CpuRequest, cpu: number | null, peer: boolean, cpuCount: number): string {
+  if (cpu !== null) return request.kind === 'cpu' ? `bound to CPU ${cpu}, the peer too\n` : `bound to CPU ${cpu} (the one it started on), the peer too; --cpu none runs unbound\n`;
+  return peer && cpuCount > 1 ? `${UNBOUND_PEER_NOTE}\n` : '';
 }
 
 function withSeparators(value: number): string {
@@ -184,22 +242,17 @@ export function registerBench(program: Command, io?: BenchIo): void {
     .option('--case <names...>', `run only these cases (default: all): ${BENCH_CASES.map((c) => c.name).join(', ')}`)
     .option('--quick', 'small sizes for a CI smoke test (seconds; figures only indicative)')
     .option('--peer', 'also run the SimPy peer (../shared/peers) beside reference-mm1 and report the speed ratio')
-    .option('--cpu <n>', 'run on this CPU only, the peer too (Linux, taskset): a like-for-like ratio on a machine whose CPUs differ in speed')
+    .option('--cpu <n|none>', 'run on this CPU only, the peer too (Linux, taskset): a like-for-like ratio on a machine whose CPUs differ in speed (default with --peer: the CPU it starts on; none: unbound)')
     .action((options: BenchOptions) => {
       const { cases, unknown } = selectCases(options.case);
       if (unknown.length > 0) {
         const known = BENCH_CASES.map((c) => c.name).join(', ');
         throw new BadInputError(unknown.map((name) => ({ field: '--case', reason: `unknown case "${name}" (known: ${known})` })));
       }
-      const cpu = options.cpu === undefined ? null : Number(options.cpu);
-      if (cpu !== null && !(Number.isSafeInteger(cpu) && cpu >= 0 && /^\d+$/.test(options.cpu!.trim()))) {
-        throw new BadInputError([{ field: '--cpu', reason: `expected a CPU number (0, 1, ...), got "${options.cpu}"` }]);
-      }
+      const request = parseCpu(options.cpu);
+      const peer = options.peer === true;
       const env = io ?? processIo();
-      if (cpu !== null) {
-        const refused = env.pinToCpu === undefined ? 'binding to a CPU is not available here' : env.pinToCpu(cpu);
-        if (refused !== null) throw new BadInputError([{ field: '--cpu', reason: refused }]);
-      }
+      const cpu = bindAsAsked(request, peer, env);
       const quick = options.quick === true;
       const report = runBench({
         cases,
@@ -209,13 +262,9 @@ export function registerBench(program: Command, io?: BenchIo): void {
         ...(env.memoryBytes === undefined ? {} : { memoryBytes: env.memoryBytes }),
         ...(env.gc === undefined ? {} : { gc: env.gc }),
         ...(env.rssBytes === undefined ? {} : { rssBytes: env.rssBytes }),
-        ...(options.peer === true ? { runPeer: (model, scale) => runPeer(model, scale, { exec: env.exec, peersDir: env.peersDir }) } : {}),
+        ...(peer ? { runPeer: (model, scale) => runPeer(model, scale, { exec: env.exec, peersDir: env.peersDir }) } : {}),
       });
       if (options.json === true) env.out(`${JSON.stringify(cpu === null ? report : { ...report, cpu })}\n`);
-      else {
-        const unboundPeer = cpu === null && options.peer === true && (env.cpuCount ?? 1) > 1;
-        const binding = cpu !== null ? `bound to CPU ${cpu}, the peer too\n` : unboundPeer ? `${UNBOUND_PEER_NOTE}\n` : '';
-        env.out(`${binding}${renderBenchText(report, checkTargets(report))}`);
-      }
+      else env.out(`${bindingLine(request, cpu, peer, env.cpuCount ?? 1)}${renderBenchText(report, checkTargets(report))}`);
     });
 }
