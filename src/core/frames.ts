@@ -128,7 +128,9 @@ export const DropReason = {
 export class Envelope {
   // `declare`: the fields are created by the constructor's assignments alone. Emitted class field
   // declarations would add an initializer that V8 (Node 20) does not inline, so every `new
-  // Envelope` on the hot path would go through the generic construct stub.
+  // Envelope` on the hot path would go through the generic construct stub. tsconfig.json's
+  // useDefineForClassFields: false now does this for every class (session 18); `declare` keeps it
+  // here whatever a compiler setting says.
   declare kind: number;
   declare seq: number;
   declare atNs: number;
