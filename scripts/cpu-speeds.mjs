@@ -1,12 +1,13 @@
 // How fast each CPU of this machine is right now, at arithmetic and at random memory reads, alone
 // and with the other CPUs busy. Why: this project's two vCPUs have differed by a third or more, and
-// not evenly: in session 18 their arithmetic was level (1.93 to 2.00 s each) while one of them read
+// not evenly: in session 18 their arithmetic was level (1.93 to 2.03 s each) while one of them read
 // random memory 40% slower (520 to 600 ms against 730 to 870). A run's memory-bound parts then take
 // longer on that vCPU whatever the code does. Run it before a sitting to know which spell it is in:
 //
 //   node scripts/cpu-speeds.mjs
 //
-// Linux only (taskset). Not a test and not part of the bench: a probe cited in BENCHMARKS.md.
+// Linux only (util-linux's taskset); CPUs 0 to n - 1, all allowed to the process. Each run at once
+// allocates 256 MB. Not a test and not part of the bench: a probe cited in BENCHMARKS.md.
 import { spawnSync, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,10 @@ if (process.argv[2] === '--measure') {
   process.exit(0);
 }
 
+if (spawnSync('taskset', ['--version']).error !== undefined) {
+  console.error('cpu-speeds: needs taskset (util-linux) on Linux');
+  process.exit(2);
+}
 const self = fileURLToPath(import.meta.url);
 const cpus = availableParallelism();
 const run = (cpu, kind) => spawnSync('taskset', ['-c', String(cpu), process.execPath, self, '--measure', kind], { encoding: 'utf8' }).stdout;

@@ -162,52 +162,63 @@ describe('chatscale bench', () => {
     expect(text.out[0]!.split('\n')[0]).toBe('bound to CPU 0, the peer too');
   });
 
+  // reference-mm1 is a case with a peer (here a stand-in that is not installed); hold-1e3 has none.
+  const MM1 = ['--quick', '--case', 'reference-mm1'];
+
   it('says when a ratio to the peer comes from runs on whichever CPUs the scheduler gave, and only then', () => {
     const firstLine = (args: string[], cpuCount: number) => {
       const h = harness({ cpuCount });
-      h.run('--quick', '--case', 'hold-1e3', ...args);
+      h.run(...args);
       return h.out[0]!.split('\n')[0];
     };
-    expect(firstLine(['--peer'], 2)).toBe(UNBOUND_PEER_NOTE); // the harness cannot tell its CPU
-    expect(firstLine(['--peer', '--cpu', 'none'], 2)).toBe(UNBOUND_PEER_NOTE);
-    expect(firstLine(['--peer', '--cpu', '1'], 2)).toBe('bound to CPU 1, the peer too');
-    expect(firstLine(['--peer'], 1)).not.toBe(UNBOUND_PEER_NOTE);
-    expect(firstLine([], 2)).not.toBe(UNBOUND_PEER_NOTE);
+    expect(firstLine([...MM1, '--peer'], 2)).toBe(UNBOUND_PEER_NOTE); // the harness cannot tell its CPU
+    expect(firstLine([...MM1, '--peer', '--cpu', 'none'], 2)).toBe(UNBOUND_PEER_NOTE);
+    expect(firstLine([...MM1, '--peer', '--cpu', '1'], 2)).toBe('bound to CPU 1, the peer too');
+    expect(firstLine([...MM1, '--peer'], 1)).not.toBe(UNBOUND_PEER_NOTE);
+    expect(firstLine([...MM1], 2)).not.toBe(UNBOUND_PEER_NOTE);
+    // --peer with no case that has a peer compares nothing.
+    expect(firstLine(['--quick', '--case', 'hold-1e3', '--peer'], 2)).not.toBe(UNBOUND_PEER_NOTE);
     // --json stays one object.
     const json = harness({ cpuCount: 2 });
-    json.run('--json', '--quick', '--case', 'hold-1e3', '--peer');
+    json.run('--json', ...MM1, '--peer');
     expect(Object.keys(JSON.parse(json.out[0]!) as object)).toEqual(['cases']);
   });
 
   it('with --peer and no --cpu, binds to the CPU it is on (one of several), the peer too; --cpu none does not', () => {
     const h = harness({ cpuCount: 2, currentCpu: 1 });
-    h.run('--quick', '--case', 'hold-1e3', '--peer');
+    h.run(...MM1, '--peer');
     expect(h.pinned).toEqual([1]);
     expect(h.out[0]!.split('\n')[0]).toBe('bound to CPU 1 (the one it started on), the peer too; --cpu none runs unbound');
+    expect(h.err).toEqual([]);
     const json = harness({ cpuCount: 2, currentCpu: 0 });
-    json.run('--json', '--quick', '--case', 'hold-1e3', '--peer');
+    json.run('--json', ...MM1, '--peer');
     expect(json.pinned).toEqual([0]);
     expect(JSON.parse(json.out[0]!) as object).toMatchObject({ cpu: 0 });
     const none = harness({ cpuCount: 2, currentCpu: 1 });
-    none.run('--json', '--quick', '--case', 'hold-1e3', '--peer', '--cpu', 'none');
+    none.run('--json', ...MM1, '--peer', '--cpu', 'none');
     expect(none.pinned).toEqual([]);
     expect(Object.keys(JSON.parse(none.out[0]!) as object)).toEqual(['cases']);
-    // Nothing to bind for: no peer, or one CPU.
-    for (const [args, cpuCount] of [[[], 2], [['--peer'], 1]] as const) {
+    // Nothing to bind for: no peer, one CPU, or no case with a peer.
+    for (const [args, cpuCount] of [[MM1, 2], [[...MM1, '--peer'], 1], [['--quick', '--case', 'hold-1e3', '--peer'], 2]] as const) {
       const unbound = harness({ cpuCount, currentCpu: 1 });
-      unbound.run('--quick', '--case', 'hold-1e3', ...args);
+      unbound.run(...args);
       expect(unbound.pinned).toEqual([]);
     }
   });
 
-  it('runs unbound, and says so, when the default binding cannot be made; that is not bad input', () => {
+  it('runs unbound when the default binding cannot be made, and says why on stderr; that is not bad input', () => {
     const h = harness({ cpuCount: 2, currentCpu: 1, pinRefusal: 'taskset (util-linux) is not installed' });
-    h.run('--quick', '--case', 'hold-1e3', '--peer');
+    h.run(...MM1, '--peer');
     expect(h.pinned).toEqual([1]);
     expect(h.out[0]!.split('\n')[0]).toBe(UNBOUND_PEER_NOTE);
-    const json = harness({ cpuCount: 2, currentCpu: 1, pinRefusal: 'no' });
-    json.run('--json', '--quick', '--case', 'hold-1e3', '--peer');
+    expect(h.err).toEqual([
+      "bench: not bound to a CPU (taskset (util-linux) is not installed); ours and the peer's runs may land on CPUs of different speeds\n",
+    ]);
+    const json = harness({ cpuCount: 2, currentCpu: null });
+    json.run('--json', ...MM1, '--peer');
+    expect(json.pinned).toEqual([]);
     expect(Object.keys(JSON.parse(json.out[0]!) as object)).toEqual(['cases']);
+    expect(json.err).toEqual(["bench: not bound to a CPU (cannot tell which CPU this process is on); ours and the peer's runs may land on CPUs of different speeds\n"]);
   });
 
   it.each([

@@ -46,7 +46,7 @@ export interface BenchIo {
  * or a default binding that could not be made). Why it matters: on a machine whose CPUs differ in
  * speed (this project's two vCPUs did, by a third, for minutes at a time), ours and the peer's runs
  * land wherever the scheduler puts them, and reference-mm1's ratio read 39.8x and 74.3x within a
- * minute (BENCHMARKS.md, session 17); bound to one CPU, 50.5 to 59.8x.
+ * minute (BENCHMARKS.md, session 17); bound to one CPU, 47.8 to 60.7x.
  */
 export const UNBOUND_PEER_NOTE = 'not bound to a CPU: ours and the peer may run on CPUs of different speeds (--cpu N binds both)';
 
@@ -162,26 +162,30 @@ function parseCpu(text: string | undefined): CpuRequest {
 
 /**
  * Binds the run as --cpu asks; returns the CPU bound to, or null. A CPU given and refused is bad
- * input. Without --cpu, a run with the peer on a machine of several CPUs binds to the CPU it is on
- * (why: UNBOUND_PEER_NOTE); where that cannot be read or made it runs unbound, and the report says so.
+ * input. Without --cpu, a run that compares with the peer (`peerRuns`: --peer and a case that has
+ * one) on a machine of several CPUs binds to the CPU it is on (why: UNBOUND_PEER_NOTE). Where that
+ * cannot be read or made it runs unbound, and says why on stderr (the JSON on stdout stays one object).
  */
-function bindAsAsked(request: CpuRequest, peer: boolean, env: BenchIo): number | null {
+function bindAsAsked(request: CpuRequest, peerRuns: boolean, env: BenchIo): number | null {
   if (request.kind === 'none') return null;
   if (request.kind === 'cpu') {
     const refused = env.pinToCpu === undefined ? 'binding to a CPU is not available here' : env.pinToCpu(request.cpu);
     if (refused !== null) throw new BadInputError([{ field: '--cpu', reason: refused }]);
     return request.cpu;
   }
-  if (!peer || (env.cpuCount ?? 1) <= 1 || env.pinToCpu === undefined) return null;
+  if (!peerRuns || (env.cpuCount ?? 1) <= 1) return null;
   const here = env.currentCpu?.() ?? null;
-  if (here === null) return null;
-  return env.pinToCpu(here) === null ? here : null;
+  const refused =
+    env.pinToCpu === undefined ? 'binding to a CPU is not available here' : here === null ? 'cannot tell which CPU this process is on' : env.pinToCpu(here);
+  if (refused === null) return here;
+  env.err(`bench: not bound to a CPU (${refused}); ours and the peer's runs may land on CPUs of different speeds\n`);
+  return null;
 }
 
 /** The text report's first line: how the run was bound, when that matters. */
-function bindingLine(request: CpuRequest, cpu: number | null, peer: boolean, cpuCount: number): string {
+function bindingLine(request: CpuRequest, cpu: number | null, peerRuns: boolean, cpuCount: number): string {
   if (cpu !== null) return request.kind === 'cpu' ? `bound to CPU ${cpu}, the peer too\n` : `bound to CPU ${cpu} (the one it started on), the peer too; --cpu none runs unbound\n`;
-  return peer && cpuCount > 1 ? `${UNBOUND_PEER_NOTE}\n` : '';
+  return peerRuns && cpuCount > 1 ? `${UNBOUND_PEER_NOTE}\n` : '';
 }
 
 function withSeparators(value: number): string {
@@ -251,8 +255,9 @@ export function registerBench(program: Command, io?: BenchIo): void {
       }
       const request = parseCpu(options.cpu);
       const peer = options.peer === true;
+      const peerRuns = peer && cases.some((c) => c.peer !== undefined);
       const env = io ?? processIo();
-      const cpu = bindAsAsked(request, peer, env);
+      const cpu = bindAsAsked(request, peerRuns, env);
       const quick = options.quick === true;
       const report = runBench({
         cases,
@@ -265,6 +270,6 @@ export function registerBench(program: Command, io?: BenchIo): void {
         ...(peer ? { runPeer: (model, scale) => runPeer(model, scale, { exec: env.exec, peersDir: env.peersDir }) } : {}),
       });
       if (options.json === true) env.out(`${JSON.stringify(cpu === null ? report : { ...report, cpu })}\n`);
-      else env.out(`${bindingLine(request, cpu, peer, env.cpuCount ?? 1)}${renderBenchText(report, checkTargets(report))}`);
+      else env.out(`${bindingLine(request, cpu, peerRuns, env.cpuCount ?? 1)}${renderBenchText(report, checkTargets(report))}`);
     });
 }
