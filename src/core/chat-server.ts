@@ -26,7 +26,7 @@
  * whole instance, directory sessions included, grows by under 200 bytes per device (measured by
  * the core-1to1 benchmark).
  */
-import { checkLimits, DEFAULT_LIMITS, DEFAULT_WIRE, type ChatServerConfig, type CoreLimits, type WireSizes } from './config.js';
+import { checkLimits, limitsWith, wireSizesWith, type ChatServerConfig, type CoreLimits, type WireSizes } from './config.js';
 import * as envelopePool from './envelope-pool.js';
 import * as frames from './frames.js';
 import type { ClientFrame } from './frames.js';
@@ -156,8 +156,8 @@ export class ChatServer {
   private dropped = 0;
 
   constructor(config: ChatServerConfig) {
-    const limits: CoreLimits = { ...DEFAULT_LIMITS, ...config.limits };
-    const wire: WireSizes = { ...DEFAULT_WIRE, ...config.wire };
+    const limits: CoreLimits = limitsWith(config.limits);
+    const wire: WireSizes = wireSizesWith(config.wire);
     const problems = checkLimits(limits);
     if (!isServerId(config.serverId)) problems.push(`serverId: expected an integer in 0..${2 ** 20 - 1}, got ${config.serverId}`);
     for (const [name, value] of Object.entries(wire)) {

@@ -69,6 +69,40 @@ export const DEFAULT_WIRE: WireSizes = {
   sessionFrameBytes: 48,
 };
 
+/**
+ * `given` over the defaults, as an object of one fixed shape. Not an object spread: a spread's hidden
+ * class depends on what it merges and on its inline cache's state, so servers built one after
+ * another got different ones, and code optimised for one server's limits and wire sizes (read on
+ * every frame) was thrown away at the next's (a slice's second part, session 19). A field given as
+ * undefined takes the default, as if left out.
+ */
+export function limitsWith(given: Partial<CoreLimits> = {}): CoreLimits {
+  return {
+    pushWindow: given.pushWindow ?? DEFAULT_LIMITS.pushWindow,
+    offlineTtlNs: given.offlineTtlNs ?? DEFAULT_LIMITS.offlineTtlNs,
+    sweepIntervalNs: given.sweepIntervalNs ?? DEFAULT_LIMITS.sweepIntervalNs,
+    sweepMaxEntries: given.sweepMaxEntries ?? DEFAULT_LIMITS.sweepMaxEntries,
+    sweepBacklogDelayNs: given.sweepBacklogDelayNs ?? DEFAULT_LIMITS.sweepBacklogDelayNs,
+    groupMembersMax: given.groupMembersMax ?? DEFAULT_LIMITS.groupMembersMax,
+    groupsMax: given.groupsMax ?? DEFAULT_LIMITS.groupsMax,
+    devicesMax: given.devicesMax ?? DEFAULT_LIMITS.devicesMax,
+    homeCacheEntries: given.homeCacheEntries ?? DEFAULT_LIMITS.homeCacheEntries,
+  };
+}
+
+/** `given` over the default wire sizes, in one fixed shape (limitsWith says why). */
+export function wireSizesWith(given: Partial<WireSizes> = {}): WireSizes {
+  return {
+    ackBytes: given.ackBytes ?? DEFAULT_WIRE.ackBytes,
+    receiptBytes: given.receiptBytes ?? DEFAULT_WIRE.receiptBytes,
+    groupEventBytes: given.groupEventBytes ?? DEFAULT_WIRE.groupEventBytes,
+    rejectBytes: given.rejectBytes ?? DEFAULT_WIRE.rejectBytes,
+    senderKeyBytes: given.senderKeyBytes ?? DEFAULT_WIRE.senderKeyBytes,
+    envelopeHeaderBytes: given.envelopeHeaderBytes ?? DEFAULT_WIRE.envelopeHeaderBytes,
+    sessionFrameBytes: given.sessionFrameBytes ?? DEFAULT_WIRE.sessionFrameBytes,
+  };
+}
+
 /** Everything a `ChatServer` needs: its id, its ports, and optional limits. */
 export interface ChatServerConfig {
   serverId: number;

@@ -5,6 +5,7 @@
  * (its size is bounded by the push window times the connected devices).
  */
 import type { Envelope } from './frames.js';
+import { DOUBLE_ZERO } from './double-zero.js';
 
 // Local name for the hot code: an exported binding is a cell that V8 reloads at every use.
 const NONE = -1;
@@ -14,7 +15,7 @@ export const NIL = NONE;
 export class EnvelopePool {
   next: Int32Array;
   items: (Envelope | null)[];
-  private free = NONE;
+  private free = DOUBLE_ZERO + NONE;
   private top = 0;
   /** Slots in use. */
   used = 0;

@@ -8,6 +8,7 @@
  * (session 16). Reading a row back makes a new Envelope, which dies young.
  */
 import { Envelope } from './frames.js';
+import { DOUBLE_ZERO } from './double-zero.js';
 
 // Local name for the hot code: an exported binding is a cell that V8 reloads at every use.
 const NONE = -1;
@@ -26,7 +27,7 @@ export class EnvelopeRows {
   /** Each row's successor in its list, or -1. */
   next: Int32Array;
   private fields: Float64Array;
-  private free = NONE;
+  private free = DOUBLE_ZERO + NONE;
   private top = 0;
   /** Rows in use. */
   used = 0;

@@ -7,6 +7,7 @@
  * - Server to device: `Envelope` (server acks and everything a device's mailbox holds).
  * - Server to server: `ServerFrame` (relayed client frames, routed envelopes, session changes).
  */
+import { DOUBLE_ZERO } from './double-zero.js';
 
 /** Kinds of frames a device sends to its chat server. */
 export const ClientKind = {
@@ -141,13 +142,15 @@ export class Envelope {
   declare aux: number;
 
   constructor(kind: number, from: number, to: number, ref: number, aux: number, bytes: number) {
-    this.kind = kind;
-    this.seq = 0;
-    this.atNs = 0;
-    this.bytes = bytes;
+    // Doubles from the first envelope on (double-zero.ts): a kind or ref read back from a stored
+    // row, a sequence or a time past 2^31, would otherwise change the class's shape mid-run.
+    this.kind = DOUBLE_ZERO + kind;
+    this.seq = DOUBLE_ZERO;
+    this.atNs = DOUBLE_ZERO;
+    this.bytes = DOUBLE_ZERO + bytes;
     this.from = from;
     this.to = to;
-    this.ref = ref;
+    this.ref = DOUBLE_ZERO + ref;
     this.aux = aux;
   }
 }
@@ -211,13 +214,14 @@ export class ServerFrame {
     bytes: number,
   ) {
     this.kind = kind;
-    this.device = device;
+    // Doubles from the first frame on, as in Envelope: device keys and args read back from rows.
+    this.device = DOUBLE_ZERO + device;
     this.conn = conn;
-    this.arg = arg;
+    this.arg = DOUBLE_ZERO + arg;
     this.env = env;
     this.client = client;
     this.users = users;
-    this.bytes = bytes;
+    this.bytes = DOUBLE_ZERO + bytes;
   }
 }
 

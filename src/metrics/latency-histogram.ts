@@ -24,6 +24,7 @@
 import { createRequire } from 'node:module';
 import type * as Hdr from 'hdr-histogram-js';
 import type { LatencySummary } from './run-result.js';
+import { DOUBLE_ZERO } from '../sim/stable-shapes.js';
 
 /**
  * hdr-histogram-js is loaded on first use of the wire format, not with this module: loading it
@@ -109,9 +110,9 @@ export class LatencyHistogram {
   private counts = new Float64Array(INITIAL_COUNTS_LENGTH);
   private countTotal = 0;
   private sumHigh = 0;
-  private sumLow = 0;
+  private sumLow = DOUBLE_ZERO;
   private minValueNs = Number.POSITIVE_INFINITY;
-  private maxValueNs = 0;
+  private maxValueNs = DOUBLE_ZERO;
   private clampedCount = 0;
   /** Highest bucket index written since the last reset, so reset and scans stop there. */
   private indexMax = -1;

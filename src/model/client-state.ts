@@ -11,6 +11,7 @@ import type { RandomStream } from '../sim/random.js';
 import type { ResolvedRegion } from '../scenario/resolved.js';
 import type { Population } from './population.js';
 import type { SliceUserList } from './slice-users.js';
+import { DOUBLE_ZERO } from '../sim/stable-shapes.js';
 
 /**
  * The per-device record: 48 bytes, three doubles then six int32s. Why one record and not an array
@@ -107,8 +108,8 @@ export class ClientState {
   /** Whether onlineUsers is kept (full fidelity only). */
   private readonly listsOnlineUsers: boolean;
   /** hint's device key (-1: none) and its dense index. */
-  private hintKey = -1;
-  private hintDev = -1;
+  private hintKey = DOUBLE_ZERO - 1;
+  private hintDev = DOUBLE_ZERO - 1;
 
   /**
    * `simulated[server]` is 1 for the servers simulated in full; `isSlice` says whether any is not.

@@ -50,6 +50,7 @@ import { orderByKey } from './counting-sort.js';
 import { overlapNs, type MeasuredWindow } from './measured-window.js';
 import { ReadHistory, ReadHistoryFeed } from './read-history.js';
 import { reconnectsPerNs, sessionChangePerNs, sessionEndsPerNs } from './sessions.js';
+import { DOUBLE_ZERO, emptyObjectArray } from '../sim/stable-shapes.js';
 
 // The device record's layout (client-state.ts), in module-local names: the hot code here reads
 // them at every frame, and an imported binding is a cell V8 checks at every use.
@@ -158,7 +159,7 @@ interface CpuJob {
 }
 
 function emptyJob(): CpuJob {
-  return { server: -1, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
+  return { server: DOUBLE_ZERO - 1, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
 }
 
 export interface ServerState {
@@ -272,7 +273,7 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
   /** Hops: a = from server, b = to server, ref = frame. */
   private readonly hops = new FramePool<ServerFrame>();
   private readonly jobs = new SlotPool<CpuJob>();
-  private readonly spareJobs: CpuJob[] = [];
+  private readonly spareJobs: CpuJob[] = emptyObjectArray();
   /**
    * Reads to come, as numbers (READ_*): a read waits up to a minute, and as an object it outlived
    * one or two scavenges and was copied and promoted (session 16).
@@ -284,8 +285,8 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
   private readonly readHistoryFeed: ReadHistoryFeed<PendingRead>;
 
   // The capture of the core call in progress.
-  private currentCostNs = 0;
-  private currentServiceDelayNs = 0;
+  private currentCostNs = DOUBLE_ZERO;
+  private currentServiceDelayNs = DOUBLE_ZERO;
   private warmStarting = false;
   private capture: CpuJob = emptyJob();
 
@@ -419,8 +420,8 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
       sentFromOutside: 0,
       /** Frames of devices the core refused (a group that does not exist yet, ...). */
       rejected: 0,
-      bytesUp: 0,
-      bytesDown: 0,
+      bytesUp: DOUBLE_ZERO,
+      bytesDown: DOUBLE_ZERO,
     };
   }
 
@@ -584,7 +585,7 @@ export class Deployment implements WorkloadHost, OutsideHost, ServerPortsHost {
           recordsExpected: this.outside.isSimulatedServer(index) ? this.recordsExpectedOn(index, region) : 0,
         });
         const cpu = new FifoCores(this.sim, { name: `chat-${index}`, servers: region.chatServers.cores, waitingMax: region.chatServers.cpuQueueMax });
-        this.servers.push({ index, region, core, cpu, store, opCounts, connections: 0, connectionsPeak: 0, memoryBytesPeak: 0, cpuDrops: 0, nicBitsPerSecond: region.chatServers.nicBitsPerSecond, nicFreeAtNs: 0, nicBusyNs: 0 });
+        this.servers.push({ index, region, core, cpu, store, opCounts, connections: 0, connectionsPeak: 0, memoryBytesPeak: 0, cpuDrops: 0, nicBitsPerSecond: region.chatServers.nicBitsPerSecond, nicFreeAtNs: DOUBLE_ZERO, nicBusyNs: DOUBLE_ZERO });
       }
     }
   }

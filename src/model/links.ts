@@ -7,6 +7,7 @@
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import type { Distribution } from '../sim/distributions/index.js';
 import { durationDistribution } from './distribution-of.js';
+import { DOUBLE_ZERO } from '../sim/stable-shapes.js';
 
 export interface LinkCounters {
   id: string;
@@ -34,7 +35,7 @@ export function buildLinks(scenario: ResolvedScenario, lanLatency: readonly Dist
   const n = regions.length;
   const links: LinkCounters[] = [];
   const linkOf = new Int32Array(n * n).fill(-1);
-  const counters = { bytes: 0, messages: 0, lost: 0, busyNs: 0, freeAtNs: 0 };
+  const counters = { bytes: DOUBLE_ZERO, messages: 0, lost: 0, busyNs: DOUBLE_ZERO, freeAtNs: DOUBLE_ZERO };
   for (const region of regions) {
     linkOf[region.index * n + region.index] = links.length;
     links.push({ id: `${region.name}-lan`, from: region.name, to: region.name, bandwidthBitsPerSecond: null, ...counters, latency: lanLatency[region.index]!, lossFraction: 0 });

@@ -4,6 +4,7 @@
  * seq). It leaves the table when every copy has been delivered or accounted as dropped.
  */
 import { NumMap } from '../core/record-table.js';
+import { DOUBLE_ZERO, emptyDoubleArray } from '../sim/stable-shapes.js';
 
 const SEQ_SPAN = 2 ** 17;
 
@@ -15,7 +16,7 @@ export class MessageTable {
   private counted = new Uint8Array(1024);
   /** 1 once any copy of the message was dropped: it then ends as dropped, not delivered. */
   private lostCopy = new Uint8Array(1024);
-  private readonly free: number[] = [];
+  private readonly free: number[] = emptyDoubleArray();
   private next = 0;
 
   static keyOf(senderDeviceKey: number, clientSeq: number): number {
@@ -43,7 +44,7 @@ export class MessageTable {
   }
 
   /** Set by settleCopy and dropMessage: the message's send time, whether it is counted, whether it lost a copy. */
-  settledSendNs = 0;
+  settledSendNs = DOUBLE_ZERO;
   settledCounted = false;
   settledLostCopy = false;
 

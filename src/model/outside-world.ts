@@ -24,6 +24,7 @@ import { onlineFractionAtNs } from './online-fraction.js';
 import type { Population } from './population.js';
 import { ReadHistory, ReadHistoryFeed } from './read-history.js';
 import { NumberRows } from './transit.js';
+import { DOUBLE_ZERO, emptyDoubleArray } from '../sim/stable-shapes.js';
 
 /** Salt of the hash that keys a (group, sender device) pair. */
 const SALT_SENDER_KEY = 0x5e4d;
@@ -171,7 +172,7 @@ export class OutsideWorld {
   private readonly readsInFlight = new NumberRows(READ_WIDTH);
   private readonly kindReadArrives: number;
   /** receive's scratch for a group's members (nothing keeps it past the call). */
-  private readonly membersScratch: number[] = [];
+  private readonly membersScratch: number[] = emptyDoubleArray();
   /** Client sequence numbers of devices homed outside, for the messages they send in. */
   /**
    * Keyed by device key, the last seq as the value: an open-addressing table, not a Map, whose
@@ -355,7 +356,7 @@ export class OutsideWorld {
 
   /** A read receipt from a device outside into the slice, after `delayNs` (noted during the warm-up). */
   private emitRead(delayNs: number, fromHome: number, toHome: number, readerKey: number, toKey: number, ref: number): void {
-    if (this.sim.nowNs < this.readHistory.windowNs) this.readHistory.note({ fromHome, toHome, readerKey, toKey, ref }, this.sim.nowNs, this.historyRng);
+    if (this.sim.nowNs < this.readHistory.windowNs) this.readHistory.note({ fromHome: DOUBLE_ZERO + fromHome, toHome: DOUBLE_ZERO + toHome, readerKey, toKey, ref }, this.sim.nowNs, this.historyRng);
     this.emitReadFrame(delayNs, fromHome, toHome, readerKey, toKey, ref);
   }
 

@@ -22,6 +22,7 @@
  */
 import type { RandomStream } from '../sim/random.js';
 import type { Simulator } from '../sim/simulator.js';
+import { emptyObjectArray } from '../sim/stable-shapes.js';
 
 /** Reads kept as templates (a reservoir sample of the run's); more would only repeat them. */
 const TEMPLATES_MAX = 4096;
@@ -33,7 +34,7 @@ const BIN_NS = 10e6;
 export class ReadHistory<T> {
   /** Reads come within this long of their delivery (60 s). */
   readonly windowNs: number;
-  private readonly templates: T[] = [];
+  private readonly templates: T[] = emptyObjectArray();
   /** Reads noted so far, and by bin of BIN_NS from time 0. */
   private noted = 0;
   private readonly notedByBin: number[] = [];

@@ -12,6 +12,7 @@
 import { largeBuffer } from '../core/large-buffers.js';
 import type { RandomStream } from '../sim/random.js';
 import type { FeistelPermutation } from './feistel-permutation.js';
+import { DOUBLE_ZERO } from '../sim/stable-shapes.js';
 
 /**
  * How far (relatively) fround(exp(-s ln rank)) can be from the closed form of rank^-s that
@@ -69,7 +70,7 @@ export class SliceUserSampler {
   /** Draws from users[first, end): uniformly when `ranks` is null, else by rank^-skew. */
   constructor(users: Float64Array, first: number, end: number, ranks: SliceRanks | null) {
     this.users = users;
-    this.first = first;
+    this.first = DOUBLE_ZERO + first;
     this.count = Math.max(0, end - first);
     if (users.length > 2 ** 32) throw new RangeError(`SliceUserSampler: ${users.length} users is more than a uint32 position holds`);
     if (ranks === null || !(ranks.skew > 0)) {

@@ -3,11 +3,13 @@
  * as its integer arg, so the kernel never holds an object. Slots are recycled through a free
  * stack; a pool only grows to the peak number in flight.
  */
+import { DOUBLE_ZERO, emptyDoubleArray, emptyObjectArray } from '../sim/stable-shapes.js';
 
 /** Objects by slot. */
 export class SlotPool<T> {
-  private readonly items: Array<T | undefined> = [];
-  private readonly free: number[] = [];
+  // Of objects and of doubles from the start (stable-shapes.ts): a pool is made empty for each part.
+  private readonly items: Array<T | undefined> = emptyObjectArray();
+  private readonly free: number[] = emptyDoubleArray();
   private live = 0;
   peak = 0;
 
@@ -57,9 +59,9 @@ export class FramePool<T> {
   private freeCount = 0;
   private used = 0;
   private live = 0;
-  a = 0;
-  b = 0;
-  c = 0;
+  a = DOUBLE_ZERO;
+  b = DOUBLE_ZERO;
+  c = DOUBLE_ZERO;
   ref: T | null = null;
 
   put(a: number, b: number, ref: T | null, c = 0): number {

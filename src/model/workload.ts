@@ -24,6 +24,7 @@ import type { Population } from './population.js';
 import { SliceGroups, type InsideTest } from './slice-groups.js';
 import { SliceOneToOne } from './slice-one-to-one.js';
 import type { SliceUserList } from './slice-users.js';
+import { DOUBLE_ZERO, emptyDoubleArray } from '../sim/stable-shapes.js';
 
 /**
  * Draws to find an online sender (or a recipient other than the sender) before giving up: at 10%
@@ -127,19 +128,19 @@ export class Workload implements InsideTest {
   /** Slice fidelity: the groups that reach it (slice-groups.ts), their event kind, rate and bound. */
   private readonly groupsDirect: SliceGroups | null = null;
   private readonly kindGroupInside: number = -1;
-  private readonly groupInsideRatePerNs: number = 0;
+  private readonly groupInsideRatePerNs: number = DOUBLE_ZERO;
   private readonly kindGroupHomedInside: number = -1;
-  private readonly groupHomedInsideRatePerNs: number = 0;
+  private readonly groupHomedInsideRatePerNs: number = DOUBLE_ZERO;
   /** B_g: a bound on L(t) / (L_max Z_g(t)) over the run (as senderAttemptBound for groups). */
-  private readonly groupAttemptBound: number = 0;
+  private readonly groupAttemptBound: number = DOUBLE_ZERO;
   /** Z_g by period slot, and the period each slot holds (onlineGroupWeightAt). */
   private readonly onlineGroupWeights = new Float64Array(PERIOD_SLOTS);
   private readonly onlineGroupWeightPeriods = new Float64Array(PERIOD_SLOTS).fill(-1);
   /** The direct streams' candidate rates (per ns). */
-  private readonly senderInsideRatePerNs: number = 0;
-  private readonly recipientInsideRatePerNs: number = 0;
+  private readonly senderInsideRatePerNs: number = DOUBLE_ZERO;
+  private readonly recipientInsideRatePerNs: number = DOUBLE_ZERO;
   /** B: a bound on L(t) / (L_max Z(t)) over the run; stream 1's candidates come at L_max B W_S. */
-  private readonly senderAttemptBound: number = 0;
+  private readonly senderAttemptBound: number = DOUBLE_ZERO;
   /** Z by period slot, and the period (ONLINE_WEIGHT_PERIOD_NS) each slot holds (onlineWeightSlot). */
   private readonly onlineWeights = new Float64Array(PERIOD_SLOTS);
   private readonly onlineWeightPeriods = new Float64Array(PERIOD_SLOTS).fill(-1);
@@ -174,7 +175,7 @@ export class Workload implements InsideTest {
   /** Slice fidelity: only messages that touch a simulated server are generated in detail. */
   private readonly slice: boolean;
   /** isInside's last user (-1: none yet) and its answer (whether it is homed in the slice). */
-  private insideUser = -1;
+  private insideUser = DOUBLE_ZERO - 1;
   private insideAnswer = false;
   /** Per region, the online share last computed and the time (ns) it was computed for. */
   private readonly fraction: Float64Array;
@@ -566,7 +567,7 @@ export class Workload implements InsideTest {
   /** groupAttempt's scratch: the order its members are asked in (grown to the largest group met). */
   private probeOrder = new Int32Array(64);
   /** onGroupInside's scratch: the members of the group drawn (copied if the group is created). */
-  private readonly drawnMembers: number[] = [];
+  private readonly drawnMembers: number[] = emptyDoubleArray();
 
   /**
    * Whether the user is homed on a simulated server (always in full fidelity). The answer for the

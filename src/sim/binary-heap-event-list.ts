@@ -3,16 +3,17 @@
  * The baseline the bucket ladder is measured against; also the ladder's in-bucket order keeper.
  */
 import { EVENT_STRIDE, type EventList } from './event-list.js';
+import { DOUBLE_ZERO } from './stable-shapes.js';
 
 const INITIAL_CAPACITY = 1024;
 
 export class BinaryHeapEventList implements EventList {
   private data: Float64Array;
   private count = 0;
-  poppedTimeNs = 0;
-  poppedSeq = 0;
-  poppedKind = 0;
-  poppedArg = 0;
+  poppedTimeNs = DOUBLE_ZERO;
+  poppedSeq = DOUBLE_ZERO;
+  poppedKind = DOUBLE_ZERO;
+  poppedArg = DOUBLE_ZERO;
 
   constructor(initialCapacity = INITIAL_CAPACITY) {
     this.data = new Float64Array(Math.max(16, initialCapacity) * EVENT_STRIDE);

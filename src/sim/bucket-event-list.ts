@@ -28,6 +28,7 @@
 import { BinaryHeapEventList } from './binary-heap-event-list.js';
 import { EVENT_STRIDE, type EventList } from './event-list.js';
 import { BucketSorter } from './bucket-sort.js';
+import { DOUBLE_ZERO } from './stable-shapes.js';
 
 /**
  * Events per coarse bucket the width aims at, where the far events are densest: about the square
@@ -77,8 +78,8 @@ export class BucketEventList implements EventList {
 
   // The window: an event at t has bucket position (t - windowStartNs) * bucketsPerNs; its bucket is
   // the integer part. Computed the same way everywhere, so the bucket is monotonic in t.
-  private windowStartNs = 0;
-  private bucketsPerNs = 0;
+  private windowStartNs = DOUBLE_ZERO;
+  private bucketsPerNs = DOUBLE_ZERO;
   private bucketCount = 0;
   /** Next bucket to load. Positions below lateBelow go to the late heap: Infinity in small mode. */
   private nextBucket = 0;
@@ -104,10 +105,10 @@ export class BucketEventList implements EventList {
   /** Scratch for the strided sample that sets a window's bucket width. */
   private readonly sample = new Float64Array(FAR_SAMPLE_MAX);
 
-  poppedTimeNs = 0;
-  poppedSeq = 0;
-  poppedKind = 0;
-  poppedArg = 0;
+  poppedTimeNs = DOUBLE_ZERO;
+  poppedSeq = DOUBLE_ZERO;
+  poppedKind = DOUBLE_ZERO;
+  poppedArg = DOUBLE_ZERO;
 
   get size(): number {
     return this.pending;

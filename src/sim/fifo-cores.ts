@@ -15,6 +15,7 @@
  */
 import { checkQueueShape, waitingRingSize, type QueueShape } from './queue-shape.js';
 import type { Simulator } from './simulator.js';
+import { DOUBLE_ZERO } from './stable-shapes.js';
 
 /** Slots of FifoCores.totals: integer ns sums since the queue was made. */
 const SERVICE_BOOKED_NS = 0;
@@ -44,7 +45,7 @@ export class FifoCores {
   private waiting = 0;
   /** Sums in a typed array: V8 boxes a double held in a field (see MultiServerQueue). */
   private readonly totals = new Float64Array(5);
-  private windowStartNs = 0;
+  private windowStartNs = DOUBLE_ZERO;
 
   constructor(sim: Simulator, options: FifoCoresOptions) {
     checkQueueShape(options);

@@ -28,6 +28,7 @@
  */
 import seedrandom from 'seedrandom';
 import { ZIGGURAT_EXP_F, ZIGGURAT_EXP_K, ZIGGURAT_EXP_R, ZIGGURAT_EXP_W } from './ziggurat-exponential.js';
+import { DOUBLE_ZERO } from './stable-shapes.js';
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_26 = 67108864;
@@ -241,7 +242,7 @@ export class RandomStream {
   private tycheD: number;
   // Box-Muller style methods make normals in pairs; the second is kept here, in the stream, so a
   // distribution object shared by two components never hands one stream's draw to another.
-  private gaussianSpare = 0;
+  private gaussianSpare = DOUBLE_ZERO;
   private hasGaussianSpare = false;
 
   constructor(key: StreamKey, name: string) {

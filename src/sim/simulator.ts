@@ -10,6 +10,7 @@ import { BucketEventList } from './bucket-event-list.js';
 import type { EventList } from './event-list.js';
 import { ClockRangeError, TIME_NS_MAX } from './time.js';
 import { TimerWheel } from './timer-wheel.js';
+import { DOUBLE_ZERO } from './stable-shapes.js';
 
 export type EventHandler = (arg: number) => void;
 
@@ -28,7 +29,7 @@ export interface RunOutcome {
 }
 
 export class Simulator {
-  nowNs = 0;
+  nowNs = DOUBLE_ZERO;
   /** Events dispatched since creation. */
   eventsProcessed = 0;
   readonly timers: TimerWheel;
