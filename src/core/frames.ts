@@ -142,16 +142,16 @@ export class Envelope {
   declare aux: number;
 
   constructor(kind: number, from: number, to: number, ref: number, aux: number, bytes: number) {
-    // Doubles from the first envelope on (double-zero.ts): a kind or ref read back from a stored
-    // row, a sequence or a time past 2^31, would otherwise change the class's shape mid-run.
+    // Doubles from the first envelope on (double-zero.ts): a value read back from a stored row, a
+    // key or a sequence past 2^31, would otherwise change the class's hidden class mid-run.
     this.kind = DOUBLE_ZERO + kind;
     this.seq = DOUBLE_ZERO;
     this.atNs = DOUBLE_ZERO;
     this.bytes = DOUBLE_ZERO + bytes;
-    this.from = from;
-    this.to = to;
+    this.from = DOUBLE_ZERO + from;
+    this.to = DOUBLE_ZERO + to;
     this.ref = DOUBLE_ZERO + ref;
-    this.aux = aux;
+    this.aux = DOUBLE_ZERO + aux;
   }
 }
 

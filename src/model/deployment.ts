@@ -50,7 +50,7 @@ import { orderByKey } from './counting-sort.js';
 import { overlapNs, type MeasuredWindow } from './measured-window.js';
 import { ReadHistory, ReadHistoryFeed } from './read-history.js';
 import { reconnectsPerNs, sessionChangePerNs, sessionEndsPerNs } from './sessions.js';
-import { DOUBLE_ZERO, emptyObjectArray } from '../sim/stable-shapes.js';
+import { DOUBLE_ZERO, emptyDoubleArray, emptyObjectArray } from '../sim/stable-shapes.js';
 
 // The device record's layout (client-state.ts), in module-local names: the hot code here reads
 // them at every frame, and an imported binding is a cell V8 checks at every use.
@@ -159,7 +159,21 @@ interface CpuJob {
 }
 
 function emptyJob(): CpuJob {
-  return { server: DOUBLE_ZERO - 1, deviceCount: 0, serverCount: 0, deviceKeys: [], devs: [], connections: [], tickets: [], envelopes: [], serverIds: [], serverFrames: [], hopTickets: [] };
+  // Arrays of doubles and of objects from the start (stable-shapes.ts): spare jobs are made at each
+  // part's start, and the code that fills them was optimised for the last part's.
+  return {
+    server: DOUBLE_ZERO - 1,
+    deviceCount: 0,
+    serverCount: 0,
+    deviceKeys: emptyDoubleArray(),
+    devs: emptyDoubleArray(),
+    connections: emptyDoubleArray(),
+    tickets: emptyDoubleArray(),
+    envelopes: emptyObjectArray(),
+    serverIds: emptyDoubleArray(),
+    serverFrames: emptyObjectArray(),
+    hopTickets: emptyDoubleArray(),
+  };
 }
 
 export interface ServerState {
