@@ -70,36 +70,39 @@ export const DEFAULT_WIRE: WireSizes = {
 };
 
 /**
- * `given` over the defaults, as an object of one fixed shape. Not an object spread: a spread's hidden
- * class depends on what it merges and on its inline cache's state, so servers built one after
- * another got different ones, and code optimised for one server's limits and wire sizes (read on
- * every frame) was thrown away at the next's (a slice's second part, session 19). A field given as
- * undefined takes the default, as if left out.
+ * `given` over the defaults, as an object of one fixed set of fields in one order. Not an object
+ * spread: a spread's hidden class depends on what it merges and on its inline cache's state, so
+ * servers built one after another got different ones, and code optimised for one server's limits
+ * and wire sizes (read on every frame) was thrown away at the next's (a slice's second part,
+ * session 19). As with the spread, a field given, even as undefined, is taken as given (and
+ * checked: checkLimits), and no limits at all (undefined or null) means the defaults.
  */
-export function limitsWith(given: Partial<CoreLimits> = {}): CoreLimits {
+export function limitsWith(given: Partial<CoreLimits> | null = null): CoreLimits {
+  const g = given ?? {};
   return {
-    pushWindow: given.pushWindow ?? DEFAULT_LIMITS.pushWindow,
-    offlineTtlNs: given.offlineTtlNs ?? DEFAULT_LIMITS.offlineTtlNs,
-    sweepIntervalNs: given.sweepIntervalNs ?? DEFAULT_LIMITS.sweepIntervalNs,
-    sweepMaxEntries: given.sweepMaxEntries ?? DEFAULT_LIMITS.sweepMaxEntries,
-    sweepBacklogDelayNs: given.sweepBacklogDelayNs ?? DEFAULT_LIMITS.sweepBacklogDelayNs,
-    groupMembersMax: given.groupMembersMax ?? DEFAULT_LIMITS.groupMembersMax,
-    groupsMax: given.groupsMax ?? DEFAULT_LIMITS.groupsMax,
-    devicesMax: given.devicesMax ?? DEFAULT_LIMITS.devicesMax,
-    homeCacheEntries: given.homeCacheEntries ?? DEFAULT_LIMITS.homeCacheEntries,
+    pushWindow: 'pushWindow' in g ? g.pushWindow! : DEFAULT_LIMITS.pushWindow,
+    offlineTtlNs: 'offlineTtlNs' in g ? g.offlineTtlNs! : DEFAULT_LIMITS.offlineTtlNs,
+    sweepIntervalNs: 'sweepIntervalNs' in g ? g.sweepIntervalNs! : DEFAULT_LIMITS.sweepIntervalNs,
+    sweepMaxEntries: 'sweepMaxEntries' in g ? g.sweepMaxEntries! : DEFAULT_LIMITS.sweepMaxEntries,
+    sweepBacklogDelayNs: 'sweepBacklogDelayNs' in g ? g.sweepBacklogDelayNs! : DEFAULT_LIMITS.sweepBacklogDelayNs,
+    groupMembersMax: 'groupMembersMax' in g ? g.groupMembersMax! : DEFAULT_LIMITS.groupMembersMax,
+    groupsMax: 'groupsMax' in g ? g.groupsMax! : DEFAULT_LIMITS.groupsMax,
+    devicesMax: 'devicesMax' in g ? g.devicesMax! : DEFAULT_LIMITS.devicesMax,
+    homeCacheEntries: 'homeCacheEntries' in g ? g.homeCacheEntries! : DEFAULT_LIMITS.homeCacheEntries,
   };
 }
 
-/** `given` over the default wire sizes, in one fixed shape (limitsWith says why). */
-export function wireSizesWith(given: Partial<WireSizes> = {}): WireSizes {
+/** `given` over the default wire sizes, in one fixed set of fields (limitsWith says why, and how). */
+export function wireSizesWith(given: Partial<WireSizes> | null = null): WireSizes {
+  const g = given ?? {};
   return {
-    ackBytes: given.ackBytes ?? DEFAULT_WIRE.ackBytes,
-    receiptBytes: given.receiptBytes ?? DEFAULT_WIRE.receiptBytes,
-    groupEventBytes: given.groupEventBytes ?? DEFAULT_WIRE.groupEventBytes,
-    rejectBytes: given.rejectBytes ?? DEFAULT_WIRE.rejectBytes,
-    senderKeyBytes: given.senderKeyBytes ?? DEFAULT_WIRE.senderKeyBytes,
-    envelopeHeaderBytes: given.envelopeHeaderBytes ?? DEFAULT_WIRE.envelopeHeaderBytes,
-    sessionFrameBytes: given.sessionFrameBytes ?? DEFAULT_WIRE.sessionFrameBytes,
+    ackBytes: 'ackBytes' in g ? g.ackBytes! : DEFAULT_WIRE.ackBytes,
+    receiptBytes: 'receiptBytes' in g ? g.receiptBytes! : DEFAULT_WIRE.receiptBytes,
+    groupEventBytes: 'groupEventBytes' in g ? g.groupEventBytes! : DEFAULT_WIRE.groupEventBytes,
+    rejectBytes: 'rejectBytes' in g ? g.rejectBytes! : DEFAULT_WIRE.rejectBytes,
+    senderKeyBytes: 'senderKeyBytes' in g ? g.senderKeyBytes! : DEFAULT_WIRE.senderKeyBytes,
+    envelopeHeaderBytes: 'envelopeHeaderBytes' in g ? g.envelopeHeaderBytes! : DEFAULT_WIRE.envelopeHeaderBytes,
+    sessionFrameBytes: 'sessionFrameBytes' in g ? g.sessionFrameBytes! : DEFAULT_WIRE.sessionFrameBytes,
   };
 }
 

@@ -8,6 +8,7 @@
 import type { Distribution } from '../sim/distributions/index.js';
 import type { RandomStream } from '../sim/random.js';
 import { busyNsUntil, overlapNs, type MeasuredWindow } from './measured-window.js';
+import { DOUBLE_ZERO } from '../sim/stable-shapes.js';
 
 export class BackingService {
   readonly id: string;
@@ -15,20 +16,20 @@ export class BackingService {
   readonly region: string;
   readonly capacityOpsPerSecond: number | null;
   requests = 0;
-  busyNs = 0;
-  waitNsMax = 0;
+  busyNs = DOUBLE_ZERO;
+  waitNsMax = DOUBLE_ZERO;
   /**
    * Queueing of requests that arrive in the measured window: the sum of their waits for the
    * server (not the latency), and the most requests found ahead of one. By Little's law the sum over
    * the window's length is the mean number waiting: the cpuQueueMean a chat server reports, here
    * without events of its own.
    */
-  queueWaitNsSum = 0;
+  queueWaitNsSum = DOUBLE_ZERO;
   queuePeak = 0;
   private readonly latency: Distribution;
   private readonly serviceNs: number;
   private readonly window: MeasuredWindow;
-  private freeAtNs = 0;
+  private freeAtNs = DOUBLE_ZERO;
 
   constructor(id: string, role: 'directory' | 'offlineStore', region: string, latency: Distribution, capacityOpsPerSecond: number | null, window: MeasuredWindow) {
     this.id = id;
@@ -37,7 +38,7 @@ export class BackingService {
     this.region = region;
     this.latency = latency;
     this.capacityOpsPerSecond = capacityOpsPerSecond;
-    this.serviceNs = capacityOpsPerSecond === null ? 0 : 1e9 / capacityOpsPerSecond;
+    this.serviceNs = DOUBLE_ZERO + (capacityOpsPerSecond === null ? 0 : 1e9 / capacityOpsPerSecond);
   }
 
   /** One request at `nowNs`: how long the caller waits for the answer (queueing plus latency). */

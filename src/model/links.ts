@@ -29,16 +29,36 @@ export interface LinkTable {
   linkOf: Int32Array;
 }
 
+/**
+ * A link with its counters at zero. One literal for every link, its numbers doubles from the start
+ * (src/sim/stable-shapes.ts): a region's LAN and the links between regions then share one hidden
+ * class, and the code that books each hop on its link sees only that one.
+ */
+function newLink(id: string, from: string, to: string, bandwidthBitsPerSecond: number | null, latency: Distribution, lossFraction: number): LinkCounters {
+  return {
+    id,
+    from,
+    to,
+    bandwidthBitsPerSecond,
+    bytes: DOUBLE_ZERO,
+    messages: 0,
+    lost: 0,
+    busyNs: DOUBLE_ZERO,
+    freeAtNs: DOUBLE_ZERO,
+    latency,
+    lossFraction: DOUBLE_ZERO + lossFraction,
+  };
+}
+
 /** The links of a scenario; `lanLatency[r]` is region r's inter-server latency. */
 export function buildLinks(scenario: ResolvedScenario, lanLatency: readonly Distribution[]): LinkTable {
   const regions = scenario.regions;
   const n = regions.length;
   const links: LinkCounters[] = [];
   const linkOf = new Int32Array(n * n).fill(-1);
-  const counters = { bytes: DOUBLE_ZERO, messages: 0, lost: 0, busyNs: DOUBLE_ZERO, freeAtNs: DOUBLE_ZERO };
   for (const region of regions) {
     linkOf[region.index * n + region.index] = links.length;
-    links.push({ id: `${region.name}-lan`, from: region.name, to: region.name, bandwidthBitsPerSecond: null, ...counters, latency: lanLatency[region.index]!, lossFraction: 0 });
+    links.push(newLink(`${region.name}-lan`, region.name, region.name, null, lanLatency[region.index]!, 0));
   }
   const indexOf = new Map(regions.map((r) => [r.name, r.index]));
   for (const link of scenario.links) {
@@ -49,15 +69,7 @@ export function buildLinks(scenario: ResolvedScenario, lanLatency: readonly Dist
       [b, a],
     ] as const) {
       linkOf[from * n + to] = links.length;
-      links.push({
-        id: `${regions[from]!.name}->${regions[to]!.name}`,
-        from: regions[from]!.name,
-        to: regions[to]!.name,
-        bandwidthBitsPerSecond: link.bandwidthBitsPerSecond,
-        ...counters,
-        latency: durationDistribution(link.latencyNs),
-        lossFraction: link.lossFraction,
-      });
+      links.push(newLink(`${regions[from]!.name}->${regions[to]!.name}`, regions[from]!.name, regions[to]!.name, link.bandwidthBitsPerSecond, durationDistribution(link.latencyNs), link.lossFraction));
     }
   }
   return { links, linkOf };

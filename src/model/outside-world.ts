@@ -356,7 +356,11 @@ export class OutsideWorld {
 
   /** A read receipt from a device outside into the slice, after `delayNs` (noted during the warm-up). */
   private emitRead(delayNs: number, fromHome: number, toHome: number, readerKey: number, toKey: number, ref: number): void {
-    if (this.sim.nowNs < this.readHistory.windowNs) this.readHistory.note({ fromHome: DOUBLE_ZERO + fromHome, toHome: DOUBLE_ZERO + toHome, readerKey, toKey, ref }, this.sim.nowNs, this.historyRng);
+    if (this.sim.nowNs < this.readHistory.windowNs) {
+      // Doubles from the first note on (stable-shapes.ts): homes and refs are small, keys are not.
+      const read = { fromHome: DOUBLE_ZERO + fromHome, toHome: DOUBLE_ZERO + toHome, readerKey: DOUBLE_ZERO + readerKey, toKey: DOUBLE_ZERO + toKey, ref: DOUBLE_ZERO + ref };
+      this.readHistory.note(read, this.sim.nowNs, this.historyRng);
+    }
     this.emitReadFrame(delayNs, fromHome, toHome, readerKey, toKey, ref);
   }
 

@@ -179,11 +179,13 @@ const KEY_TAG_CHILD = 0x4348494c; // 'CHIL'
 export type StreamKey = readonly [number, number, number, number];
 
 function deriveKey(words: number[]): StreamKey {
+  // An array of doubles whatever the words (stable-shapes.ts): uint32 words past 2^31 would make
+  // some keys arrays of doubles and others of small integers, two hidden classes for one field.
   return [
-    murmur3Words(words, KEY_LANE_SEEDS[0]),
-    murmur3Words(words, KEY_LANE_SEEDS[1]),
-    murmur3Words(words, KEY_LANE_SEEDS[2]),
-    murmur3Words(words, KEY_LANE_SEEDS[3]),
+    DOUBLE_ZERO + murmur3Words(words, KEY_LANE_SEEDS[0]),
+    DOUBLE_ZERO + murmur3Words(words, KEY_LANE_SEEDS[1]),
+    DOUBLE_ZERO + murmur3Words(words, KEY_LANE_SEEDS[2]),
+    DOUBLE_ZERO + murmur3Words(words, KEY_LANE_SEEDS[3]),
   ];
 }
 

@@ -2,13 +2,16 @@
  * The hidden classes of a part's objects are final from the first object on (src/sim/stable-shapes.ts):
  * a slice's parts run one after another on a thread, and code optimised in one part is thrown away
  * in the next wherever an object of the same class has another hidden class there. V8's own
- * %HaveSameMap answers the question; the flag that allows it is set for this file's worker only.
+ * %HaveSameMap answers the question. The flag that allows it is set at run time, in this file's
+ * process only (vitest runs each test file in a process of its own); the slice test comes first, so
+ * that objects of the project's classes are first made there.
  */
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { limitsWith, wireSizesWith } from '../../src/core/config.js';
 import { Envelope } from '../../src/core/frames.js';
 import { partStreams } from '../../src/engine/run-part.js';
+import { LatencyHistogram } from '../../src/metrics/latency-histogram.js';
 import { Deployment } from '../../src/model/deployment.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { DOUBLE_ZERO, emptyDoubleArray, emptyObjectArray } from '../../src/sim/stable-shapes.js';
@@ -52,6 +55,36 @@ function differingHiddenClasses(a: unknown, b: unknown, path: string, seen = new
 }
 
 describe('stable hidden classes', () => {
+  it("a slice's objects have their final hidden classes from the first: a deployment built before any run, and the next part's after one", () => {
+    const loaded = loadScenario({ text: SLICE, fileName: 'shapes.yaml' });
+    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.reason).join('\n'));
+    const scenario = loaded.scenario;
+    const build = (index: number) => {
+      const sim = new Simulator();
+      const part = { index, count: 2 };
+      const deployment = new Deployment(scenario, sim, partStreams(scenario.seed, part), { delivered() {} }, part);
+      deployment.start();
+      return { sim, deployment };
+    };
+    const beforeAnyRun = build(1);
+    const histogramBefore = new LatencyHistogram();
+    const first = build(0);
+    first.sim.run({ untilNs: scenario.durationNs });
+    expect(first.sim.nowNs).toBeGreaterThan(2 ** 31);
+    const recorded = new LatencyHistogram();
+    for (const latencyNs of [1e6, 2 ** 33 + 0.5, 3]) recorded.record(latencyNs);
+    const second = build(1);
+    for (const [a, b] of [
+      [beforeAnyRun, second],
+      [first, second],
+    ] as const) {
+      expect(differingHiddenClasses(a.deployment, b.deployment, 'deployment')).toEqual([]);
+      expect(differingHiddenClasses(a.sim, b.sim, 'sim')).toEqual([]);
+    }
+    expect(differingHiddenClasses(histogramBefore, recorded, 'histogram')).toEqual([]);
+    expect(differingHiddenClasses(recorded, new LatencyHistogram(), 'histogram')).toEqual([]);
+  });
+
   it('DOUBLE_ZERO is plain zero, and the empty arrays are empty', () => {
     expect(Object.is(DOUBLE_ZERO, 0)).toBe(true);
     expect(DOUBLE_ZERO - 1).toBe(-1);
@@ -69,6 +102,8 @@ describe('stable hidden classes', () => {
     const [double, later] = [new FromDouble(), new FromDouble()];
     double.atNs = 2 ** 40 + 0.5;
     expect(sameHiddenClass(double, later)).toBe(true);
+    // The control: V8 (Node 20) does change the class of a field that starts as a small integer. Should
+    // a later V8 not, this file no longer tests anything, and stable-shapes.ts may no longer be needed.
     const [zero, afterZero] = [new FromZero(), new FromZero()];
     zero.atNs = 2 ** 40 + 0.5;
     expect(sameHiddenClass(zero, afterZero)).toBe(false);
@@ -80,35 +115,20 @@ describe('stable hidden classes', () => {
     expect(sameHiddenClass(objects, emptyObjectArray())).toBe(true);
   });
 
-  it('envelopes, and the core limits and wire sizes whatever is given, have one hidden class', () => {
+  it('envelopes whatever their values, and the core limits and wire sizes whatever fields are given, have one hidden class', () => {
     const small = new Envelope(1, 2, 3, 4, 0, 100);
     const large = new Envelope(2, 2 ** 40, 2 ** 41, 2 ** 35, 1, 2 ** 33);
     large.seq = 2 ** 33;
     large.atNs = 2 ** 45;
     expect(sameHiddenClass(small, large)).toBe(true);
-    expect(sameHiddenClass(limitsWith(), limitsWith({ offlineTtlNs: 1e15, pushWindow: undefined }))).toBe(true);
-    expect(limitsWith({ pushWindow: undefined }).pushWindow).toBe(limitsWith().pushWindow);
+    expect(sameHiddenClass(limitsWith(), limitsWith({ offlineTtlNs: 1e15, pushWindow: 64 }))).toBe(true);
+    // As the object spread did: a field given is taken as given, even undefined (the core then refuses
+    // it), and no limits at all are the defaults.
+    expect(limitsWith({ pushWindow: undefined }).pushWindow).toBeUndefined();
     expect(limitsWith({ pushWindow: 7 }).pushWindow).toBe(7);
+    expect(limitsWith(null)).toEqual(limitsWith());
     expect(sameHiddenClass(wireSizesWith(), wireSizesWith({ ackBytes: 1 }))).toBe(true);
     expect(wireSizesWith({ ackBytes: 1 }).ackBytes).toBe(1);
   });
 
-  it("a slice's second part builds its objects with the hidden classes the first part's have after its run", () => {
-    const loaded = loadScenario({ text: SLICE, fileName: 'shapes.yaml' });
-    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.reason).join('\n'));
-    const scenario = loaded.scenario;
-    const build = (index: number) => {
-      const sim = new Simulator();
-      const part = { index, count: 2 };
-      const deployment = new Deployment(scenario, sim, partStreams(scenario.seed, part), { delivered() {} }, part);
-      deployment.start();
-      return { sim, deployment };
-    };
-    const first = build(0);
-    first.sim.run({ untilNs: scenario.durationNs });
-    expect(first.sim.nowNs).toBeGreaterThan(2 ** 31);
-    const second = build(1);
-    expect(differingHiddenClasses(first.deployment, second.deployment, 'deployment')).toEqual([]);
-    expect(differingHiddenClasses(first.sim, second.sim, 'sim')).toEqual([]);
-  });
 });
