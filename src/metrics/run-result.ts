@@ -170,7 +170,26 @@ export interface RunResult {
     eventsPerWallSecond: number;
     messagesPerWallSecond: number;
     peakRssBytes: number;
-    /** Wall time spent building the deployment and connecting the devices online at time 0. */
+    /**
+     * Wall time spent building the deployment and connecting the devices online at time 0; with
+     * several parts, the longest part's.
+     */
     setupWallSeconds?: number;
+    /** Present only when the run had more than one part (a slice's sliceParts): each part's own times. */
+    parts?: PartTiming[];
   };
+}
+
+/**
+ * One part of a run as its thread (or machine, after `merge`) measured it. A lane's first part also
+ * pays for compiling the code the later parts reuse, and the last part to end sets the run's wall
+ * time: these say which part a slow run waited for.
+ */
+export interface PartTiming {
+  index: number;
+  /** From the part's start to its end, setup included (s). */
+  wallSeconds: number;
+  /** Building the part's deployment and connecting its devices online at time 0 (s). */
+  setupWallSeconds: number;
+  events: number;
 }

@@ -3,7 +3,7 @@
  * column (latencies, percentages), so a column lines up; thousands separators on counts. Every
  * figure goes through metrics/rounding.ts first, so a report shows what the JSON holds.
  */
-import type { LinkResult, RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
+import type { LinkResult, PartTiming, RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
 import { roundFigure } from '../metrics/rounding.js';
 import { formatBitsPerSecond, formatBytes, formatCount, formatDurationNs } from '../scenario/format-units.js';
 
@@ -22,6 +22,26 @@ export function formatPercent(fraction: number): string {
 /** `10s`, `2min`, `1.5h` (simulated or wall seconds). */
 export function formatSeconds(seconds: number): string {
   return formatDurationNs(Math.round(roundFigure('seconds', seconds) * 1e9));
+}
+
+/**
+ * A run's parts (meta.parts) in one phrase: how many, and the range of their wall and setup times.
+ * The spread says whether a run waited on one slow part (a lane's first compiles the code the
+ * others reuse) or was slow throughout.
+ */
+export function formatPartTimings(parts: readonly PartTiming[]): string {
+  const range = (values: number[]) => `${formatSeconds(Math.min(...values))} to ${formatSeconds(Math.max(...values))}`;
+  return `${parts.length} parts, ${range(parts.map((p) => p.wallSeconds))} wall each (setup ${range(parts.map((p) => p.setupWallSeconds))})`;
+}
+
+/** The Markdown and HTML reports' "Run" paragraph: what the run cost on this machine. */
+export function runMetaSentence(meta: RunResult['meta']): string {
+  const parts = meta.parts === undefined ? '' : `${formatPartTimings(meta.parts)}. `;
+  return (
+    `${formatSeconds(meta.wallSeconds)} wall · ${formatFigure(meta.events)} events (${formatFigure(meta.eventsPerWallSecond)}/s) · ` +
+    `${formatFigure(meta.messagesPerWallSecond)} messages/s · peak RSS ${formatBytes(meta.peakRssBytes)}. ${parts}` +
+    'Measured on the machine, unlike every figure above.'
+  );
 }
 
 /** A count or a mean: `2,000,000`, `0.5`. */

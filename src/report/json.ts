@@ -10,7 +10,7 @@
  */
 import { compareCodeUnits } from '../metrics/counters.js';
 import { roundFigure } from '../metrics/rounding.js';
-import type { LatencyCdfPoint, LatencySummary, LinkResult, RatesResult, RunResult, ServerResult, SliceResult, TimeSeries } from '../metrics/run-result.js';
+import type { LatencyCdfPoint, LatencySummary, LinkResult, PartTiming, RatesResult, RunResult, ServerResult, SliceResult, TimeSeries } from '../metrics/run-result.js';
 
 /** How to order an object's keys: known keys in contract order, each with the shape of its value. */
 type Shape = { fields: Record<string, Shape | 'leaf' | 'sorted'> } | { items: Shape };
@@ -132,7 +132,12 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
         messagesPerWallSecond: 'leaf',
         peakRssBytes: 'leaf',
         setupWallSeconds: 'leaf',
-      } satisfies Record<keyof RunResult['meta'], 'leaf'>,
+        parts: {
+          items: {
+            fields: { index: 'leaf', wallSeconds: 'leaf', setupWallSeconds: 'leaf', events: 'leaf' } satisfies Record<keyof PartTiming, 'leaf'>,
+          },
+        },
+      } satisfies Record<keyof RunResult['meta'], Shape | 'leaf'>,
     },
   },
 };

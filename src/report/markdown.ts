@@ -5,7 +5,7 @@
  */
 import { sortedRecord } from '../metrics/counters.js';
 import type { RunResult, ServerResult } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, LINK_ALIGN, LINK_HEADER, linkRow, messageFigureRows, NO_LATENCY, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, LINK_ALIGN, LINK_HEADER, linkRow, messageFigureRows, NO_LATENCY, runMetaSentence, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from './format.js';
 import { roleCounts, serverView } from './servers.js';
 import { renderMarkdownTable, type Align } from './table.js';
 
@@ -114,11 +114,6 @@ export function renderRunMarkdown(result: RunResult): string {
   const series = timeSeriesRows(result.timeSeries, MARKDOWN_SERIES_ROWS_MAX);
   if (series !== null) section('Time series', [series.note, '', ...renderMarkdownTable([TIME_SERIES_HEADER, ...series.rows], ['right', ...Array<Align>(6).fill('right')])]);
 
-  const meta = result.meta;
-  section('Run', [
-    `${formatSeconds(meta.wallSeconds)} wall · ${formatFigure(meta.events)} events (${formatFigure(meta.eventsPerWallSecond)}/s) · ` +
-      `${formatFigure(meta.messagesPerWallSecond)} messages/s · peak RSS ${formatBytes(meta.peakRssBytes)}. ` +
-      'Measured on the machine, unlike every figure above.',
-  ]);
+  section('Run', [runMetaSentence(result.meta)]);
   return `${out.join('\n')}\n`;
 }

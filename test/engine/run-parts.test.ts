@@ -122,6 +122,28 @@ describe('a slice in parts', () => {
     expect(withoutMeta(assembleRun(scenario, viaJson, { wallSeconds: 1, peakRssBytes: 0 }))).toBe(withoutMeta(whole));
   });
 
+  it("reports each part's own wall, setup and events in meta.parts, in part order; none for one part", () => {
+    // A clock that moves 250 ms at each reading: a part reads it at its start, after its setup and
+    // at its end, so its setup takes 0.25 s and its wall time more.
+    let clockMs = 0;
+    const options = { wallClockMs: () => (clockMs += 250) };
+    const parts = partsOf(scenario).reverse().map((part) => runPart(scenario, part, options));
+    const result = assembleRun(scenario, parts, { wallSeconds: 9, peakRssBytes: 0 });
+    const timings = result.meta.parts!;
+    expect(timings.map((t) => t.index)).toEqual([0, 1, 2]);
+    expect(timings.map((t) => t.events)).toEqual([...parts].reverse().map((p) => p.events));
+    expect(timings.reduce((sum, t) => sum + t.events, 0)).toBe(result.meta.events);
+    for (const t of timings) {
+      expect(t.setupWallSeconds).toBe(0.25);
+      expect(t.wallSeconds).toBeGreaterThan(t.setupWallSeconds);
+    }
+    expect(result.meta.setupWallSeconds).toBe(0.25);
+    expect(renderRunText(result, { color: false })).toMatch(/^Parts: 3 parts, \S+ to \S+ wall each \(setup 250ms to 250ms\)$/m);
+    const onePart = runScenario(load(['sliceParts=1']));
+    expect(onePart.meta.parts).toBeUndefined();
+    expect(renderRunText(onePart, { color: false })).not.toMatch(/^Parts:/m);
+  });
+
   it('derives the deployment as one slice of the same servers does', () => {
     // A routing cost that makes CPU mostly message work: with the tiny default costs it is mostly
     // the reconnects' backlog drains, a few bursts that make either figure noisy. No reads: in a

@@ -6,7 +6,7 @@
 import { sortedRecord } from '../../metrics/counters.js';
 import type { RunResult, ServerResult } from '../../metrics/run-result.js';
 import { MARKDOWN_SERIES_ROWS_MAX } from '../markdown.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, LINK_ALIGN, LINK_HEADER, linkRow, messageFigureRows, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from '../format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent, formatSeconds, LINK_ALIGN, LINK_HEADER, linkRow, messageFigureRows, runMetaSentence, serverFigureRow, SLICE_SECTIONS_NOTE, sliceDerivedRows, sliceHeading, TIME_SERIES_HEADER, timeSeriesRows } from '../format.js';
 import { roleCounts, serverView } from '../servers.js';
 import { cpuOverTimeSpec, latencyCdfSpec, latencyOverTimeSpec, serverCpuSpec, throughputOverTimeSpec } from './charts.js';
 import { cards, paragraph, renderPage, section, table, type ColumnAlign } from './page.js';
@@ -155,16 +155,7 @@ export async function renderRunHtml(result: RunResult): Promise<string> {
   if (operations.length > 0) {
     body.push(section('Operations', table(['operation', 'count'], operations.map(([name, count]) => [name, formatFigure(count)]), ['left', 'right'])));
   }
-  const meta = result.meta;
-  body.push(
-    section(
-      'Run',
-      paragraph(
-        `${formatSeconds(meta.wallSeconds)} wall · ${formatFigure(meta.events)} events (${formatFigure(meta.eventsPerWallSecond)}/s) · ` +
-          `${formatFigure(meta.messagesPerWallSecond)} messages/s · peak RSS ${formatBytes(meta.peakRssBytes)}. Measured on the machine, unlike every figure above.`,
-      ),
-    ),
-  );
+  body.push(section('Run', paragraph(runMetaSentence(result.meta))));
   return renderPage({
     title: `chatscale run: ${result.scenario}`,
     lede: runLede(result),
