@@ -7,7 +7,7 @@
 import { OP_NAMES } from '../core/ops.js';
 import { latencyCdf } from '../metrics/latency-cdf.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
-import type { LinkResult, PartTiming, RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
+import type { LinkResult, PartMeta, RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
 import type { ResolvedScenario } from '../scenario/resolved.js';
 import { NS_PER_MS, NS_PER_S } from '../sim/time.js';
 import type { RunPart } from './run-part.js';
@@ -88,8 +88,14 @@ function timeSeries(scenario: ResolvedScenario, parts: readonly RunPart[], measu
   return series;
 }
 
-function partTiming(part: RunPart): PartTiming {
-  return { index: part.part.index, wallSeconds: round(part.wallSeconds, 3), setupWallSeconds: round(part.setupWallSeconds, 3), events: part.events };
+function partMeta(part: RunPart): PartMeta {
+  return {
+    index: part.part.index,
+    wallSeconds: round(part.wallSeconds, 3),
+    setupWallSeconds: round(part.setupWallSeconds, 3),
+    events: part.events,
+    partial: part.partial,
+  };
 }
 
 export function assembleRun(scenario: ResolvedScenario, parts: readonly RunPart[], meta: AssembleMeta): RunResult {
@@ -234,7 +240,7 @@ export function assembleRun(scenario: ResolvedScenario, parts: readonly RunPart[
       messagesPerWallSecond: wallSeconds > 0 ? Math.round(delivered / wallSeconds) : 0,
       peakRssBytes: Math.max(meta.peakRssBytes, ...ordered.map((p) => p.peakRssBytes)),
       setupWallSeconds: round(Math.max(...ordered.map((p) => p.setupWallSeconds)), 3),
-      ...(ordered.length > 1 ? { parts: ordered.map(partTiming) } : {}),
+      ...(first.part.count > 1 ? { parts: ordered.map(partMeta) } : {}),
     },
   };
 }

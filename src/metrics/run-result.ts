@@ -175,21 +175,26 @@ export interface RunResult {
      * several parts, the longest part's.
      */
     setupWallSeconds?: number;
-    /** Present only when the run had more than one part (a slice's sliceParts): each part's own times. */
-    parts?: PartTiming[];
+    /**
+     * Present only when the slice is split into parts (sliceParts > 1): each part that ran, in part
+     * order. A run cut short has those it reached, the last of them `partial`.
+     */
+    parts?: PartMeta[];
   };
 }
 
 /**
- * One part of a run as its thread (or machine, after `merge`) measured it. A lane's first part also
- * pays for compiling the code the later parts reuse, and the last part to end sets the run's wall
- * time: these say which part a slow run waited for.
+ * One part of a run as its thread (or machine, after `merge`) measured it. Each lane (worker
+ * thread) runs its parts one after another, the slowest lane sets the run's wall time, and a lane's
+ * first part also compiles the code its later parts reuse: these say which part a slow run waited on.
  */
-export interface PartTiming {
+export interface PartMeta {
   index: number;
   /** From the part's start to its end, setup included (s). */
   wallSeconds: number;
   /** Building the part's deployment and connecting its devices online at time 0 (s). */
   setupWallSeconds: number;
   events: number;
+  /** Stopped before its end (Ctrl-C, maxEvents). */
+  partial: boolean;
 }

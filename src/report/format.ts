@@ -3,7 +3,7 @@
  * column (latencies, percentages), so a column lines up; thousands separators on counts. Every
  * figure goes through metrics/rounding.ts first, so a report shows what the JSON holds.
  */
-import type { LinkResult, PartTiming, RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
+import type { LinkResult, PartMeta, RatesResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
 import { roundFigure } from '../metrics/rounding.js';
 import { formatBitsPerSecond, formatBytes, formatCount, formatDurationNs } from '../scenario/format-units.js';
 
@@ -25,18 +25,27 @@ export function formatSeconds(seconds: number): string {
 }
 
 /**
- * A run's parts (meta.parts) in one phrase: how many, and the range of their wall and setup times.
- * The spread says whether a run waited on one slow part (a lane's first compiles the code the
- * others reuse) or was slow throughout.
+ * A run's parts (meta.parts) in one phrase: how many, the quickest and the slowest by wall time
+ * (named: a lane's first part also compiles the code the others reuse, so a slow run shows whether
+ * it waited on one part or was slow throughout), the range of their setups, and any cut short.
  */
-export function formatPartTimings(parts: readonly PartTiming[]): string {
-  const range = (values: number[]) => `${formatSeconds(Math.min(...values))} to ${formatSeconds(Math.max(...values))}`;
-  return `${parts.length} parts, ${range(parts.map((p) => p.wallSeconds))} wall each (setup ${range(parts.map((p) => p.setupWallSeconds))})`;
+export function formatParts(parts: readonly PartMeta[]): string {
+  const quickest = parts.reduce((a, b) => (b.wallSeconds < a.wallSeconds ? b : a));
+  const slowest = parts.reduce((a, b) => (b.wallSeconds > a.wallSeconds ? b : a));
+  const walls =
+    quickest.wallSeconds === slowest.wallSeconds
+      ? `${formatSeconds(slowest.wallSeconds)} wall each`
+      : `${formatSeconds(quickest.wallSeconds)} (part ${quickest.index}) to ${formatSeconds(slowest.wallSeconds)} (part ${slowest.index}) wall`;
+  const setups = parts.map((p) => p.setupWallSeconds);
+  const [setupLow, setupHigh] = [Math.min(...setups), Math.max(...setups)];
+  const setup = setupLow === setupHigh ? formatSeconds(setupLow) : `${formatSeconds(setupLow)} to ${formatSeconds(setupHigh)}`;
+  const cut = parts.filter((p) => p.partial).map((p) => `; part ${p.index} cut short`);
+  return `${parts.length} part${parts.length === 1 ? '' : 's'}, ${walls}, setup ${setup}${cut.join('')}`;
 }
 
 /** The Markdown and HTML reports' "Run" paragraph: what the run cost on this machine. */
 export function runMetaSentence(meta: RunResult['meta']): string {
-  const parts = meta.parts === undefined ? '' : `${formatPartTimings(meta.parts)}. `;
+  const parts = meta.parts === undefined ? '' : `${formatParts(meta.parts)}. `;
   return (
     `${formatSeconds(meta.wallSeconds)} wall · ${formatFigure(meta.events)} events (${formatFigure(meta.eventsPerWallSecond)}/s) · ` +
     `${formatFigure(meta.messagesPerWallSecond)} messages/s · peak RSS ${formatBytes(meta.peakRssBytes)}. ${parts}` +

@@ -10,7 +10,7 @@
  */
 import { compareCodeUnits } from '../metrics/counters.js';
 import { roundFigure } from '../metrics/rounding.js';
-import type { LatencyCdfPoint, LatencySummary, LinkResult, PartTiming, RatesResult, RunResult, ServerResult, SliceResult, TimeSeries } from '../metrics/run-result.js';
+import type { LatencyCdfPoint, LatencySummary, LinkResult, PartMeta, RatesResult, RunResult, ServerResult, SliceResult, TimeSeries } from '../metrics/run-result.js';
 
 /** How to order an object's keys: known keys in contract order, each with the shape of its value. */
 type Shape = { fields: Record<string, Shape | 'leaf' | 'sorted'> } | { items: Shape };
@@ -134,7 +134,7 @@ const runShape: { fields: Record<keyof RunResult, Shape | 'leaf' | 'sorted'> } =
         setupWallSeconds: 'leaf',
         parts: {
           items: {
-            fields: { index: 'leaf', wallSeconds: 'leaf', setupWallSeconds: 'leaf', events: 'leaf' } satisfies Record<keyof PartTiming, 'leaf'>,
+            fields: { index: 'leaf', wallSeconds: 'leaf', setupWallSeconds: 'leaf', events: 'leaf', partial: 'leaf' } satisfies Record<keyof PartMeta, 'leaf'>,
           },
         },
       } satisfies Record<keyof RunResult['meta'], Shape | 'leaf'>,

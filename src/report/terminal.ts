@@ -7,7 +7,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { sortedRecord } from '../metrics/counters.js';
 import type { LinkResult, RunResult, ServerResult, TimeSeries } from '../metrics/run-result.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPartTimings, formatPercent, formatSeconds, lastIntervalNote, LINK_ALIGN, LINK_HEADER, LINK_UTILISATION_COLUMN, linkRow, NO_LATENCY, notSimulatedNote, simulatedRatesOf, sliceHeading } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatParts, formatPercent, formatSeconds, lastIntervalNote, LINK_ALIGN, LINK_HEADER, LINK_UTILISATION_COLUMN, linkRow, NO_LATENCY, notSimulatedNote, simulatedRatesOf, sliceHeading } from './format.js';
 import { roleCounts, serverView, type ServerGroup } from './servers.js';
 import { sparkline } from './sparkline.js';
 import { renderTable, type Cell } from './table.js';
@@ -222,6 +222,6 @@ function run(result: RunResult, s: Styles): string[] {
       `Run: ${formatSeconds(m.wallSeconds)} wall · ${formatFigure(m.events)} events (${formatFigure(m.eventsPerWallSecond)}/s) · ` +
         `${formatFigure(m.messagesPerWallSecond)} messages/s · peak RSS ${formatBytes(m.peakRssBytes)}`,
     ),
-    ...(m.parts === undefined ? [] : [s.dim(`Parts: ${formatPartTimings(m.parts)}`)]),
+    ...(m.parts === undefined ? [] : [s.dim(`Parts: ${formatParts(m.parts)}`)]),
   ];
 }

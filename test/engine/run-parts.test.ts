@@ -14,6 +14,7 @@ import { runPartsOnThreads } from '../../src/engine/part-threads.js';
 import { partStreams, runPart } from '../../src/engine/run-part.js';
 import { RandomStreams } from '../../src/sim/random.js';
 import { partFromJson, partToJson, readRunParts, runPartsFileText } from '../../src/engine/run-part-json.js';
+import { renderRunJson } from '../../src/report/json.js';
 import { partsOf, runPartsAsync, runScenario } from '../../src/engine/run-scenario.js';
 import type { RunResult } from '../../src/metrics/run-result.js';
 import { onlineFractionAtNs } from '../../src/model/online-fraction.js';
@@ -122,26 +123,41 @@ describe('a slice in parts', () => {
     expect(withoutMeta(assembleRun(scenario, viaJson, { wallSeconds: 1, peakRssBytes: 0 }))).toBe(withoutMeta(whole));
   });
 
-  it("reports each part's own wall, setup and events in meta.parts, in part order; none for one part", () => {
+  it("reports each part's own wall, setup and events in meta.parts, in part order, merged or not; none for one part", () => {
     // A clock that moves 250 ms at each reading: a part reads it at its start, after its setup and
-    // at its end, so its setup takes 0.25 s and its wall time more.
+    // at its end, so its setup takes 0.25 s and the whole part 0.5 s.
     let clockMs = 0;
     const options = { wallClockMs: () => (clockMs += 250) };
     const parts = partsOf(scenario).reverse().map((part) => runPart(scenario, part, options));
+    const viaJson = parts.map((p) => partFromJson(JSON.parse(JSON.stringify(partToJson(p)))));
     const result = assembleRun(scenario, parts, { wallSeconds: 9, peakRssBytes: 0 });
-    const timings = result.meta.parts!;
-    expect(timings.map((t) => t.index)).toEqual([0, 1, 2]);
-    expect(timings.map((t) => t.events)).toEqual([...parts].reverse().map((p) => p.events));
-    expect(timings.reduce((sum, t) => sum + t.events, 0)).toBe(result.meta.events);
-    for (const t of timings) {
-      expect(t.setupWallSeconds).toBe(0.25);
-      expect(t.wallSeconds).toBeGreaterThan(t.setupWallSeconds);
-    }
+    const expected = [...parts].reverse().map((p, index) => ({ index, wallSeconds: 0.5, setupWallSeconds: 0.25, events: p.events, partial: false }));
+    expect(result.meta.parts).toEqual(expected);
+    expect(assembleRun(scenario, viaJson, { wallSeconds: 9, peakRssBytes: 0 }).meta.parts).toEqual(expected);
+    expect(expected.reduce((sum, t) => sum + t.events, 0)).toBe(result.meta.events);
     expect(result.meta.setupWallSeconds).toBe(0.25);
-    expect(renderRunText(result, { color: false })).toMatch(/^Parts: 3 parts, \S+ to \S+ wall each \(setup 250ms to 250ms\)$/m);
+    expect(renderRunText(result, { color: false })).toMatch(/^Parts: 3 parts, 500ms wall each, setup 250ms$/m);
+    expect(renderRunJson(result)).toContain('"parts": [\n      {\n        "index": 0,\n        "wallSeconds": 0.5,\n        "setupWallSeconds": 0.25,\n');
     const onePart = runScenario(load(['sliceParts=1']));
     expect(onePart.meta.parts).toBeUndefined();
     expect(renderRunText(onePart, { color: false })).not.toMatch(/^Parts:/m);
+  });
+
+  it('names the quickest and the slowest part, and a part cut short, in the Parts line', () => {
+    const clock = (stepMs: number) => {
+      let clockMs = 0;
+      return () => (clockMs += stepMs);
+    };
+    const [first, second] = partsOf(scenario);
+    const whole = runPart(scenario, first!, { wallClockMs: clock(1000) });
+    // Stopped at its first check: the part a Ctrl-C ends, the last of a run cut short.
+    const stopped = runPart(scenario, second!, { wallClockMs: clock(100), shouldStop: () => true });
+    const result = assembleRun(scenario, [whole, stopped], { wallSeconds: 9, peakRssBytes: 0 });
+    expect(result.partial).toBe(true);
+    expect(result.meta.parts!.map((p) => [p.index, p.partial])).toEqual([[0, false], [1, true]]);
+    expect(renderRunText(result, { color: false })).toMatch(/^Parts: 2 parts, 200ms \(part 1\) to 2s \(part 0\) wall, setup 100ms to 1s; part 1 cut short$/m);
+    // Stopped in its first part, a split run still says so part by part.
+    expect(assembleRun(scenario, [stopped], { wallSeconds: 9, peakRssBytes: 0 }).meta.parts).toHaveLength(1);
   });
 
   it('derives the deployment as one slice of the same servers does', () => {
