@@ -34,8 +34,8 @@ describe('estimateWallTime', () => {
     expect(simulationNsPerMessageOrCopy(1_000_000, false)).toBe(7_000);
     expect(simulationNsPerMessageOrCopy(2_000_000, false)).toBeCloseTo(22_000, 6);
     expect(simulationNsPerMessageOrCopy(8_000_000, false)).toBeCloseTo(52_000, 6);
-    expect(simulationNsPerMessageOrCopy(1_000_000, true)).toBe(29_000);
-    expect(simulationNsPerMessageOrCopy(4_000_000, true)).toBeCloseTo(45_000, 6);
+    expect(simulationNsPerMessageOrCopy(1_000_000, true)).toBe(23_000);
+    expect(simulationNsPerMessageOrCopy(4_000_000, true)).toBeCloseTo(35_800, 6);
   });
 
   it('runs global-2025 as eight parts, two at a time, each with an eighth of the devices and a second of setup', () => {
@@ -44,10 +44,10 @@ describe('estimateWallTime', () => {
     const onePart = estimate('global-2025', ['sliceParts=1']);
     expect(onePart.wallSeconds).toBeCloseTo(2 + onePart.setupSeconds + onePart.simulationSeconds, 6);
     expect(onePart.setupSeconds).toBeCloseTo(time.setupSeconds - 7, 6);
-    // One part holds eight times the devices: three doublings (8 us each in a slice) more a message.
+    // One part holds eight times the devices: three doublings (6.4 us each in a slice) more a message.
     const devices = estimateFootprint(scenario('global-2025')).connectedDevicesPeak;
     const perUnitEightParts = simulationNsPerMessageOrCopy(devices / 8, true);
-    expect(onePart.simulationSeconds / time.simulationSeconds).toBeCloseTo((perUnitEightParts + 24_000) / perUnitEightParts, 6);
+    expect(onePart.simulationSeconds / time.simulationSeconds).toBeCloseTo((perUnitEightParts + 19_200) / perUnitEightParts, 6);
   });
 
   it('grows with the duration and with the slice', () => {
